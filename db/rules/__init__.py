@@ -1,0 +1,1 @@
+"""Pure domain rules: identifiers, cell normalisation and qualification validity."""

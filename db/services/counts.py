@@ -1,0 +1,157 @@
+"""The counts the bureau reports: high-tech enterprises on a date, tech-SMEs in a year, by town.
+
+Rules (domain.md): a high-tech enterprise counts on D when a 高新技术企业 qualification is valid on D
+(issue ≤ D ≤ valid_through, not revoked on or before D); a tech-SME counts in year Y with a
+non-revoked entry for evaluation year Y; deleted enterprises never count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Enterprise, Qualification, QualificationType, Town
+from db.services.settings import get_count_targets
+
+
+def _type_id(code: str) -> Select[tuple[int]]:
+    return select(QualificationType.id).where(QualificationType.code == code)
+
+
+def high_tech_valid_on(on: date) -> ColumnElement[bool]:
+    """Condition on Qualification rows: a high-tech certificate valid on `on`."""
+    return and_(
+        Qualification.type_id == _type_id("high_tech").scalar_subquery(),
+        Qualification.deleted_at.is_(None),
+        Qualification.valid_from <= on,
+        or_(Qualification.valid_through.is_(None), Qualification.valid_through >= on),
+        or_(Qualification.revoked_on.is_(None), Qualification.revoked_on > on),
+    )
+
+
+def tech_sme_in_year(year: int) -> ColumnElement[bool]:
+    """Condition on Qualification rows: a non-revoked tech-SME entry for evaluation year `year`."""
+    return and_(
+        Qualification.type_id == _type_id("tech_sme").scalar_subquery(),
+        Qualification.deleted_at.is_(None),
+        Qualification.evaluation_year == year,
+        Qualification.revoked_on.is_(None),
+    )
+
+
+def high_tech_ids(on: date) -> Select[tuple[int]]:
+    """Ids of live enterprises counted as high-tech on a date."""
+    return (
+        select(Qualification.enterprise_id)
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(high_tech_valid_on(on), Enterprise.deleted_at.is_(None))
+        .distinct()
+    )
+
+
+def tech_sme_ids(year: int) -> Select[tuple[int]]:
+    """Ids of live enterprises counted as tech-SMEs in a year."""
+    return (
+        select(Qualification.enterprise_id)
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(tech_sme_in_year(year), Enterprise.deleted_at.is_(None))
+        .distinct()
+    )
+
+
+def count_high_tech(session: Session, on: date) -> int:
+    """高新技术企业数 on a date."""
+    return session.scalar(select(func.count()).select_from(high_tech_ids(on).subquery())) or 0
+
+
+def count_tech_sme(session: Session, year: int) -> int:
+    """科技型中小企业数 in a year."""
+    return session.scalar(select(func.count()).select_from(tech_sme_ids(year).subquery())) or 0
+
+
+@dataclass(frozen=True)
+class TownCounts:
+    town: str | None
+    enterprises: int
+    high_tech: int
+    tech_sme: int
+
+
+@dataclass(frozen=True)
+class DoubleBreakthrough:
+    as_of: date
+    year: int
+    enterprises: int
+    high_tech: int
+    tech_sme: int
+    both: int
+    target_high_tech: int | None
+    target_tech_sme: int | None
+    projection_high_tech: int
+    projection_tech_sme: int
+    by_town: tuple[TownCounts, ...]
+
+    def gap(self, key: str) -> int | None:
+        """How many are still missing to reach the target (0 when reached; None without target)."""
+        target = self.target_high_tech if key == "high_tech" else self.target_tech_sme
+        count = self.high_tech if key == "high_tech" else self.tech_sme
+        return None if target is None else max(target - count, 0)
+
+    def completion(self, key: str) -> float | None:
+        """Count ÷ target (None without a target or with a zero target)."""
+        target = self.target_high_tech if key == "high_tech" else self.target_tech_sme
+        count = self.high_tech if key == "high_tech" else self.tech_sme
+        return None if not target else count / target
+
+
+def by_town(session: Session, as_of: date) -> list[TownCounts]:
+    """Counts per town (towns with at least one live enterprise; no town last)."""
+    ht = high_tech_ids(as_of).subquery()
+    sme = tech_sme_ids(as_of.year).subquery()
+    stmt = (
+        select(
+            Town.name,
+            func.count(Enterprise.id),
+            func.count(ht.c.enterprise_id),
+            func.count(sme.c.enterprise_id),
+        )
+        .select_from(Enterprise)
+        .outerjoin(Town, Town.id == Enterprise.town_id)
+        .outerjoin(ht, ht.c.enterprise_id == Enterprise.id)
+        .outerjoin(sme, sme.c.enterprise_id == Enterprise.id)
+        .where(Enterprise.deleted_at.is_(None))
+        .group_by(Town.id, Town.name)
+        .order_by(Town.id.is_(None), Town.sort_order, Town.id)
+    )
+    return [TownCounts(name, int(n), int(h), int(s)) for name, n, h, s in session.execute(stmt)]
+
+
+def double_breakthrough(session: Session, as_of: date) -> DoubleBreakthrough:
+    """Both counts on a date, targets of its year, year-end projection and the split by town."""
+    year = as_of.year
+    ht = high_tech_ids(as_of).subquery()
+    sme = tech_sme_ids(year).subquery()
+    both = session.scalar(
+        select(func.count()).select_from(ht).join(sme, sme.c.enterprise_id == ht.c.enterprise_id)
+    )
+    live = session.scalar(
+        select(func.count()).select_from(Enterprise).where(Enterprise.deleted_at.is_(None))
+    )
+    targets = get_count_targets(session, year)
+    tech_sme = count_tech_sme(session, year)
+    return DoubleBreakthrough(
+        as_of=as_of,
+        year=year,
+        enterprises=live or 0,
+        high_tech=count_high_tech(session, as_of),
+        tech_sme=tech_sme,
+        both=both or 0,
+        target_high_tech=targets["high_tech"],
+        target_tech_sme=targets["tech_sme"],
+        projection_high_tech=count_high_tech(session, date(year, 12, 31)),
+        projection_tech_sme=tech_sme,
+        by_town=tuple(by_town(session, as_of)),
+    )

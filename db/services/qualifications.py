@@ -1,0 +1,293 @@
+"""Qualifications enterprises hold (certificates, tech-SME entries …): add, edit, revoke, validity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from db.models import Qualification, QualificationType
+from db.rules.identifiers import validate_hte_number, validate_sme_number
+from db.rules.validity import ValidityRule, qualification_status, valid_from, valid_through
+from db.services import audit
+from db.services.errors import InputError, NotFound
+from db.services.settings import get_settings
+
+ENTITY = "qualification"
+HIGH_TECH = "high_tech"
+TECH_SME = "tech_sme"
+EDITABLE = ("type_id", "number", "level", "issued_on", "evaluation_year", "note")
+
+
+@dataclass(frozen=True)
+class QualificationTypeView:
+    id: int
+    code: str
+    name: str
+    levels: tuple[str, ...]
+    rule: ValidityRule
+    ladder_rank: int
+
+
+@dataclass(frozen=True)
+class QualificationView:
+    id: int
+    enterprise_id: int
+    type_id: int
+    type_code: str
+    type_name: str
+    number: str | None
+    level: str | None
+    issued_on: date | None
+    evaluation_year: int | None
+    valid_from: date | None
+    valid_through: date | None
+    revoked_on: date | None
+    revoke_reason: str | None
+    note: str | None
+    ladder_rank: int
+
+    def status(self, on: date, warn_days: int = 180) -> str:
+        """有效/即将到期/已过期/已撤销/未生效 on a date."""
+        return qualification_status(
+            on, self.valid_from, self.valid_through, self.revoked_on, warn_days
+        )
+
+
+def _rule(t: QualificationType) -> ValidityRule:
+    kind = t.validity_kind
+    if kind not in ("years", "evaluation_year", "no_expiry"):
+        raise InputError(f"资质类型“{t.name}”的有效期规则无法识别")
+    return ValidityRule(kind, t.validity_years)  # type: ignore[arg-type]
+
+
+def list_types(session: Session) -> list[QualificationTypeView]:
+    """The qualification catalogue in display order."""
+    types = session.scalars(select(QualificationType).order_by(QualificationType.sort_order))
+    return [
+        QualificationTypeView(
+            t.id, t.code, t.name, tuple(x for x in t.levels.split(",") if x), _rule(t), t.ladder_rank
+        )
+        for t in types
+    ]
+
+
+def type_id(session: Session, code: str) -> int:
+    """The id of a catalogue type by its code (high_tech, tech_sme …)."""
+    found = session.scalar(select(QualificationType.id).where(QualificationType.code == code))
+    if found is None:
+        raise NotFound(f"资质类型 {code} 不存在")
+    return found
+
+
+def _views(session: Session, where: Any) -> list[QualificationView]:
+    stmt = (
+        select(Qualification, QualificationType)
+        .join(QualificationType, QualificationType.id == Qualification.type_id)
+        .where(where, Qualification.deleted_at.is_(None))
+        .order_by(QualificationType.sort_order, Qualification.issued_on, Qualification.id)
+    )
+    return [
+        QualificationView(
+            q.id,
+            q.enterprise_id,
+            t.id,
+            t.code,
+            t.name,
+            q.number,
+            q.level,
+            q.issued_on,
+            q.evaluation_year,
+            q.valid_from,
+            q.valid_through,
+            q.revoked_on,
+            q.revoke_reason,
+            q.note,
+            t.ladder_rank,
+        )
+        for q, t in session.execute(stmt)
+    ]
+
+
+def for_enterprise(session: Session, enterprise_id: int) -> list[QualificationView]:
+    """The qualifications an enterprise holds (not deleted)."""
+    return _views(session, Qualification.enterprise_id == enterprise_id)
+
+
+def get(session: Session, qualification_id: int) -> QualificationView:
+    """One qualification."""
+    found = _views(session, Qualification.id == qualification_id)
+    if not found:
+        raise NotFound("资质记录不存在")
+    return found[0]
+
+
+@dataclass(frozen=True)
+class Validated:
+    values: dict[str, Any]
+    valid_from: date | None
+    valid_through: date | None
+    warnings: tuple[str, ...]
+
+
+def validate(session: Session, values: Mapping[str, Any]) -> Validated:
+    """Check a qualification's fields against its type; compute its validity window."""
+    t = session.get(QualificationType, values.get("type_id"))
+    if t is None:
+        raise InputError("请选择资质类型", "type_id")
+    data = {k: v for k, v in values.items() if k in EDITABLE}
+    number = data.get("number")
+    issued = data.get("issued_on")
+    year = data.get("evaluation_year")
+    warnings: tuple[str, ...] = ()
+    settings = get_settings(session)
+    if issued is not None and issued > date.today():
+        raise InputError("发证（认定）日期不能晚于今天", "issued_on")
+    if t.code == HIGH_TECH:
+        if not number or issued is None:
+            raise InputError("高新技术企业证书需填写证书编号和发证日期", "number" if not number else "issued_on")
+        checked = validate_hte_number(number, issued, settings.province_code)
+        if not checked.ok:
+            raise InputError("；".join(checked.errors), "number")
+        data["number"], warnings = checked.value, checked.warnings
+    elif t.code == TECH_SME:
+        if not number and year is None:
+            raise InputError("科技型中小企业需填写入库登记编号或评价年度", "number")
+        if number:
+            checked = validate_sme_number(number, year)
+            if not checked.ok:
+                raise InputError("；".join(checked.errors), "number")
+            data["number"] = checked.value
+            data["evaluation_year"] = year = year or int(str(checked.value)[:4])
+    rule = _rule(t)
+    try:
+        frm = valid_from(rule, issued, year)
+        through = valid_through(rule, issued, year)
+    except ValueError as exc:
+        raise InputError(str(exc), "issued_on") from exc
+    if t.code == HIGH_TECH and through is not None and not settings.hte_last_day_included:
+        through = date.fromordinal(through.toordinal() - 1)
+    return Validated(data, frm, through, warnings)
+
+
+def add(
+    session: Session,
+    enterprise_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    batch_id: int | None = None,
+) -> int:
+    """Add a qualification to an enterprise (audited)."""
+    checked = validate(session, values)
+    _refuse_duplicate(session, enterprise_id, checked.values, None)
+    q = Qualification(
+        enterprise_id=enterprise_id,
+        valid_from=checked.valid_from,
+        valid_through=checked.valid_through,
+        **checked.values,
+    )
+    session.add(q)
+    session.flush()
+    changes = {k: (None, v) for k, v in checked.values.items() if v is not None}
+    changes["enterprise_id"] = (None, enterprise_id)
+    audit.record(session, operator, "create", ENTITY, q.id, changes, batch_id)
+    return q.id
+
+
+def _refuse_duplicate(
+    session: Session, enterprise_id: int, values: Mapping[str, Any], own_id: int | None
+) -> None:
+    stmt = select(Qualification.id).where(
+        Qualification.enterprise_id == enterprise_id,
+        Qualification.type_id == values["type_id"],
+        Qualification.deleted_at.is_(None),
+    )
+    if values.get("number"):
+        stmt = stmt.where(Qualification.number == values["number"])
+    elif values.get("evaluation_year"):
+        stmt = stmt.where(Qualification.evaluation_year == values["evaluation_year"])
+    else:
+        return
+    found = session.scalar(stmt)
+    if found is not None and found != own_id:
+        raise InputError("该企业已有相同的资质记录", "number")
+
+
+def edit(
+    session: Session,
+    qualification_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    batch_id: int | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Change a qualification; validity is recomputed; returns what changed (audited)."""
+    q = session.get(Qualification, qualification_id)
+    if q is None or q.deleted_at is not None:
+        raise NotFound("资质记录不存在")
+    merged = {k: getattr(q, k) for k in EDITABLE} | dict(values)
+    checked = validate(session, merged)
+    _refuse_duplicate(session, q.enterprise_id, checked.values, q.id)
+    target = checked.values | {
+        "valid_from": checked.valid_from,
+        "valid_through": checked.valid_through,
+    }
+    diff = {k: (getattr(q, k), v) for k, v in target.items() if getattr(q, k) != v}
+    for key, (_old, new) in diff.items():
+        setattr(q, key, new)
+    if diff:
+        audit.record(session, operator, "update", ENTITY, q.id, diff, batch_id)
+        session.flush()
+    return diff
+
+
+def revoke(
+    session: Session, qualification_id: int, on: date, reason: str, operator: str
+) -> None:
+    """Revoke (取消资格): it stops counting from `on`."""
+    q = session.get(Qualification, qualification_id)
+    if q is None or q.deleted_at is not None:
+        raise NotFound("资质记录不存在")
+    if q.valid_from is not None and on < q.valid_from:
+        raise InputError("撤销日期不能早于生效日期", "revoked_on")
+    diff = {"revoked_on": (q.revoked_on, on), "revoke_reason": (q.revoke_reason, reason or None)}
+    q.revoked_on, q.revoke_reason = on, reason or None
+    audit.record(session, operator, "revoke", ENTITY, q.id, diff)
+    session.flush()
+
+
+def remove(session: Session, qualification_id: int, operator: str) -> None:
+    """Delete a qualification entered by mistake (soft, audited)."""
+    from datetime import datetime
+
+    q = session.get(Qualification, qualification_id)
+    if q is None or q.deleted_at is not None:
+        raise NotFound("资质记录不存在")
+    q.deleted_at = datetime.now().replace(microsecond=0)
+    q.deleted_by = operator
+    audit.record(session, operator, "delete", ENTITY, q.id)
+    session.flush()
+
+
+def recompute_high_tech_validity(session: Session, last_day_included: bool) -> int:
+    """After the 'last day included' setting changes, restate every certificate's last valid day."""
+    ht = type_id(session, HIGH_TECH)
+    rule = ValidityRule("years", 3)
+    rows = session.execute(
+        select(Qualification.id, Qualification.issued_on).where(
+            Qualification.type_id == ht, Qualification.issued_on.is_not(None)
+        )
+    ).all()
+    changed = 0
+    for qid, issued in rows:
+        through = valid_through(rule, issued, None)
+        if through is not None and not last_day_included:
+            through = date.fromordinal(through.toordinal() - 1)
+        session.execute(
+            update(Qualification).where(Qualification.id == qid).values(valid_through=through)
+        )
+        changed += 1
+    return changed

@@ -1,0 +1,154 @@
+"""The bureau's settings (one typed row in the store) and the yearly targets of the two counts."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import BureauSettings, Indicator, IndicatorTarget
+from db.services import audit
+
+HIGH_TECH_INDICATOR = "high_tech_count"
+TECH_SME_INDICATOR = "tech_sme_count"
+
+
+class SettingsError(ValueError):
+    """A settings value that cannot be saved; the message is for the clerk."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every bureau setting with its default (the defaults of domain.md)."""
+
+    bureau_name: str = ""
+    province_code: str = "34"
+    district_code: str = ""
+    head_of_unit: str = ""
+    head_of_statistics: str = ""
+    preparer: str = ""
+    contact_phone: str = ""
+    hte_last_day_included: bool = True
+    expiry_warning_days: int = 180
+    rd_list_a_revenue: float = 10000.0
+    rd_list_b_revenue: float = 50000.0
+    assessment_grades: str = "优秀,良好,合格,不合格"
+    incubator_min_area: float = 10000.0
+    incubator_min_incubatees: int = 50
+    incubator_min_graduates: int = 20
+    makerspace_min_area: float = 500.0
+    makerspace_min_stations: int = 30
+    makerspace_min_teams: int = 20
+
+    @property
+    def grades(self) -> list[str]:
+        """The configured assessment grades, in order."""
+        return [g.strip() for g in self.assessment_grades.split(",") if g.strip()]
+
+
+FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
+
+
+def get_settings(session: Session) -> Settings:
+    """The bureau's settings (defaults when the row is missing)."""
+    row = session.get(BureauSettings, 1)
+    if row is None:
+        return Settings()
+    return Settings(**{name: getattr(row, name) for name in FIELDS})
+
+
+def validate(changes: dict[str, Any]) -> None:
+    """Reject unknown fields and impossible values with a message naming the field."""
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise SettingsError(f"未知设置项：{', '.join(sorted(unknown))}")
+    code = changes.get("province_code")
+    if code is not None and not (isinstance(code, str) and len(code) == 2 and code.isdigit()):
+        raise SettingsError("省份代码应为2位数字（如安徽为34）")
+    district = changes.get("district_code")
+    if district and not (isinstance(district, str) and len(district) == 6 and district.isdigit()):
+        raise SettingsError("区县代码应为6位数字")
+    days = changes.get("expiry_warning_days")
+    if days is not None and not (isinstance(days, int) and 0 < days <= 3650):
+        raise SettingsError("到期预警天数应在1到3650之间")
+    for name in ("rd_list_a_revenue", "rd_list_b_revenue"):
+        value = changes.get(name)
+        if value is not None and float(value) <= 0:
+            raise SettingsError("“两清零”营业收入门槛应大于0")
+    for name in ("bureau_name", "head_of_unit", "head_of_statistics", "preparer"):
+        value = changes.get(name)
+        if value is not None and len(str(value)) > 64:
+            raise SettingsError("名称过长（最多64个字）")
+
+
+def update_settings(session: Session, changes: dict[str, Any], operator: str) -> Settings:
+    """Validate and save changed settings, auditing each field."""
+    validate(changes)
+    row = session.get(BureauSettings, 1)
+    if row is None:
+        row = BureauSettings(id=1, **dataclasses.asdict(Settings()))
+        session.add(row)
+        session.flush()
+    diff = {k: (getattr(row, k), v) for k, v in changes.items() if getattr(row, k) != v}
+    for name, (_old, new) in diff.items():
+        setattr(row, name, new)
+    if diff:
+        audit.record(session, operator, "update", "settings", 1, diff)
+    session.flush()
+    return get_settings(session)
+
+
+def _indicator(session: Session, code: str) -> Indicator:
+    found = session.scalar(select(Indicator).where(Indicator.code == code))
+    if found is not None:
+        return found
+    names = {HIGH_TECH_INDICATOR: "高新技术企业数", TECH_SME_INDICATOR: "科技型中小企业入库数"}
+    source = {HIGH_TECH_INDICATOR: "count:high_tech", TECH_SME_INDICATOR: "count:tech_sme"}
+    ind = Indicator(code=code, name=names[code], unit="家", source=source[code], department="区科技局")
+    session.add(ind)
+    session.flush()
+    return ind
+
+
+def get_count_targets(session: Session, year: int) -> dict[str, int | None]:
+    """Targets of the high-tech and tech-SME counts for a year (None where not set)."""
+    out: dict[str, int | None] = {"high_tech": None, "tech_sme": None}
+    for key, code in (("high_tech", HIGH_TECH_INDICATOR), ("tech_sme", TECH_SME_INDICATOR)):
+        value = session.scalar(
+            select(IndicatorTarget.target)
+            .join(Indicator, Indicator.id == IndicatorTarget.indicator_id)
+            .where(Indicator.code == code, IndicatorTarget.year == year)
+        )
+        out[key] = None if value is None else int(value)
+    return out
+
+
+def set_count_target(session: Session, key: str, year: int, target: int | None, operator: str) -> None:
+    """Set (or clear with None) the target of 'high_tech' or 'tech_sme' for a year."""
+    code = {"high_tech": HIGH_TECH_INDICATOR, "tech_sme": TECH_SME_INDICATOR}.get(key)
+    if code is None:
+        raise SettingsError(f"未知目标：{key}")
+    if target is not None and not (0 <= target <= 1_000_000):
+        raise SettingsError("目标应为不小于0的整数")
+    if not 2000 <= year <= 2100:
+        raise SettingsError("年度应在2000到2100之间")
+    ind = _indicator(session, code)
+    row = session.scalar(
+        select(IndicatorTarget).where(
+            IndicatorTarget.indicator_id == ind.id, IndicatorTarget.year == year
+        )
+    )
+    old = None if row is None else int(row.target)
+    if old == target:
+        return
+    if row is not None and target is None:
+        session.delete(row)
+    elif row is not None and target is not None:
+        row.target = float(target)
+    elif target is not None:
+        session.add(IndicatorTarget(indicator_id=ind.id, year=year, target=float(target)))
+    audit.record(session, operator, "update", "indicator", ind.id, {f"target_{year}": (old, target)})
+    session.flush()

@@ -1,0 +1,125 @@
+"""Towns (乡镇/街道) of the district: list, add, rename, aliases and matching of written names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Town, TownAlias
+from db.rules.text import normalize_text
+from db.services import audit
+
+
+class TownError(ValueError):
+    """A town change that cannot be made; the message is for the clerk."""
+
+
+@dataclass(frozen=True)
+class TownView:
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+    sort_order: int
+
+
+def list_towns(session: Session) -> list[TownView]:
+    """All towns in their display order."""
+    towns = session.scalars(select(Town).order_by(Town.sort_order, Town.id)).all()
+    return [TownView(t.id, t.name, tuple(a.alias for a in t.aliases), t.sort_order) for t in towns]
+
+
+def add_towns(session: Session, names: Iterable[str], operator: str) -> list[str]:
+    """Add towns; an existing name is left as it is. Returns the names actually added."""
+    existing = {t.name for t in session.scalars(select(Town))}
+    order = session.scalar(select(func.coalesce(func.max(Town.sort_order), 0))) or 0
+    added: list[str] = []
+    for raw in names:
+        name = _valid_name(raw)
+        if name in existing:
+            continue
+        order += 1
+        town = Town(name=name, sort_order=order)
+        session.add(town)
+        session.flush()
+        audit.record(session, operator, "create", "town", town.id, {"name": (None, name)})
+        existing.add(name)
+        added.append(name)
+    return added
+
+
+def rename_town(session: Session, town_id: int, new_name: str, operator: str) -> None:
+    """Rename a town; the old name becomes an alias so old spreadsheets still match."""
+    town = session.get(Town, town_id)
+    if town is None:
+        raise TownError("镇街不存在")
+    name = _valid_name(new_name)
+    if name == town.name:
+        return
+    if session.scalar(select(Town.id).where(Town.name == name)) is not None:
+        raise TownError(f"已有名为“{name}”的镇街")
+    old = town.name
+    town.name = name
+    session.execute(TownAlias.__table__.delete().where(TownAlias.alias == name))
+    if session.scalar(select(TownAlias.id).where(TownAlias.alias == old)) is None:
+        town.aliases.append(TownAlias(alias=old))
+    audit.record(session, operator, "update", "town", town.id, {"name": (old, name)})
+
+
+def set_aliases(session: Session, town_id: int, aliases: Iterable[str], operator: str) -> None:
+    """Replace a town's aliases; an alias may not be another town's name or alias."""
+    town = session.get(Town, town_id)
+    if town is None:
+        raise TownError("镇街不存在")
+    wanted = sorted({normalize_text(a) for a in aliases if normalize_text(a)} - {town.name})
+    for alias in wanted:
+        other_town = session.scalar(select(Town.id).where(Town.name == alias))
+        other_alias = session.scalar(select(TownAlias.town_id).where(TownAlias.alias == alias))
+        if other_town is not None or (other_alias is not None and other_alias != town.id):
+            raise TownError(f"别名“{alias}”已被其他镇街使用")
+    old = [a.alias for a in town.aliases]
+    if old == wanted:
+        return
+    town.aliases.clear()
+    session.flush()
+    town.aliases.extend(TownAlias(alias=a) for a in wanted)
+    audit.record(session, operator, "update", "town", town.id, {"aliases": (old, wanted)})
+
+
+def _valid_name(raw: str) -> str:
+    name = normalize_text(raw)
+    if not name:
+        raise TownError("镇街名称不能为空")
+    if len(name) > 64:
+        raise TownError("镇街名称过长（最多64个字）")
+    return name
+
+
+class TownMatcher:
+    """Matches a town as written in a spreadsheet: exact, then alias, then unique prefix."""
+
+    def __init__(self, towns: Iterable[TownView]) -> None:
+        self._towns = list(towns)
+        self._by_name = {t.name: t for t in self._towns}
+        self._by_alias = {a: t for t in self._towns for a in t.aliases}
+
+    @classmethod
+    def from_session(cls, session: Session) -> TownMatcher:
+        """A matcher over the store's towns."""
+        return cls(list_towns(session))
+
+    def match(self, written: str) -> TownView | None:
+        """The town meant by `written`, or None when none or several match."""
+        name = normalize_text(written).replace(" ", "")
+        if not name:
+            return None
+        found = self._by_name.get(name) or self._by_alias.get(name)
+        if found:
+            return found
+        prefixed = [t for t in self._towns if t.name.startswith(name)]
+        prefixed += [
+            t for t in self._towns if any(a.startswith(name) for a in t.aliases) and t not in prefixed
+        ]
+        return prefixed[0] if len(prefixed) == 1 else None
