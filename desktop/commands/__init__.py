@@ -1,0 +1,1 @@
+"""Command modules of `bureau`: each has register(subparsers) and is listed in desktop.cli."""
