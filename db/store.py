@@ -285,7 +285,9 @@ def network_share_warnings(path: Path) -> list[str]:
     """SQLite over a network share corrupts under concurrent use: detect it and warn."""
     text_path = str(path)
     if text_path.startswith(("\\\\", "//")):
-        return [f"数据文件位于网络共享 {text_path}：多台电脑同时使用会损坏数据，请改用服务器数据库。"]
+        return [
+            f"数据文件位于网络共享 {text_path}：多台电脑同时使用会损坏数据，请改用服务器数据库。"
+        ]
     try:
         mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -296,5 +298,7 @@ def network_share_warnings(path: Path) -> list[str]:
         if len(parts) >= 3 and text_path.startswith(parts[1]) and len(parts[1]) > len(best[0]):
             best = (parts[1], parts[2])
     if best[1] in {"cifs", "smbfs", "smb3", "nfs", "nfs4", "9p", "fuse.sshfs"}:
-        return [f"数据文件位于网络共享（{best[1]}）：多台电脑同时使用会损坏数据，请改用服务器数据库。"]
+        return [
+            f"数据文件位于网络共享（{best[1]}）：多台电脑同时使用会损坏数据，请改用服务器数据库。"
+        ]
     return []

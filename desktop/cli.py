@@ -73,7 +73,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: global options, then one sub-command."""
     parser = _Parser(prog="bureau", description="科创台账 — 区科技局科技创新台账")
-    parser.add_argument("--db", help="数据文件路径或 SQLAlchemy URL（默认 $BUREAU_DB 或用户数据目录）")
+    parser.add_argument(
+        "--db", help="数据文件路径或 SQLAlchemy URL（默认 $BUREAU_DB 或用户数据目录）"
+    )
     parser.add_argument("--operator", help="操作人（默认 $BUREAU_OPERATOR、个人设置或系统账户名）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _register_core(sub)
@@ -82,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_core(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _register_core(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("init", help="创建或升级数据文件")
     p.add_argument("--demo", action="store_true", help="填入演示数据")
     p.set_defaults(handler=cmd_init)

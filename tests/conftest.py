@@ -19,7 +19,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Preferences and logs of tests never touch the real user's folders."""
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("BUREAU_CONFIG_DIR", str(base / "config"))

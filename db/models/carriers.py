@@ -13,7 +13,9 @@ class Carrier(Timestamped, SoftDeleted, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))  # 科技企业孵化器/众创空间/星创天地/加速器/大学科技园
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # 科技企业孵化器/众创空间/星创天地/加速器/大学科技园
     level: Mapped[str | None] = mapped_column(String(8))
     recognized_year: Mapped[int | None]
     operator: Mapped[str | None] = mapped_column(String(200))

@@ -37,7 +37,9 @@ class Demand(Timestamped, SoftDeleted, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     requester: Mapped[str] = mapped_column(String(200))
-    requester_kind: Mapped[str] = mapped_column(String(8), default="企业")  # 企业/合作社/村/家庭农场
+    requester_kind: Mapped[str] = mapped_column(
+        String(8), default="企业"
+    )  # 企业/合作社/村/家庭农场
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"), index=True)
     field: Mapped[str | None] = mapped_column(String(100))

@@ -22,7 +22,9 @@ class SubmittedReturn(Base):
     data: Mapped[str] = mapped_column(Text)  # JSON of the computed table
     checks: Mapped[str] = mapped_column(Text)  # JSON: errors, warnings, explanations
     operator: Mapped[str] = mapped_column(String(64))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    submitted_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp()
+    )
 
 
 class ReturnLegalMarks(Base):

@@ -17,7 +17,7 @@ from db.models import Enterprise, Qualification, QualificationType, Town
 from db.services.settings import get_count_targets
 
 
-def _type_id(code: str) -> Select[tuple[int]]:
+def _type_id(code: str) -> Select[int]:
     return select(QualificationType.id).where(QualificationType.code == code)
 
 
@@ -42,7 +42,7 @@ def tech_sme_in_year(year: int) -> ColumnElement[bool]:
     )
 
 
-def high_tech_ids(on: date) -> Select[tuple[int]]:
+def high_tech_ids(on: date) -> Select[int]:
     """Ids of live enterprises counted as high-tech on a date."""
     return (
         select(Qualification.enterprise_id)
@@ -52,7 +52,7 @@ def high_tech_ids(on: date) -> Select[tuple[int]]:
     )
 
 
-def tech_sme_ids(year: int) -> Select[tuple[int]]:
+def tech_sme_ids(year: int) -> Select[int]:
     """Ids of live enterprises counted as tech-SMEs in a year."""
     return (
         select(Qualification.enterprise_id)

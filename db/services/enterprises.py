@@ -108,7 +108,9 @@ def similar_names(session: Session, name: str, exclude_id: int | None = None) ->
     stmt = select(Enterprise.id, Enterprise.name).where(
         Enterprise.deleted_at.is_(None), Enterprise.name.like(f"%{core}%")
     )
-    return [n for i, n in session.execute(stmt.limit(50)) if i != exclude_id and _name_core(n) == core]
+    return [
+        n for i, n in session.execute(stmt.limit(50)) if i != exclude_id and _name_core(n) == core
+    ]
 
 
 def _name_core(name: str) -> str:
@@ -154,7 +156,9 @@ def create(
     """Create an enterprise; a code already in the store raises DuplicateError naming its id."""
     data = _clean(values)
     if not data.get("name") or not data.get("uscc"):
-        raise InputError("企业名称和统一社会信用代码必须填写", "name" if not data.get("name") else "uscc")
+        raise InputError(
+            "企业名称和统一社会信用代码必须填写", "name" if not data.get("name") else "uscc"
+        )
     existing = find_by_uscc(session, data["uscc"])
     if existing is not None:
         raise DuplicateError("该统一社会信用代码的企业已存在", existing, "uscc")
@@ -295,7 +299,9 @@ def delete_year(session: Session, enterprise_id: int, year: int, operator: str) 
     )
     if row is None:
         return
-    diff = {f"{year}.{k}": (getattr(row, k), None) for k in YEAR_FIELDS if getattr(row, k) is not None}
+    diff = {
+        f"{year}.{k}": (getattr(row, k), None) for k in YEAR_FIELDS if getattr(row, k) is not None
+    }
     session.delete(row)
     audit.record(session, operator, "update", ENTITY, enterprise_id, diff)
     session.flush()

@@ -70,7 +70,12 @@ def list_types(session: Session) -> list[QualificationTypeView]:
     types = session.scalars(select(QualificationType).order_by(QualificationType.sort_order))
     return [
         QualificationTypeView(
-            t.id, t.code, t.name, tuple(x for x in t.levels.split(",") if x), _rule(t), t.ladder_rank
+            t.id,
+            t.code,
+            t.name,
+            tuple(x for x in t.levels.split(",") if x),
+            _rule(t),
+            t.ladder_rank,
         )
         for t in types
     ]
@@ -149,7 +154,9 @@ def validate(session: Session, values: Mapping[str, Any]) -> Validated:
         raise InputError("发证（认定）日期不能晚于今天", "issued_on")
     if t.code == HIGH_TECH:
         if not number or issued is None:
-            raise InputError("高新技术企业证书需填写证书编号和发证日期", "number" if not number else "issued_on")
+            raise InputError(
+                "高新技术企业证书需填写证书编号和发证日期", "number" if not number else "issued_on"
+            )
         checked = validate_hte_number(number, issued, settings.province_code)
         if not checked.ok:
             raise InputError("；".join(checked.errors), "number")
@@ -244,9 +251,7 @@ def edit(
     return diff
 
 
-def revoke(
-    session: Session, qualification_id: int, on: date, reason: str, operator: str
-) -> None:
+def revoke(session: Session, qualification_id: int, on: date, reason: str, operator: str) -> None:
     """Revoke (取消资格): it stops counting from `on`."""
     q = session.get(Qualification, qualification_id)
     if q is None or q.deleted_at is not None:

@@ -107,7 +107,9 @@ def _indicator(session: Session, code: str) -> Indicator:
         return found
     names = {HIGH_TECH_INDICATOR: "高新技术企业数", TECH_SME_INDICATOR: "科技型中小企业入库数"}
     source = {HIGH_TECH_INDICATOR: "count:high_tech", TECH_SME_INDICATOR: "count:tech_sme"}
-    ind = Indicator(code=code, name=names[code], unit="家", source=source[code], department="区科技局")
+    ind = Indicator(
+        code=code, name=names[code], unit="家", source=source[code], department="区科技局"
+    )
     session.add(ind)
     session.flush()
     return ind
@@ -126,7 +128,9 @@ def get_count_targets(session: Session, year: int) -> dict[str, int | None]:
     return out
 
 
-def set_count_target(session: Session, key: str, year: int, target: int | None, operator: str) -> None:
+def set_count_target(
+    session: Session, key: str, year: int, target: int | None, operator: str
+) -> None:
     """Set (or clear with None) the target of 'high_tech' or 'tech_sme' for a year."""
     code = {"high_tech": HIGH_TECH_INDICATOR, "tech_sme": TECH_SME_INDICATOR}.get(key)
     if code is None:
@@ -150,5 +154,7 @@ def set_count_target(session: Session, key: str, year: int, target: int | None, 
         row.target = float(target)
     elif target is not None:
         session.add(IndicatorTarget(indicator_id=ind.id, year=year, target=float(target)))
-    audit.record(session, operator, "update", "indicator", ind.id, {f"target_{year}": (old, target)})
+    audit.record(
+        session, operator, "update", "indicator", ind.id, {f"target_{year}": (old, target)}
+    )
     session.flush()

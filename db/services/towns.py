@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Town, TownAlias
@@ -62,7 +62,7 @@ def rename_town(session: Session, town_id: int, new_name: str, operator: str) ->
         raise TownError(f"已有名为“{name}”的镇街")
     old = town.name
     town.name = name
-    session.execute(TownAlias.__table__.delete().where(TownAlias.alias == name))
+    session.execute(delete(TownAlias).where(TownAlias.alias == name))
     if session.scalar(select(TownAlias.id).where(TownAlias.alias == old)) is None:
         town.aliases.append(TownAlias(alias=old))
     audit.record(session, operator, "update", "town", town.id, {"name": (old, name)})
@@ -120,6 +120,8 @@ class TownMatcher:
             return found
         prefixed = [t for t in self._towns if t.name.startswith(name)]
         prefixed += [
-            t for t in self._towns if any(a.startswith(name) for a in t.aliases) and t not in prefixed
+            t
+            for t in self._towns
+            if any(a.startswith(name) for a in t.aliases) and t not in prefixed
         ]
         return prefixed[0] if len(prefixed) == 1 else None
