@@ -23,7 +23,9 @@ from desktop.preferences import resolve_operator
 log = logging.getLogger("bureau.cli")
 
 # Modules that add their own commands with `register(subparsers)`; each issue adds its module here.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "desktop.commands.returns",
+)
 
 
 class UsageError(Exception):
