@@ -25,6 +25,7 @@ log = logging.getLogger("bureau.cli")
 # Modules that add their own commands with `register(subparsers)`; each issue adds its module here.
 COMMAND_MODULES: tuple[str, ...] = (
     "desktop.commands.returns",
+    "desktop.commands.importing",
 )
 
 
@@ -287,4 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main: under `python -m`, this file is `__main__`, and command modules
+    # raise the errors of `desktop.cli`, which must be the classes main() catches.
+    from desktop.cli import main as module_main
+
+    sys.exit(module_main())

@@ -1,0 +1,698 @@
+"""Import batches of enterprises: compare with the store, write in bulk, undo, history (import.md).
+
+Writes go through SQLAlchemy Core in bulk inside the caller's one transaction. Audit conventions:
+- a created enterprise: one row (action create, entity enterprise, field None) whose new_value holds
+  every created field, its figures and qualifications (undo deletes it with them);
+- a changed field: one row per field (action update), figures as "YEAR.field" like enterprises.set_year;
+- a new qualification / figures row of an existing enterprise: action create, entity qualification /
+  enterprise_year; a changed qualification field: action update, entity qualification.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import (
+    AuditEntry,
+    Enterprise,
+    EnterpriseYear,
+    ImportBatch,
+    Qualification,
+    QualificationType,
+)
+from db.rules.validity import ValidityRule, valid_from, valid_through
+from db.services.audit import to_json
+from db.services.search_text import pinyin_initials, search_text
+from db.services.settings import get_settings
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "uscc",
+    "town_id",
+    "address",
+    "founded_on",
+    "industry",
+    "legal_rep",
+    "contact",
+    "phone",
+    "above_scale",
+    "note",
+)
+YEAR_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
+HIGH_TECH = "high_tech"
+TECH_SME = "tech_sme"
+_CHUNK = 500
+
+
+class UndoRefused(Exception):
+    """An undo that must not run (already undone); the message is for the clerk."""
+
+
+class BatchNotFound(LookupError):
+    """No import batch with that id."""
+
+
+@dataclass
+class EnterpriseIncoming:
+    """One accepted row of an enterprise sheet, normalised; only non-blank values are present."""
+
+    row: int
+    fields: dict[str, Any]
+    figures: dict[str, Any] = field(default_factory=dict)
+    high_tech: tuple[str, date] | None = None  # number, issue date
+    tech_sme: tuple[str | None, int] | None = None  # number, evaluation year
+
+
+@dataclass
+class QualificationChange:
+    type_code: str
+    qualification_id: int | None  # None → create
+    values: dict[str, Any]
+    changes: dict[str, tuple[Any, Any]]
+
+
+@dataclass
+class EnterprisePlan:
+    """What committing one incoming row will do."""
+
+    incoming: EnterpriseIncoming
+    enterprise_id: int | None = None  # None → create
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    year_row_id: int | None = None
+    year_changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    qualifications: list[QualificationChange] = field(default_factory=list)
+    deleted: bool = False
+    new: bool = True
+
+    @property
+    def outcome(self) -> str:
+        """created / updated / unchanged."""
+        if self.new:
+            return "created"
+        if self.changes or self.year_changes or self.qualifications:
+            return "updated"
+        return "unchanged"
+
+    def shown_changes(self, year: int) -> dict[str, tuple[Any, Any]]:
+        """Every changed field old → new, figures prefixed by their year."""
+        out = dict(self.changes)
+        out.update({f"{year}.{k}": v for k, v in self.year_changes.items()})
+        for q in self.qualifications:
+            out.update({f"{q.type_code}.{k}": v for k, v in q.changes.items()})
+        return out
+
+
+@dataclass(frozen=True)
+class QualificationRules:
+    """Catalogue ids and validity rules of the two qualification types an import writes."""
+
+    type_ids: dict[str, int]
+    rules: dict[str, ValidityRule]
+    hte_last_day_included: bool
+    province_code: str
+
+    def window(self, code: str, issued: date | None, year: int | None) -> tuple[date | None, ...]:
+        """valid_from and valid_through like qualifications.validate computes them."""
+        rule = self.rules[code]
+        frm = valid_from(rule, issued, year)
+        through = valid_through(rule, issued, year)
+        if code == HIGH_TECH and through is not None and not self.hte_last_day_included:
+            through = date.fromordinal(through.toordinal() - 1)
+        return frm, through
+
+
+def qualification_rules(session: Session) -> QualificationRules:
+    """The catalogue entries and settings an import needs, read once."""
+    types = session.scalars(
+        select(QualificationType).where(QualificationType.code.in_([HIGH_TECH, TECH_SME]))
+    ).all()
+    settings = get_settings(session)
+    return QualificationRules(
+        {t.code: t.id for t in types},
+        {t.code: ValidityRule(t.validity_kind, t.validity_years) for t in types},  # type: ignore[arg-type]
+        settings.hte_last_day_included,
+        settings.province_code,
+    )
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- plan
+
+
+def duplicate_of_batch(session: Session, sha256: str) -> int | None:
+    """The latest earlier batch that imported a file with the same SHA-256, if any."""
+    return session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.sha256 == sha256))
+
+
+def _existing(session: Session, usccs: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    cols = [getattr(Enterprise, f) for f in ("id", "deleted_at", *ENTERPRISE_FIELDS)]
+    for chunk in _chunks(usccs):
+        for row in session.execute(select(*cols).where(Enterprise.uscc.in_(chunk))):
+            found[row.uscc] = row
+    return found
+
+
+def _years(session: Session, ids: list[int], year: int) -> dict[int, Any]:
+    found: dict[int, Any] = {}
+    for chunk in _chunks(ids):
+        stmt = select(EnterpriseYear).where(
+            EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.year == year
+        )
+        for y in session.scalars(stmt):
+            found[y.enterprise_id] = y
+    return found
+
+
+def _qualifications(session: Session, ids: list[int]) -> dict[int, list[Qualification]]:
+    found: dict[int, list[Qualification]] = {}
+    for chunk in _chunks(ids):
+        stmt = select(Qualification).where(
+            Qualification.enterprise_id.in_(chunk), Qualification.deleted_at.is_(None)
+        )
+        for q in session.scalars(stmt):
+            found.setdefault(q.enterprise_id, []).append(q)
+    return found
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, float) or isinstance(new, float):
+        try:
+            return old is not None and new is not None and abs(float(old) - float(new)) < 1e-6
+        except (TypeError, ValueError):
+            return False
+    return bool(old == new)
+
+
+def _diff(stored: Any, incoming: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Changed fields; blank incoming values never erase stored ones."""
+    return {
+        k: (getattr(stored, k), v)
+        for k, v in incoming.items()
+        if v is not None and not _same(getattr(stored, k), v)
+    }
+
+
+def _plan_high_tech(
+    held: list[Qualification], number: str, issued: date, rules: QualificationRules
+) -> QualificationChange | None:
+    frm, through = rules.window(HIGH_TECH, issued, None)
+    values = {"number": number, "issued_on": issued, "valid_from": frm, "valid_through": through}
+    type_id = rules.type_ids[HIGH_TECH]
+    for q in held:
+        if q.type_id == type_id and q.number == number:
+            diff = _diff(q, values)
+            return QualificationChange(HIGH_TECH, q.id, values, diff) if diff else None
+    return QualificationChange(HIGH_TECH, None, values, {k: (None, v) for k, v in values.items()})
+
+
+def _plan_tech_sme(
+    held: list[Qualification], number: str | None, year: int, rules: QualificationRules
+) -> QualificationChange | None:
+    frm, through = rules.window(TECH_SME, None, year)
+    values = {
+        "number": number,
+        "evaluation_year": year,
+        "valid_from": frm,
+        "valid_through": through,
+    }
+    type_id = rules.type_ids[TECH_SME]
+    for q in held:
+        if q.type_id == type_id and (q.evaluation_year == year or (number and q.number == number)):
+            diff = _diff(q, values)
+            return QualificationChange(TECH_SME, q.id, values, diff) if diff else None
+    created = {k: (None, v) for k, v in values.items() if v is not None}
+    return QualificationChange(TECH_SME, None, values, created)
+
+
+def _plan_qualifications(
+    incoming: EnterpriseIncoming, held: list[Qualification], rules: QualificationRules
+) -> list[QualificationChange]:
+    out: list[QualificationChange] = []
+    if incoming.high_tech is not None:
+        change = _plan_high_tech(held, *incoming.high_tech, rules)
+        if change is not None:
+            out.append(change)
+    if incoming.tech_sme is not None:
+        change = _plan_tech_sme(held, *incoming.tech_sme, rules)
+        if change is not None:
+            out.append(change)
+    return out
+
+
+def plan_enterprises(
+    session: Session, records: Sequence[EnterpriseIncoming], year: int
+) -> list[EnterprisePlan]:
+    """Compare incoming rows with the store (looked up in bulk by code): created/updated/unchanged."""
+    rules = qualification_rules(session)
+    existing = _existing(session, [r.fields["uscc"] for r in records])
+    ids = [e.id for e in existing.values()]
+    years = _years(session, ids, year)
+    held = _qualifications(session, ids)
+    plans: list[EnterprisePlan] = []
+    for record in records:
+        stored = existing.get(record.fields["uscc"])
+        if stored is None:
+            plans.append(EnterprisePlan(record))
+            continue
+        plan = EnterprisePlan(record, stored.id, _diff(stored, record.fields))
+        plan.deleted = stored.deleted_at is not None
+        plan.new = False
+        stored_year = years.get(stored.id)
+        if stored_year is None:
+            plan.year_changes = {k: (None, v) for k, v in record.figures.items() if v is not None}
+        else:
+            plan.year_row_id = stored_year.id
+            plan.year_changes = _diff(stored_year, record.figures)
+        plan.qualifications = _plan_qualifications(record, held.get(stored.id, []), rules)
+        plans.append(plan)
+    return plans
+
+
+# ---------------------------------------------------------------- apply
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    file_name: str
+    sha256: str
+    kind: str
+    sheet: str | None
+    town: str | None
+    year: int
+    operator: str
+    counts: dict[str, int]
+    report: dict[str, Any]
+
+
+def create_batch(session: Session, info: BatchInfo) -> int:
+    """Record the import batch (file, SHA-256, kind, town, year, operator, counts)."""
+    values = {
+        "file_name": info.file_name[:260],
+        "sha256": info.sha256,
+        "kind": info.kind,
+        "sheet": info.sheet,
+        "town": info.town,
+        "year": info.year,
+        "operator": info.operator,
+        "report": json.dumps(info.report, ensure_ascii=False, default=str),
+        **{k: info.counts.get(k, 0) for k in ("rows", "created", "updated", "unchanged")},
+        **{k: info.counts.get(k, 0) for k in ("rejected", "skipped")},
+    }
+    batch_id = session.execute(insert(ImportBatch).values(**values).returning(ImportBatch.id))
+    return int(batch_id.scalar_one())
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in values.items()}
+
+
+def _audit(
+    operator: str, action: str, entity: str, entity_id: int, batch_id: int | None
+) -> dict[str, Any]:
+    return {
+        "operator": operator,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "batch_id": batch_id,
+        "field": None,
+        "old_value": None,
+        "new_value": None,
+    }
+
+
+def _enterprise_row(fields: dict[str, Any]) -> dict[str, Any]:
+    row = {k: fields.get(k) for k in ENTERPRISE_FIELDS}
+    row["above_scale"] = bool(row["above_scale"])
+    row["search_text"] = search_text(row["name"], row["uscc"])
+    row["pinyin_initials"] = pinyin_initials(str(row["name"] or ""))
+    return row
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _qual_row(enterprise_id: int, type_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    row = {"number": None, "issued_on": None, "evaluation_year": None, **values}
+    return row | {"enterprise_id": enterprise_id, "type_id": type_id}
+
+
+def write_created(
+    session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
+) -> None:
+    """Insert new enterprises with their figures and qualifications in bulk (one audit row each)."""
+    if not plans:
+        return
+    rules = qualification_rules(session)
+    rows = [_enterprise_row(p.incoming.fields) for p in plans]
+    conn = session.connection()  # plain Core executemany: no ORM bulk bookkeeping
+    table = _table(Enterprise)
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = [r[0] for r in conn.execute(stmt, rows)]
+    years, quals, audits = [], [], []
+    for plan, enterprise_id in zip(plans, ids, strict=True):
+        plan.enterprise_id = enterprise_id
+        incoming = plan.incoming
+        if incoming.figures:
+            years.append({k: incoming.figures.get(k) for k in YEAR_FIELDS})
+            years[-1] |= {"enterprise_id": enterprise_id, "year": year}
+        created = _plan_qualifications(incoming, [], rules)
+        for q in created:
+            quals.append(_qual_row(enterprise_id, rules.type_ids[q.type_code], q.values))
+        record = {k: v for k, v in incoming.fields.items() if v is not None}
+        record |= {f"{year}.{k}": v for k, v in incoming.figures.items() if v is not None}
+        record |= {f"{q.type_code}.{k}": v for q in created for k, v in q.values.items() if v}
+        entry = _audit(operator, "create", "enterprise", enterprise_id, batch_id)
+        entry["new_value"] = json.dumps(_jsonable(record), ensure_ascii=False)
+        audits.append(entry)
+    if years:
+        conn.execute(insert(_table(EnterpriseYear)), years)
+    if quals:
+        conn.execute(insert(_table(Qualification)), quals)
+    conn.execute(insert(_table(AuditEntry)), audits)
+
+
+def _field_audits(
+    base: dict[str, Any], changes: dict[str, tuple[Any, Any]], prefix: str = ""
+) -> list[dict[str, Any]]:
+    return [
+        base | {"field": prefix + k, "old_value": to_json(old), "new_value": to_json(new)}
+        for k, (old, new) in changes.items()
+    ]
+
+
+def write_updated(
+    session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
+) -> None:
+    """Apply changed fields, figures and qualifications of known enterprises (audited per field)."""
+    rules = qualification_rules(session)
+    audits: list[dict[str, Any]] = []
+    for plan in plans:
+        assert plan.enterprise_id is not None
+        eid = plan.enterprise_id
+        base = _audit(operator, "update", "enterprise", eid, batch_id)
+        if plan.changes:
+            values = {k: new for k, (_old, new) in plan.changes.items()}
+            if "name" in values or "uscc" in values:
+                merged = {**{k: old for k, (old, _new) in plan.changes.items()}, **values}
+                name = values.get("name") or plan.incoming.fields.get("name") or merged.get("name")
+                values["search_text"] = search_text(name, plan.incoming.fields["uscc"])
+                values["pinyin_initials"] = pinyin_initials(str(name or ""))
+            session.execute(update(Enterprise).where(Enterprise.id == eid).values(**values))
+            audits += _field_audits(base, plan.changes)
+        audits += _write_year(session, plan, year, base)
+        for q in plan.qualifications:
+            audits += _write_qualification(session, eid, q, rules, base)
+    if audits:
+        session.execute(insert(AuditEntry), audits)
+
+
+def _write_year(
+    session: Session, plan: EnterprisePlan, year: int, base: dict[str, Any]
+) -> list[dict[str, Any]]:
+    if not plan.year_changes:
+        return []
+    values = {k: new for k, (_old, new) in plan.year_changes.items()}
+    out = _field_audits(base, plan.year_changes, f"{year}.")
+    if plan.year_row_id is None:
+        row = {k: values.get(k) for k in YEAR_FIELDS} | {
+            "enterprise_id": plan.enterprise_id,
+            "year": year,
+        }
+        new_id = session.execute(insert(EnterpriseYear).returning(EnterpriseYear.id), [row])
+        plan.year_row_id = int(new_id.scalar_one())
+        out.append(
+            base | {"action": "create", "entity": "enterprise_year", "entity_id": plan.year_row_id}
+        )
+    else:
+        session.execute(
+            update(EnterpriseYear).where(EnterpriseYear.id == plan.year_row_id).values(**values)
+        )
+    return out
+
+
+def _write_qualification(
+    session: Session,
+    enterprise_id: int,
+    q: QualificationChange,
+    rules: QualificationRules,
+    base: dict[str, Any],
+) -> list[dict[str, Any]]:
+    entity = base | {"entity": "qualification"}
+    if q.qualification_id is None:
+        row = _qual_row(enterprise_id, rules.type_ids[q.type_code], q.values)
+        new_id = session.execute(insert(Qualification).returning(Qualification.id), [row])
+        q.qualification_id = int(new_id.scalar_one())
+        created = entity | {"action": "create", "entity_id": q.qualification_id}
+        created["new_value"] = json.dumps(_jsonable(row), ensure_ascii=False)
+        return [created]
+    values = {k: new for k, (_old, new) in q.changes.items()}
+    session.execute(
+        update(Qualification).where(Qualification.id == q.qualification_id).values(**values)
+    )
+    return _field_audits(entity | {"entity_id": q.qualification_id}, q.changes)
+
+
+# ---------------------------------------------------------------- undo
+
+
+@dataclass(frozen=True)
+class KeptRecord:
+    uscc: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    reverted: int
+    kept: tuple[KeptRecord, ...]
+
+
+def _batch(session: Session, batch_id: int) -> ImportBatch:
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise BatchNotFound(f"找不到导入批次 {batch_id}")
+    if batch.undone_at is not None:
+        raise UndoRefused(
+            f"导入批次 {batch_id} 已于 {batch.undone_at:%Y-%m-%d %H:%M} 由 {batch.undone_by} 撤销，不能重复撤销"
+        )
+    return batch
+
+
+def _enterprise_of(session: Session, entity: str, entity_id: int) -> int | None:
+    if entity == "enterprise":
+        return entity_id
+    model = Qualification if entity == "qualification" else EnterpriseYear
+    return session.scalar(select(model.enterprise_id).where(model.id == entity_id))
+
+
+def _edited_later(session: Session, batch_id: int, last_id: int) -> set[int]:
+    """Enterprises with audit rows after the batch by anyone else (other batches or by hand)."""
+    later = session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id).where(
+            AuditEntry.id > last_id,
+            AuditEntry.entity.in_(["enterprise", "qualification", "enterprise_year"]),
+            (AuditEntry.batch_id.is_(None)) | (AuditEntry.batch_id != batch_id),
+        )
+    ).all()
+    out: set[int] = set()
+    for entity, entity_id in set(later):
+        eid = _enterprise_of(session, entity, entity_id)
+        if eid is not None:
+            out.add(eid)
+    return out
+
+
+def _referenced(session: Session, enterprise_id: int) -> bool:
+    from db.models import Base
+
+    table = _table(Enterprise)
+    for other in Base.metadata.sorted_tables:
+        if other.name in ("enterprise_years", "qualifications"):
+            continue
+        for fk in other.foreign_keys:
+            if fk.column.table is table:
+                hit = session.execute(
+                    select(func.count()).select_from(other).where(fk.parent == enterprise_id)
+                ).scalar_one()
+                if hit:
+                    return True
+    return False
+
+
+def _uscc_of(session: Session, enterprise_id: int) -> str:
+    return session.scalar(select(Enterprise.uscc).where(Enterprise.id == enterprise_id)) or ""
+
+
+def _restore_entry(session: Session, entry: AuditEntry) -> None:
+    old = None if entry.old_value is None else json.loads(entry.old_value)
+    if entry.entity == "enterprise" and entry.field and "." in entry.field:
+        year_text, name = entry.field.split(".", 1)
+        stmt = update(EnterpriseYear).where(
+            EnterpriseYear.enterprise_id == entry.entity_id, EnterpriseYear.year == int(year_text)
+        )
+        session.execute(stmt.values({name: _typed(EnterpriseYear, name, old)}))
+    elif entry.entity == "enterprise" and entry.field:
+        session.execute(
+            update(Enterprise)
+            .where(Enterprise.id == entry.entity_id)
+            .values({entry.field: _typed(Enterprise, entry.field, old)})
+        )
+    elif entry.entity == "qualification" and entry.field:
+        session.execute(
+            update(Qualification)
+            .where(Qualification.id == entry.entity_id)
+            .values({entry.field: _typed(Qualification, entry.field, old)})
+        )
+
+
+def _typed(model: Any, name: str, value: Any) -> Any:
+    """Audit JSON keeps dates as ISO text; turn them back into dates for date columns."""
+    column = model.__table__.c[name]
+    if isinstance(value, str) and column.type.python_type is date:
+        return date.fromisoformat(value)
+    return value
+
+
+def _remove_created(session: Session, entry: AuditEntry) -> None:
+    if entry.entity == "enterprise":
+        session.execute(
+            delete(EnterpriseYear).where(EnterpriseYear.enterprise_id == entry.entity_id)
+        )
+        session.execute(delete(Qualification).where(Qualification.enterprise_id == entry.entity_id))
+        session.execute(delete(Enterprise).where(Enterprise.id == entry.entity_id))
+    elif entry.entity == "qualification":
+        session.execute(delete(Qualification).where(Qualification.id == entry.entity_id))
+    elif entry.entity == "enterprise_year":
+        session.execute(delete(EnterpriseYear).where(EnterpriseYear.id == entry.entity_id))
+
+
+def batch_entries(session: Session, batch_id: int) -> list[AuditEntry]:
+    """The audit rows a batch wrote, in order."""
+    stmt = select(AuditEntry).where(AuditEntry.batch_id == batch_id).order_by(AuditEntry.id)
+    return list(session.scalars(stmt))
+
+
+def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
+    """Restore every record the batch created or changed, except those edited after it (kept)."""
+    _batch(session, batch_id)
+    entries = batch_entries(session, batch_id)
+    last_id = max((e.id for e in entries), default=0)
+    edited = _edited_later(session, batch_id, last_id)
+    by_enterprise: dict[int, list[AuditEntry]] = {}
+    for entry in entries:
+        eid = (
+            entry.entity_id
+            if entry.entity == "enterprise"
+            else _enterprise_of(session, entry.entity, entry.entity_id)
+        )
+        if eid is not None:
+            by_enterprise.setdefault(eid, []).append(entry)
+    kept: list[KeptRecord] = []
+    reverted = 0
+    audits: list[dict[str, Any]] = []
+    for eid, own in by_enterprise.items():
+        reason = _keep_reason(session, eid, own, edited)
+        if reason:
+            kept.append(KeptRecord(_uscc_of(session, eid), reason))
+            continue
+        uscc = _uscc_of(session, eid)
+        for entry in reversed(own):
+            if entry.action == "create":
+                _remove_created(session, entry)
+            else:
+                _restore_entry(session, entry)
+        reverted += 1
+        undo = _audit(operator, "undo", "enterprise", eid, None)
+        undo["old_value"] = json.dumps({"batch_id": batch_id, "uscc": uscc}, ensure_ascii=False)
+        audits.append(undo)
+    audits.append(_audit(operator, "undo", "import_batch", batch_id, None))
+    session.execute(insert(AuditEntry), audits)
+    session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id)
+        .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
+    )
+    return UndoResult(batch_id, reverted, tuple(kept))
+
+
+def _keep_reason(
+    session: Session, enterprise_id: int, own: list[AuditEntry], edited: set[int]
+) -> str | None:
+    if enterprise_id in edited:
+        return "导入后该企业又被修改过，已保留"
+    creates = any(e.action == "create" and e.entity == "enterprise" for e in own)
+    if creates and _referenced(session, enterprise_id):
+        return "该企业已被其他记录引用，已保留"
+    return None
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: int
+    file_name: str
+    sha256: str
+    kind: str
+    sheet: str | None
+    town: str | None
+    year: int | None
+    operator: str
+    created_at: datetime
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    skipped: int
+    undone_at: datetime | None
+    undone_by: str | None
+
+
+def history(session: Session) -> list[BatchView]:
+    """Every import batch, newest first."""
+    batches = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    return [
+        BatchView(
+            b.id,
+            b.file_name,
+            b.sha256,
+            b.kind,
+            b.sheet,
+            b.town,
+            b.year,
+            b.operator,
+            b.created_at,
+            b.rows,
+            b.created,
+            b.updated,
+            b.unchanged,
+            b.rejected,
+            b.skipped,
+            b.undone_at,
+            b.undone_by,
+        )
+        for b in batches
+    ]
+
+
+def usccs(records: Iterable[EnterpriseIncoming]) -> list[str]:
+    """The codes of incoming rows, for bulk lookups."""
+    return [r.fields["uscc"] for r in records]

@@ -1,0 +1,183 @@
+"""Find the header of a town sheet: merged cells, two-level headers, aliases, units (import.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from db.rules.normalize import money_unit_of
+from db.rules.text import normalize_header, normalize_text
+from desktop.importing.readers import Cell, Merge, SheetData
+from desktop.importing.schemas import MONEY_UNITS, SCHEMAS, Schema
+
+HEADER_SEARCH_ROWS = 30
+_TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
+_COLUMN_NUMBERS = frozenset("甲乙丙丁戊己庚辛壬癸")
+
+
+@dataclass
+class Header:
+    """Where the header of a sheet is and what each column means."""
+
+    schema: Schema
+    row: int  # 0-based index of the (first) header row
+    data_start: int  # 0-based index of the first data row
+    fields: dict[str, int]  # field → column index
+    labels: list[str]  # header text per column as the town wrote it (parent/child combined)
+    units: dict[str, str] = field(default_factory=dict)  # money field → unit of its column
+    ignored: list[str] = field(default_factory=list)
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as text: None/'' → '', 3.0 → '3'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalize_text(value)
+
+
+def resolve_merges(rows: list[list[Cell]], merges: Iterable[Merge]) -> list[list[Cell]]:
+    """Pad rows to one width and copy each merged range's top-left value into all its cells."""
+    width = max((len(r) for r in rows), default=0)
+    grid = [list(r) + [""] * (width - len(r)) for r in rows]
+    for (r0, c0), (r1, c1) in merges:
+        if r0 >= len(grid) or c0 >= width:
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                grid[r][c] = value
+    return grid
+
+
+def _parent_spans(row: int, merges: Iterable[Merge], width: int) -> list[tuple[int, int]]:
+    """Horizontal merges starting on `row` that do not span the whole table (titles do)."""
+    return [
+        (c0, c1)
+        for (r0, c0), (r1, c1) in merges
+        if r0 == row and r1 == row and c1 > c0 and not (c0 == 0 and c1 >= width - 1)
+    ]
+
+
+def _labels(grid: list[list[Cell]], row: int, spans: list[tuple[int, int]]) -> list[str]:
+    labels = [cell_text(v) for v in grid[row]]
+    if not spans or row + 1 >= len(grid):
+        return labels
+    below = grid[row + 1]
+    for c0, c1 in spans:
+        for c in range(c0, c1 + 1):
+            child = cell_text(below[c])
+            if child:
+                labels[c] = f"{labels[c]}/{child}"
+    return labels
+
+
+def _match_one(schema: Schema, label: str) -> tuple[str | None, str | None]:
+    """The field a header names and the money unit the header states (if any)."""
+    norm = normalize_header(label)
+    if not norm:
+        return None, None
+    found = schema.match(norm)
+    if found is not None:
+        return found, _unit_if_money(schema, found, norm)
+    for unit in MONEY_UNITS:
+        if norm.endswith(unit) and len(norm) > len(unit):
+            base = schema.match(norm[: -len(unit)].rstrip("/"))
+            if base is not None and schema.column(base).is_money:
+                return base, unit
+    return None, None
+
+
+def _unit_if_money(schema: Schema, field_name: str, norm: str) -> str | None:
+    if not schema.column(field_name).is_money:
+        return None
+    return money_unit_of(norm)
+
+
+def match_labels(schema: Schema, labels: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Map columns to fields: full labels first, then a child alone when it is unambiguous."""
+    fields: dict[str, int] = {}
+    units: dict[str, str] = {}
+    pending: list[tuple[int, str]] = []
+    for index, label in enumerate(labels):
+        found, unit = _match_one(schema, label)
+        if found is None and "/" in label:
+            pending.append((index, label.rsplit("/", 1)[1]))
+        elif found is not None and found not in fields:
+            fields[found] = index
+            if unit:
+                units[found] = unit
+    children = [child for _, child in pending]
+    for index, child in pending:
+        found, unit = _match_one(schema, child)
+        if found is not None and found not in fields and children.count(child) == 1:
+            fields[found] = index
+            if unit:
+                units[found] = unit
+    return fields, units
+
+
+def _qualifies(schema: Schema, fields: dict[str, int]) -> bool:
+    return len(fields) >= 2 and all(f in fields for f in schema.required)
+
+
+def is_column_number_row(row: list[Cell]) -> bool:
+    """A row like 甲 乙 1 2 3 … right under the header."""
+    texts = [cell_text(v) for v in row if cell_text(v)]
+    if len(texts) < 2:
+        return False
+    return all(t in _COLUMN_NUMBERS or t.isdigit() for t in texts)
+
+
+def title_unit(grid: list[list[Cell]], above: int) -> str | None:
+    """A money unit stated in the title rows (单位：万元 / 元 / 千元)."""
+    for row in grid[:above]:
+        for value in row:
+            match = _TITLE_UNIT.search(cell_text(value))
+            if match:
+                return match.group(1)
+    return None
+
+
+def _candidate(
+    grid: list[list[Cell]], merges: list[Merge], row: int, schemas: list[Schema]
+) -> Header | None:
+    width = len(grid[row])
+    spans = [s for s in _parent_spans(row, merges, width) if row + 1 < len(grid)]
+    labels = _labels(grid, row, spans)
+    best: Header | None = None
+    for schema in schemas:
+        fields, units = match_labels(schema, labels)
+        if _qualifies(schema, fields) and (best is None or len(fields) > len(best.fields)):
+            start = row + (2 if spans else 1)
+            best = Header(schema, row, start, fields, labels, units)
+    return best
+
+
+def find_header(
+    sheet: SheetData, kind: str | None = None
+) -> tuple[Header, list[list[Cell]]] | None:
+    """The header of a sheet (within its first 30 rows) and the sheet's merge-resolved grid."""
+    grid = resolve_merges(sheet.rows, sheet.merges)
+    schemas = [SCHEMAS[kind]] if kind else list(SCHEMAS.values())
+    for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        header = _candidate(grid, sheet.merges, row, schemas)
+        if header is None:
+            continue
+        if header.data_start < len(grid) and is_column_number_row(grid[header.data_start]):
+            header.data_start += 1
+        _finish(header, grid)
+        return header, grid
+    return None
+
+
+def _finish(header: Header, grid: list[list[Cell]]) -> None:
+    unit = title_unit(grid, header.row)
+    if unit:
+        for column in header.schema.columns:
+            if column.is_money and column.field in header.fields:
+                header.units.setdefault(column.field, unit)
+    used = set(header.fields.values())
+    header.ignored = [t for i, t in enumerate(header.labels) if t and i not in used]

@@ -1,0 +1,215 @@
+"""Read town spreadsheets: xlsx/xlsm/xls/ods through python-calamine, CSV with encoding detection.
+
+The format is decided by content (magic bytes), never by the file name's ending.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 1_000_000
+CSV_DELIMITERS = (",", "\t", ";")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"BM", "BMP 图片"),
+    (b"%PDF", "PDF 文档"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+    (b"MZ", "可执行程序"),
+)
+
+Cell = object
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be imported; the message names the file and says why, for the clerk."""
+
+
+@dataclass
+class SheetData:
+    """One sheet as rows of cell values, with its merged ranges (0-based, inclusive)."""
+
+    name: str
+    rows: list[list[Cell]]
+    merges: list[Merge] = field(default_factory=list)
+
+
+@dataclass
+class WorkbookData:
+    """What was read from one file."""
+
+    path: Path
+    format: str
+    sheets: list[SheetData]
+
+
+def _refuse(path: Path, why: str) -> UnreadableFile:
+    return UnreadableFile(f"无法导入“{path.name}”：{why}")
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _refuse(path, "文件已损坏或不完整（压缩包无法打开），请重新保存后再试") from exc
+    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        raise _refuse(path, "文件解压后超过 1 GB，可能是恶意构造的压缩包，已拒绝")
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.startswith("word/") for n in names):
+        raise _refuse(path, "这是 Word 文档（.docx），不是表格，请另存为 Excel 表格后导入")
+    if any(n.startswith("ppt/") for n in names):
+        raise _refuse(path, "这是 PowerPoint 演示文稿，不是表格")
+    if b"opendocument" in mimetype:
+        raise _refuse(path, "这是 OpenDocument 文字或演示文档，不是表格")
+    raise _refuse(path, "这是 ZIP 压缩包，不是表格，请解压后导入其中的表格文件")
+
+
+def detect_format(path: Path) -> str:
+    """xlsx / ods / xls / csv by content; raise UnreadableFile naming what the file is otherwise."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise _refuse(path, f"文件无法打开（{exc.strerror or exc}）") from exc
+    if size == 0:
+        raise _refuse(path, "文件是空的")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(path, "文件超过 200 MB，请拆分后分批导入")
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    if head.startswith(_OLE):
+        return "xls"
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            raise _refuse(path, f"这是{what}，不是表格")
+    return "csv"
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _read_calamine(path: Path, fmt: str, only: str | None) -> list[SheetData]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise _refuse(path, f"文件已损坏或格式不正确，无法读取（{exc}）") from exc
+    sheets: list[SheetData] = []
+    for name in workbook.sheet_names:
+        if only is not None and name != only:
+            continue
+        sheets.append(_read_sheet(path, workbook, name))
+    return sheets
+
+
+def _read_sheet(path: Path, workbook: object, name: str) -> SheetData:
+    try:
+        sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+        if sheet.height > MAX_ROWS:
+            raise _refuse(path, f"工作表“{name}”超过 100 万行，请拆分后分批导入")
+        rows = sheet.to_python(skip_empty_area=False)
+        merges = list(getattr(sheet, "merged_cell_ranges", None) or [])
+    except UnreadableFile:
+        raise
+    except Exception as exc:
+        raise _refuse(path, f"工作表“{name}”无法读取（{exc}）") from exc
+    return SheetData(name, [list(r) for r in rows], [_merge(m) for m in merges])
+
+
+def _merge(raw: object) -> Merge:
+    pair: Any = raw
+    return (int(pair[0][0]), int(pair[0][1])), (int(pair[1][0]), int(pair[1][1]))
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def decode_text(data: bytes) -> str:
+    """Decode CSV bytes: UTF-8 with BOM, then strict UTF-8, then GB18030 — in that order."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="strict")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    odd = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    return (controls + odd) > max(2, len(sample) // 200)
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, tab or semicolon: the one that splits the first lines most consistently."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in CSV_DELIMITERS:
+        widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        common = max(set(wide), key=wide.count)
+        score = (wide.count(common), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(path: Path) -> list[SheetData]:
+    data = path.read_bytes()
+    try:
+        text = decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise _refuse(path, "文字编码无法识别（不是 UTF-8 或 GBK/GB18030 文本）") from exc
+    if _looks_binary(text):
+        raise _refuse(path, "文件内容不是表格或文本，无法识别")
+    delimiter = sniff_delimiter(text)
+    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    if len(rows) > MAX_ROWS:
+        raise _refuse(path, "文件超过 100 万行，请拆分后分批导入")
+    return [SheetData(path.stem, rows)]
+
+
+def read_workbook(path: Path, sheet: str | None = None) -> WorkbookData:
+    """Read every sheet (or the one named) of a file; UnreadableFile with a clear message."""
+    fmt = detect_format(path)
+    if fmt == "csv":
+        sheets = _read_csv(path)
+    else:
+        sheets = _read_calamine(path, fmt, sheet)
+        if sheet is not None and not sheets:
+            raise _refuse(path, f"找不到名为“{sheet}”的工作表")
+    return WorkbookData(path, fmt, sheets)
+
+
+def iter_nonempty(sheets: list[SheetData]) -> Iterator[SheetData]:
+    """Sheets that hold at least one non-blank cell."""
+    for sheet in sheets:
+        if any(str(c).strip() for row in sheet.rows for c in row if c is not None):
+            yield sheet

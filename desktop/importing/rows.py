@@ -1,0 +1,290 @@
+"""Turn the data rows of an enterprise sheet into normalised records or row problems (import.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from db.rules.identifiers import (
+    NUMERIC_CODE_MESSAGE,
+    sme_number_year,
+    validate_hte_number,
+    validate_phone,
+    validate_sme_number,
+    validate_uscc,
+)
+from db.rules.normalize import parse_bool, parse_date, parse_int, parse_money
+from db.rules.results import Checked
+from db.rules.text import is_empty, normalize_code, normalize_text
+from db.services.imports import EnterpriseIncoming
+from desktop.importing.header import Header, cell_text
+from desktop.importing.readers import Cell
+
+FOOTER_MARKERS = (
+    "合计",
+    "总计",
+    "小计",
+    "填表人",
+    "审核人",
+    "单位负责人",
+    "联系电话",
+    "注：",
+    "注:",
+    "说明",
+)
+ENTERPRISE_COLUMNS = ("name", "address", "industry", "legal_rep", "contact", "note")
+FIGURE_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
+MIN_YEAR = 1990
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of one row: {row, column, value, message} in plain Chinese."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape of cli.md."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class TownChoice:
+    id: int
+    name: str
+
+
+@dataclass
+class RowContext:
+    """What every row of one file is checked against."""
+
+    header: Header
+    year: int
+    today: date
+    match_town: Callable[[str], TownChoice | None]
+    file_town: TownChoice | None
+    province_code: str
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    record: EnterpriseIncoming | None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def is_blank(cells: list[Cell]) -> bool:
+    """An entirely blank row (passed over, not counted)."""
+    return all(not cell_text(c) for c in cells)
+
+
+def is_footer(cells: list[Cell], header: Header) -> bool:
+    """A row without a code whose first non-empty text cell starts with a total/footer marker."""
+    code_col = header.fields.get("uscc")
+    if code_col is not None and not is_empty(cells[code_col]):
+        return False
+    for value in cells:
+        if isinstance(value, str) and value.strip():
+            text = normalize_text(value)
+            return text.startswith(FOOTER_MARKERS)
+    return False
+
+
+def shown(value: Cell) -> str:
+    """A cell as the clerk sees it, for messages."""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return cell_text(value)
+
+
+class _RowReader:
+    """Reads the fields of one row, collecting problems as it goes."""
+
+    def __init__(self, cells: list[Cell], row: int, ctx: RowContext) -> None:
+        self.cells = cells
+        self.row = row
+        self.ctx = ctx
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def raw(self, name: str) -> Cell:
+        col = self.ctx.header.fields.get(name)
+        return None if col is None else self.cells[col]
+
+    def label(self, name: str) -> str:
+        col = self.ctx.header.fields.get(name)
+        return (
+            self.ctx.header.labels[col]
+            if col is not None
+            else self.ctx.header.schema.column(name).header
+        )
+
+    def problem(self, name: str, message: str, warning: bool = False) -> None:
+        item = Problem(self.row, self.label(name), shown(self.raw(name)), message)
+        (self.warnings if warning else self.errors).append(item)
+
+    def take(self, name: str, checked: Checked[Any]) -> Any:
+        for message in checked.errors:
+            self.problem(name, message)
+        for message in checked.warnings:
+            self.problem(name, message, warning=True)
+        return checked.value
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        return None if is_empty(value) else cell_text(value) or None
+
+    def date(self, name: str) -> date | None:
+        parsed: date | None = self.take(name, parse_date(self.raw(name), today=self.ctx.today))
+        return parsed
+
+    def money(self, name: str) -> float | None:
+        value = self.take(name, parse_money(self.raw(name), self.ctx.header.units.get(name)))
+        money: float | None = self.non_negative(name, value)
+        return money
+
+    def count(self, name: str) -> int | None:
+        number: int | None = self.non_negative(name, self.take(name, parse_int(self.raw(name))))
+        return number
+
+    def non_negative(self, name: str, value: Any) -> Any:
+        if value is not None and value < 0:
+            self.problem(name, "数值不能为负数")
+            return None
+        return value
+
+    def flag(self, name: str) -> bool | None:
+        flag: bool | None = self.take(name, parse_bool(self.raw(name)))
+        return flag
+
+    def year(self, name: str) -> int | None:
+        value: int | None = self.take(name, parse_int(self.raw(name)))
+        if value is not None and not MIN_YEAR <= value <= self.ctx.today.year + 1:
+            self.problem(name, f"年度应在{MIN_YEAR}到{self.ctx.today.year + 1}之间")
+            return None
+        return value
+
+
+def _uscc(reader: _RowReader) -> str | None:
+    raw = reader.raw("uscc")
+    if is_empty(raw):
+        reader.problem("uscc", "统一社会信用代码必须填写")
+        return None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        reader.problem("uscc", NUMERIC_CODE_MESSAGE)
+        return None
+    value: str | None = reader.take("uscc", validate_uscc(raw))
+    return value
+
+
+def _town(reader: _RowReader) -> int | None:
+    written = reader.text("town")
+    if written:
+        found = reader.ctx.match_town(written)
+        if found is None:
+            reader.problem("town", f"镇街“{written}”不在已设置的镇街中")
+            return None
+        return found.id
+    if reader.ctx.file_town is not None:
+        return reader.ctx.file_town.id
+    reader.problem("town", "未填写所属镇街，导入后所属镇街为空", warning=True)
+    return None
+
+
+def _phone(reader: _RowReader) -> str | None:
+    raw = reader.raw("phone")
+    checked = validate_phone(raw)
+    if checked.errors:
+        reader.problem("phone", "电话号码格式不正确，已按原样保存", warning=True)
+        return reader.text("phone")
+    return checked.value
+
+
+def _high_tech(reader: _RowReader) -> tuple[str, date] | None:
+    issued = reader.date("hte_issued_on")
+    number_raw = reader.raw("hte_number")
+    number = reader.take(
+        "hte_number", validate_hte_number(number_raw, issued, reader.ctx.province_code)
+    )
+    if number and issued is None and not _has_error(reader, "hte_issued_on"):
+        reader.problem("hte_issued_on", "填写了高企证书编号，但没有填写发证日期")
+    if issued is not None and is_empty(number_raw):
+        reader.problem("hte_number", "填写了高企发证日期，但没有填写证书编号")
+    return (number, issued) if number and issued else None
+
+
+def _has_error(reader: _RowReader, name: str) -> bool:
+    label = reader.label(name)
+    return any(p.column == label for p in reader.errors)
+
+
+def _tech_sme(reader: _RowReader) -> tuple[str | None, int] | None:
+    year = reader.year("sme_year")
+    raw = reader.raw("sme_number")
+    number = reader.take("sme_number", validate_sme_number(raw, year))
+    if number:
+        return number, year or sme_number_year(number) or 0
+    if year is not None and is_empty(raw):
+        return None, year
+    return None
+
+
+def parse_enterprise_row(cells: list[Cell], row: int, ctx: RowContext) -> ParsedRow:
+    """Normalise and check one data row; every problem is collected, not just the first."""
+    reader = _RowReader(cells, row, ctx)
+    fields: dict[str, Any] = {k: reader.text(k) for k in ENTERPRISE_COLUMNS}
+    if not fields["name"]:
+        reader.problem("name", "企业名称必须填写")
+    fields["uscc"] = _uscc(reader)
+    fields["town_id"] = _town(reader)
+    fields["founded_on"] = reader.date("founded_on")
+    fields["phone"] = _phone(reader)
+    fields["above_scale"] = reader.flag("above_scale")
+    figures = {
+        "revenue": reader.money("revenue"),
+        "rd_expense": reader.money("rd_expense"),
+        "employees": reader.count("employees"),
+        "rd_staff": reader.count("rd_staff"),
+        "rd_activity": reader.flag("rd_activity"),
+        "rd_institution": reader.flag("rd_institution"),
+    }
+    high_tech = _high_tech(reader)
+    tech_sme = _tech_sme(reader)
+    result = ParsedRow(row, None, reader.errors, reader.warnings)
+    if not reader.errors:
+        kept = {k: v for k, v in fields.items() if v is not None}
+        figs = {k: v for k, v in figures.items() if v is not None}
+        result.record = EnterpriseIncoming(row, kept, figs, high_tech, tech_sme)
+    return result
+
+
+def record_signature(record: EnterpriseIncoming) -> dict[str, Any]:
+    """Every value of a record, for comparing repeats of one code within a file."""
+    out: dict[str, Any] = dict(record.fields)
+    out.update({f"y.{k}": v for k, v in record.figures.items()})
+    if record.high_tech:
+        out["hte"] = record.high_tech
+    if record.tech_sme:
+        out["sme"] = record.tech_sme
+    return out
+
+
+def code_of(cells: list[Cell], header: Header) -> str:
+    """The normalised code of a row (for grouping repeats), '' when none."""
+    col = header.fields.get("uscc")
+    return "" if col is None else normalize_code(cells[col])

@@ -1,0 +1,255 @@
+"""Import kinds declared as schemas: field, canonical header, aliases, parser, required (import.md).
+
+A new kind is added by declaring its Schema here; the header finder, templates and the error workbook
+work from these declarations alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from db.rules.text import normalize_header
+
+Parser = Literal[
+    "text", "code", "uscc", "id", "date", "money", "int", "number", "bool", "year", "phone"
+]
+
+MONEY_UNITS = ("亿元", "万元", "千元", "元")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind: the field it fills, its template header and accepted aliases."""
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    parser: Parser = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def is_money(self) -> bool:
+        """Whether the column holds an amount of money (unit conversion applies)."""
+        return self.parser == "money"
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A kind of import: its columns in template order."""
+
+    kind: str
+    title: str
+    columns: tuple[Column, ...]
+    supported: bool = False
+    _index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for column in self.columns:
+            for name in (column.header, *column.aliases):
+                norm = normalize_header(name)
+                self._index.setdefault(norm, column.field)
+                bare = _without_unit(norm) if column.is_money else norm
+                self._index.setdefault(bare, column.field)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Fields that must be present in the header."""
+        return tuple(c.field for c in self.columns if c.required)
+
+    def column(self, field_name: str) -> Column:
+        """The column declaring a field."""
+        for column in self.columns:
+            if column.field == field_name:
+                return column
+        raise KeyError(field_name)
+
+    def match(self, normalized: str) -> str | None:
+        """The field a normalised header names, or None."""
+        return self._index.get(normalized)
+
+
+def _without_unit(norm: str) -> str:
+    """研发费用万元 → 研发费用: a money header also matches without its unit."""
+    for unit in MONEY_UNITS:
+        if norm.endswith(unit) and len(norm) > len(unit):
+            return norm[: -len(unit)]
+    return norm
+
+
+def _c(
+    field_name: str,
+    header: str,
+    aliases: str = "",
+    parser: Parser = "text",
+    required: bool = False,
+    choices: str = "",
+) -> Column:
+    return Column(
+        field_name,
+        header,
+        tuple(aliases.split()),
+        parser,
+        required,
+        tuple(choices.split()),
+    )
+
+
+YES_NO = "是 否"
+
+ENTERPRISES = Schema(
+    "enterprises",
+    "企业名单",
+    (
+        _c("name", "企业名称", "单位名称 企业(单位)名称 公司名称 名称", required=True),
+        _c("uscc", "统一社会信用代码", "社会信用代码 信用代码 统一代码", "uscc", required=True),
+        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        _c("address", "注册地址", "地址 企业地址 住所"),
+        _c("founded_on", "成立日期", "注册日期 成立时间", "date"),
+        _c("industry", "行业类别", "所属行业 行业 国民经济行业"),
+        _c("legal_rep", "法定代表人", "法人代表 法人"),
+        _c("contact", "联系人"),
+        _c("phone", "联系电话", "电话 手机 联系方式", "phone"),
+        _c("above_scale", "是否规上工业企业", "是否规上 规上企业", "bool", choices=YES_NO),
+        _c("revenue", "营业收入(万元)", "营业收入 主营业务收入 销售收入", "money"),
+        _c("rd_expense", "研发费用(万元)", "研发投入 研发经费 研发经费支出 R&D经费支出", "money"),
+        _c("employees", "从业人员数", "从业人数 职工人数 员工人数", "int"),
+        _c("rd_staff", "研发人员数", "研发人员 科技人员数", "int"),
+        _c("rd_activity", "是否有研发活动", "有无研发活动", "bool", choices=YES_NO),
+        _c("rd_institution", "是否有研发机构", "有无研发机构", "bool", choices=YES_NO),
+        _c("hte_number", "高新技术企业证书编号", "高企证书编号 高新技术企业/证书编号", "code"),
+        _c("hte_issued_on", "高企发证日期", "发证日期 认定日期 高新技术企业/发证日期", "date"),
+        _c(
+            "sme_number",
+            "科技型中小企业入库编号",
+            "入库登记编号 入库编号 科技型中小企业/入库编号 科技型中小企业入库登记编号",
+            "code",
+        ),
+        _c("sme_year", "入库年度", "评价年度 科技型中小企业/年度 科技型中小企业/入库年度", "year"),
+        _c("note", "备注"),
+    ),
+    supported=True,
+)
+
+COMMISSIONERS = Schema(
+    "commissioners",
+    "科技特派员",
+    (
+        _c("name", "姓名", "特派员姓名 名称", required=True),
+        _c("kind", "类型", "特派员类型", choices="个人 法人 团队 工作站"),
+        _c("level", "级别", choices="省级 市级 区级"),
+        _c("gender", "性别", choices="男 女"),
+        _c("id_number", "身份证号码", "身份证号 证件号码", "id"),
+        _c("phone", "联系电话", "电话 手机", "phone"),
+        _c("unit", "派出单位", "工作单位 所在单位", required=True),
+        _c("title", "职称"),
+        _c("specialty", "专业领域", "服务领域"),
+        _c("first_year", "首次选派年度", "选派年度", "year"),
+        _c("status", "状态"),
+    ),
+)
+
+DEMANDS = Schema(
+    "demands",
+    "需求库",
+    (
+        _c("requester", "需求方", "需求单位 需求主体", required=True),
+        _c("requester_kind", "需求方类型", choices="企业 合作社 村 家庭农场"),
+        _c("uscc", "统一社会信用代码", "社会信用代码 信用代码", "uscc"),
+        _c("town", "所属镇街", "镇街 所属乡镇"),
+        _c("field", "需求领域", "领域"),
+        _c("problem", "需求内容", "需求描述 技术需求", required=True),
+        _c("raised_on", "提出日期", "需求日期 提出时间", "date", required=True),
+        _c("status", "状态", choices="待对接 已对接 已解决 已关闭"),
+    ),
+)
+
+SERVICES = Schema(
+    "services",
+    "服务记录",
+    (
+        _c("commissioner", "特派员姓名", "特派员", required=True),
+        _c("id_number", "身份证号码", "身份证号", "id"),
+        _c("target", "服务对象", "服务单位", required=True),
+        _c("town", "所属镇街", "镇街 所属乡镇"),
+        _c("served_on", "服务日期", "服务时间", "date", required=True),
+        _c(
+            "kind",
+            "服务方式",
+            "服务类型",
+            choices="现场指导 技术培训 新品种新技术引进 项目合作 其他",
+        ),
+        _c("trained", "培训人数", parser="int"),
+        _c("technologies", "引进新技术新品种数", parser="int"),
+        _c("benefit", "经济效益(万元)", "经济效益", "money"),
+        _c("confirmed", "服务确认书", "是否有服务确认书", "bool", choices=YES_NO),
+        _c("note", "备注"),
+    ),
+)
+
+CARRIERS = Schema(
+    "carriers",
+    "孵化载体",
+    (
+        _c("name", "载体名称", "名称", required=True),
+        _c(
+            "kind",
+            "载体类型",
+            "类型",
+            required=True,
+            choices="科技企业孵化器 众创空间 星创天地 加速器 大学科技园",
+        ),
+        _c("level", "级别", choices="国家级 省级 市级 区级"),
+        _c("recognized_year", "认定年度", parser="year"),
+        _c("operator", "运营主体", "运营单位"),
+        _c("town", "所属镇街", "镇街 所属乡镇"),
+        _c("address", "地址", "注册地址"),
+        _c("area", "场地面积(平方米)", "场地面积 面积", "number"),
+        _c("stations", "工位数", parser="int"),
+        _c("contact", "联系人"),
+        _c("phone", "联系电话", "电话", "phone"),
+    ),
+)
+
+INCUBATEES = Schema(
+    "incubatees",
+    "在孵企业",
+    (
+        _c("carrier", "载体名称", "孵化载体", required=True),
+        _c("name", "企业名称或团队名称", "企业名称 团队名称", required=True),
+        _c("uscc", "统一社会信用代码", "社会信用代码 信用代码", "uscc"),
+        _c("entered_on", "入孵日期", "入孵时间", "date", required=True),
+        _c("exited_on", "离孵日期", "离孵时间", "date"),
+        _c("exit_kind", "离孵方式", choices="毕业 迁出 淘汰 注销"),
+    ),
+)
+
+PLATFORMS = Schema(
+    "platforms",
+    "创新平台",
+    (
+        _c("name", "平台名称", "名称", required=True),
+        _c("kind", "平台类型", "类型", required=True),
+        _c("level", "级别", required=True, choices="国家级 省级 市级"),
+        _c("host", "依托单位", "依托企业", required=True),
+        _c("host_uscc", "依托单位统一社会信用代码", "统一社会信用代码", "uscc"),
+        _c("recognized_year", "认定年度", parser="year"),
+        _c("department", "认定部门"),
+    ),
+)
+
+SCHEMAS: dict[str, Schema] = {
+    s.kind: s
+    for s in (ENTERPRISES, COMMISSIONERS, DEMANDS, SERVICES, CARRIERS, INCUBATEES, PLATFORMS)
+}
+CODE_PARSERS = frozenset({"uscc", "id", "code", "phone"})
+
+
+def schema_for(kind: str) -> Schema:
+    """The schema of a kind; KeyError names the known kinds."""
+    try:
+        return SCHEMAS[kind]
+    except KeyError:
+        known = "、".join(SCHEMAS)
+        raise KeyError(f"未知的导入类型：{kind}（可用：{known}）") from None

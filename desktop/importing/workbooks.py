@@ -1,0 +1,131 @@
+"""Workbooks the importer writes: the error workbook for the town and blank templates (openpyxl)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.importing.engine import ImportPlan, rejected_rows
+from desktop.importing.header import cell_text
+from desktop.importing.readers import Cell
+from desktop.importing.schemas import CODE_PARSERS, Schema
+
+ERROR_COLUMN = "错误说明"
+TEMPLATE_ROWS = 1000
+_BOLD = Font(bold=True)
+_REQUIRED = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _code_columns(plan: ImportPlan) -> set[int]:
+    from desktop.importing.schemas import schema_for
+
+    schema = schema_for(plan.kind)
+    codes: set[int] = set()
+    for index, label in enumerate(plan.labels):
+        from desktop.importing.header import match_labels
+
+        fields, _ = match_labels(schema, [label])
+        if any(schema.column(f).parser in CODE_PARSERS for f in fields):
+            codes.add(index)
+    return codes
+
+
+def _write_cell(sheet: Worksheet, row: int, col: int, value: Cell, as_text: bool) -> None:
+    cell = sheet.cell(row=row, column=col)
+    if as_text:
+        cell.value = cell_text(value) if not isinstance(value, str) else value.strip()
+        cell.number_format = "@"
+    elif isinstance(value, (date, datetime)):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    else:
+        cell.value = None if value == "" else value
+
+
+def write_error_workbook(plan: ImportPlan, out: Path) -> int:
+    """Rejected rows with their cells in the town's column order plus 错误说明; returns the count."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "错误行"
+    labels = [*plan.labels, ERROR_COLUMN]
+    for col, label in enumerate(labels, start=1):
+        sheet.cell(row=1, column=col, value=label).font = _BOLD
+    codes = _code_columns(plan)
+    rows = list(rejected_rows(plan))
+    for r, rejected in enumerate(rows, start=2):
+        for c, value in enumerate(rejected.cells[: len(plan.labels)], start=1):
+            _write_cell(sheet, r, c, value, (c - 1) in codes)
+        text = "；".join(f"第{p.row}行 {p.column}：{p.message}" for p in rejected.problems)
+        sheet.cell(row=r, column=len(labels), value=text)
+    for col in range(1, len(labels) + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = 22
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return len(rows)
+
+
+def _instructions(schema: Schema, towns: Sequence[str]) -> list[str]:
+    lines = [
+        f"{schema.title}导入模板 填表说明",
+        "1. 请在“数据”工作表第1行表头下逐行填写，不要修改、删除或调换表头。",
+        "2. 带底色的列为必填列："
+        + "、".join(c.header for c in schema.columns if c.required)
+        + "。",
+        "3. 日期写作 2025-05-01、2025/5/1 或 2025年5月1日。",
+        "4. 金额单位为万元；数字可带千位分隔符。",
+        "5. 代码列（统一社会信用代码、证书编号、身份证号码、电话等）已设为文本格式，请勿改为数字格式。",
+        "6. 是/否 列请从下拉列表选择“是”或“否”。",
+    ]
+    if towns:
+        lines.append("7. 所属镇街请从下拉列表选择：" + "、".join(towns) + "。")
+    return lines
+
+
+def write_template(schema: Schema, towns: Sequence[str], out: Path) -> None:
+    """A blank template: canonical headers, validations, text-formatted codes, 填表说明 sheet."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "数据"
+    lists = book.create_sheet("选项")
+    for col, column in enumerate(schema.columns, start=1):
+        cell = sheet.cell(row=1, column=col, value=column.header)
+        cell.font = _BOLD
+        if column.required:
+            cell.fill = _REQUIRED
+        letter = get_column_letter(col)
+        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+        if column.parser in CODE_PARSERS:
+            for row in range(2, TEMPLATE_ROWS + 2):
+                sheet.cell(row=row, column=col).number_format = "@"
+        choices = list(towns) if column.field == "town" else list(column.choices)
+        if choices:
+            _add_choices(sheet, lists, col, choices)
+    sheet.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    notes = book.create_sheet("填表说明")
+    for row, line in enumerate(_instructions(schema, towns), start=1):
+        notes.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
+    notes.column_dimensions["A"].width = 100
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+
+
+def _add_choices(sheet: Worksheet, lists: Worksheet, col: int, choices: list[str]) -> None:
+    for row, choice in enumerate(choices, start=1):
+        lists.cell(row=row, column=col, value=choice)
+    letter = get_column_letter(col)
+    source = f"=选项!${letter}$1:${letter}${len(choices)}"
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.error = "请从下拉列表中选择"
+    validation.showErrorMessage = True
+    sheet.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
