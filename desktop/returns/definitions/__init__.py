@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.returns.definitions.commissioners import COMMISSIONERS
 from desktop.returns.definitions.double_breakthrough import DOUBLE_BREAKTHROUGH
 from desktop.returns.definitions.hte_expiring import HTE_EXPIRING
 from desktop.returns.definitions.rd_zero_clearing import RD_ZERO_CLEARING
@@ -14,6 +15,7 @@ CATALOGUE: tuple[ReturnDefinition, ...] = (
     TECH_SME_ROSTER,
     HTE_EXPIRING,
     RD_ZERO_CLEARING,
+    COMMISSIONERS,
 )
 BY_ID = {d.id: d for d in CATALOGUE}
 

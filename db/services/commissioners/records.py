@@ -1,0 +1,166 @@
+"""Service records (服务记录) of a dispatch: date, place, kind, trained, technologies, benefit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Dispatch, ServiceRecord
+from db.services import audit
+from db.services.commissioners.common import SERVICE_KINDS, clean_strings, first_error, now
+from db.services.errors import InputError, NotFound
+
+ENTITY = "service_record"
+EDITABLE = (
+    "served_on",
+    "place",
+    "kind",
+    "trained",
+    "technologies",
+    "benefit",
+    "confirmed",
+    "approved",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class ServiceRecordView:
+    id: int
+    dispatch_id: int
+    served_on: date
+    place: str | None
+    kind: str
+    trained: int | None
+    technologies: int | None
+    benefit: float | None
+    confirmed: bool
+    approved: bool
+    note: str | None = None
+
+
+def _non_negative(values: Mapping[str, Any], errors: dict[str, str]) -> None:
+    labels = {"trained": "培训人数", "technologies": "引进技术数", "benefit": "经济效益"}
+    for key, label in labels.items():
+        value = values.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            errors[key] = f"{label}应为数字"
+        elif value < 0:
+            errors[key] = f"{label}不能为负数"
+        elif key != "benefit" and int(value) != value:
+            errors[key] = f"{label}应为整数"
+
+
+def check(
+    values: Mapping[str, Any], today: date | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate a service record: a date not in the future, a known kind, figures ≥ 0."""
+    today = today or date.today()
+    data = clean_strings(values, EDITABLE)
+    data.setdefault("kind", "现场指导")
+    errors: dict[str, str] = {}
+    served = data.get("served_on")
+    if not isinstance(served, date):
+        errors["served_on"] = "请填写服务日期"
+    elif served > today:
+        errors["served_on"] = "服务日期不能晚于今天"
+    if data.get("kind") not in SERVICE_KINDS:
+        errors["kind"] = "服务方式应为：" + "、".join(SERVICE_KINDS)
+    _non_negative(data, errors)
+    for flag in ("confirmed", "approved"):
+        if flag in data:
+            data[flag] = bool(data[flag])
+    return data, errors
+
+
+def _view(r: ServiceRecord) -> ServiceRecordView:
+    return ServiceRecordView(
+        r.id,
+        r.dispatch_id,
+        r.served_on,
+        r.place,
+        r.kind,
+        r.trained,
+        r.technologies,
+        r.benefit,
+        r.confirmed,
+        r.approved,
+        r.note,
+    )
+
+
+def add(
+    session: Session,
+    dispatch_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    batch_id: int | None = None,
+    today: date | None = None,
+) -> int:
+    """Record one service under a dispatch."""
+    parent = session.get(Dispatch, dispatch_id)
+    if parent is None or parent.deleted_at is not None:
+        raise InputError("派遣记录不存在或已删除", "dispatch_id")
+    data, errors = check(values, today)
+    first_error(errors)
+    row = ServiceRecord(dispatch_id=dispatch_id, **data)
+    session.add(row)
+    session.flush()
+    changes = {k: (None, v) for k, v in data.items() if v is not None}
+    audit.record(session, operator, "create", ENTITY, row.id, changes, batch_id)
+    return row.id
+
+
+def _get(session: Session, record_id: int) -> ServiceRecord:
+    row = session.get(ServiceRecord, record_id)
+    if row is None:
+        raise NotFound("服务记录不存在")
+    return row
+
+
+def update(
+    session: Session,
+    record_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    today: date | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Change a service record; returns what changed (audited)."""
+    row = _get(session, record_id)
+    merged = {k: getattr(row, k) for k in EDITABLE} | dict(values)
+    data, errors = check(merged, today)
+    first_error(errors)
+    diff = {k: (getattr(row, k), v) for k, v in data.items() if getattr(row, k) != v}
+    for key, (_old, new) in diff.items():
+        setattr(row, key, new)
+    if diff:
+        audit.record(session, operator, "update", ENTITY, row.id, diff)
+        session.flush()
+    return diff
+
+
+def soft_delete(session: Session, record_id: int, operator: str) -> None:
+    """Move a service record to the recycle bin."""
+    row = _get(session, record_id)
+    if row.deleted_at is None:
+        row.deleted_at = now()
+        row.deleted_by = operator
+        audit.record(session, operator, "delete", ENTITY, row.id)
+        session.flush()
+
+
+def list_records(session: Session, dispatch_id: int) -> list[ServiceRecordView]:
+    """The live records of a dispatch, oldest first (the order they were entered in)."""
+    stmt = (
+        select(ServiceRecord)
+        .where(ServiceRecord.dispatch_id == dispatch_id, ServiceRecord.deleted_at.is_(None))
+        .order_by(ServiceRecord.served_on, ServiceRecord.id)
+    )
+    return [_view(r) for r in session.scalars(stmt)]

@@ -1,0 +1,324 @@
+"""The commissioners themselves: validation per kind, create/update/soft delete/restore, search."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Assessment, Commissioner, Dispatch
+from db.rules.identifiers import (
+    mask_resident_id,
+    resident_id_gender,
+    validate_phone,
+    validate_resident_id,
+)
+from db.rules.text import normalize_text
+from db.services import audit
+from db.services.commissioners.common import (
+    KINDS,
+    LEVELS,
+    STATUSES,
+    clean_strings,
+    first_error,
+    now,
+    year_bounds,
+)
+from db.services.errors import DuplicateError, NotFound
+from db.services.search_text import search_text
+
+ENTITY = "commissioner"
+EDITABLE = (
+    "name",
+    "kind",
+    "level",
+    "gender",
+    "id_number",
+    "phone",
+    "unit",
+    "contact_person",
+    "title",
+    "field",
+    "first_year",
+    "status",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class CommissionerView:
+    id: int
+    name: str
+    kind: str
+    level: str | None = None
+    gender: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    unit: str | None = None
+    contact_person: str | None = None
+    title: str | None = None
+    field: str | None = None
+    first_year: int | None = None
+    status: str = "在岗"
+    note: str | None = None
+    deleted_at: datetime | None = None
+
+    @property
+    def masked_id(self) -> str:
+        """The ID number masked for lists and printouts (empty when there is none)."""
+        return mask_resident_id(self.id_number) if self.id_number else ""
+
+
+@dataclass(frozen=True)
+class CommissionerCheck:
+    """What validation found: errors by field, warnings, and the cleaned values."""
+
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks saving."""
+        return not self.errors
+
+
+def _view(c: Commissioner) -> CommissionerView:
+    values = {name: getattr(c, name) for name in EDITABLE}
+    return CommissionerView(id=c.id, deleted_at=c.deleted_at, **values)
+
+
+def get(session: Session, commissioner_id: int) -> CommissionerView:
+    """One commissioner (deleted ones too)."""
+    c = session.get(Commissioner, commissioner_id)
+    if c is None:
+        raise NotFound("科技特派员不存在")
+    return _view(c)
+
+
+def _check_vocab(values: Mapping[str, Any], errors: dict[str, str]) -> None:
+    if values.get("kind") not in KINDS:
+        errors["kind"] = "类型应为：" + "、".join(KINDS)
+    if values.get("level") is not None and values["level"] not in LEVELS:
+        errors["level"] = "级别应为：" + "、".join(LEVELS)
+    if values.get("status") is not None and values["status"] not in STATUSES:
+        errors["status"] = "状态应为：" + "、".join(STATUSES)
+    if values.get("gender") is not None and values["gender"] not in ("男", "女"):
+        errors["gender"] = "性别应为男或女"
+
+
+def _check_person(values: dict[str, Any], today: date, errors: dict[str, str]) -> list[str]:
+    """个人: a valid resident ID is required; the gender follows from it."""
+    if not values.get("id_number"):
+        errors["id_number"] = "个人特派员必须填写身份证号码"
+        return []
+    checked = validate_resident_id(values["id_number"], today)
+    if not checked.ok:
+        errors["id_number"] = "身份证号码" + "；".join(checked.errors)
+        return []
+    values["id_number"] = checked.value
+    derived = resident_id_gender(checked.value or "")
+    if values.get("gender") and derived and values["gender"] != derived:
+        errors["gender"] = f"性别与身份证号码不符（应为{derived}）"
+    values["gender"] = derived
+    return list(checked.warnings)
+
+
+def _check_kind(values: dict[str, Any], today: date, errors: dict[str, str]) -> list[str]:
+    kind = values.get("kind")
+    if kind == "个人":
+        return _check_person(values, today, errors)
+    if not values.get("unit"):
+        errors["unit"] = f"{kind or '该类'}特派员必须填写派出单位"
+    if kind == "法人" and not values.get("contact_person"):
+        errors["contact_person"] = "法人特派员必须填写联系人"
+    if values.get("id_number"):
+        errors["id_number"] = "只有个人特派员填写身份证号码"
+    return []
+
+
+def _check_year(values: Mapping[str, Any], today: date, errors: dict[str, str]) -> None:
+    year = values.get("first_year")
+    if year is not None and not (isinstance(year, int) and 1990 <= year <= today.year):
+        errors["first_year"] = f"首次选派年度应在1990到{today.year}之间"
+
+
+def check(values: Mapping[str, Any], today: date | None = None) -> CommissionerCheck:
+    """Validate a whole commissioner record (used as-you-type by the editor and by create)."""
+    today = today or date.today()
+    data = clean_strings(values, EDITABLE)
+    data.setdefault("kind", "个人")
+    errors: dict[str, str] = {}
+    if not data.get("name"):
+        errors["name"] = "姓名（名称）不能为空"
+    _check_vocab(data, errors)
+    warnings = _check_kind(data, today, errors)
+    if data.get("phone") is not None:
+        phone = validate_phone(data["phone"])
+        if phone.ok:
+            data["phone"] = phone.value
+        else:
+            errors["phone"] = "；".join(phone.errors)
+    _check_year(data, today, errors)
+    return CommissionerCheck(data, errors, tuple(warnings))
+
+
+def find_by_id_number(session: Session, id_number: str) -> int | None:
+    """The commissioner holding this resident ID (deleted ones included), else None."""
+    return session.scalar(select(Commissioner.id).where(Commissioner.id_number == id_number))
+
+
+def _refresh_search(c: Commissioner) -> None:
+    c.search_text = search_text(c.name, c.unit, c.field)
+
+
+def create(
+    session: Session,
+    values: Mapping[str, Any],
+    operator: str,
+    batch_id: int | None = None,
+    today: date | None = None,
+) -> int:
+    """Create a commissioner after validation; a known ID number raises DuplicateError."""
+    checked = check(values, today)
+    first_error(checked.errors)
+    data = checked.values
+    if data.get("id_number"):
+        existing = find_by_id_number(session, data["id_number"])
+        if existing is not None:
+            raise DuplicateError("该身份证号码的特派员已存在", existing, "id_number")
+    c = Commissioner(**{"status": "在岗", **data})
+    _refresh_search(c)
+    session.add(c)
+    session.flush()
+    changes = {k: (None, v) for k, v in data.items() if v is not None}
+    audit.record(session, operator, "create", ENTITY, c.id, changes, batch_id)
+    return c.id
+
+
+def _live(session: Session, commissioner_id: int) -> Commissioner:
+    c = session.get(Commissioner, commissioner_id)
+    if c is None:
+        raise NotFound("科技特派员不存在")
+    return c
+
+
+def update(
+    session: Session,
+    commissioner_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    batch_id: int | None = None,
+    today: date | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Apply changes (the whole record is re-validated); returns what changed (audited)."""
+    c = _live(session, commissioner_id)
+    merged = {name: getattr(c, name) for name in EDITABLE} | dict(values)
+    checked = check(merged, today)
+    first_error(checked.errors)
+    data = checked.values
+    number = data.get("id_number")
+    if number and number != c.id_number:
+        other = find_by_id_number(session, number)
+        if other is not None and other != c.id:
+            raise DuplicateError("该身份证号码已属于另一位特派员", other, "id_number")
+    diff = {k: (getattr(c, k), v) for k, v in data.items() if getattr(c, k) != v}
+    for key, (_old, new) in diff.items():
+        setattr(c, key, new)
+    if diff:
+        _refresh_search(c)
+        audit.record(session, operator, "update", ENTITY, c.id, diff, batch_id)
+        session.flush()
+    return diff
+
+
+def soft_delete(session: Session, commissioner_id: int, operator: str) -> None:
+    """Move a commissioner to the recycle bin."""
+    c = _live(session, commissioner_id)
+    if c.deleted_at is None:
+        c.deleted_at = now()
+        c.deleted_by = operator
+        audit.record(session, operator, "delete", ENTITY, c.id)
+        session.flush()
+
+
+def restore(session: Session, commissioner_id: int, operator: str) -> None:
+    """Bring a commissioner back from the recycle bin."""
+    c = _live(session, commissioner_id)
+    if c.deleted_at is not None:
+        c.deleted_at = None
+        c.deleted_by = None
+        audit.record(session, operator, "restore", ENTITY, c.id)
+        session.flush()
+
+
+@dataclass(frozen=True)
+class CommissionerFilter:
+    """What the roster shows: search text and the filter bar."""
+
+    text: str = ""
+    kind: str | None = None
+    level: str | None = None
+    field: str | None = None
+    town_id: int | None = None  # served this town (a dispatch there; in `year` when given)
+    year: int | None = None  # had a dispatch active in this year
+    grade: str | None = None  # graded so in `year` (this year when no year is given)
+    deleted: bool = False
+
+
+def _active_in_year(year: int) -> Any:
+    first, last = year_bounds(year)
+    return and_(Dispatch.start_on <= last, or_(Dispatch.end_on.is_(None), Dispatch.end_on >= first))
+
+
+def _dispatch_filter(f: CommissionerFilter) -> Any:
+    conds: list[Any] = [Dispatch.deleted_at.is_(None)]
+    if f.town_id is not None:
+        conds.append(Dispatch.town_id == f.town_id)
+    if f.year is not None:
+        conds.append(_active_in_year(f.year))
+    return select(Dispatch.commissioner_id).where(*conds)
+
+
+def _filtered(stmt: Select[Any], f: CommissionerFilter) -> Select[Any]:
+    deleted = (
+        Commissioner.deleted_at.is_not(None) if f.deleted else Commissioner.deleted_at.is_(None)
+    )
+    stmt = stmt.where(deleted)
+    text = normalize_text(f.text).lower()
+    if text:
+        stmt = stmt.where(Commissioner.search_text.like(f"%{text}%"))
+    for column, value in ((Commissioner.kind, f.kind), (Commissioner.level, f.level)):
+        if value:
+            stmt = stmt.where(column == value)
+    if f.field:
+        stmt = stmt.where(Commissioner.field.like(f"%{normalize_text(f.field)}%"))
+    if f.town_id is not None or f.year is not None:
+        stmt = stmt.where(Commissioner.id.in_(_dispatch_filter(f)))
+    if f.grade:
+        graded = select(Assessment.commissioner_id).where(
+            Assessment.year == (f.year or date.today().year), Assessment.grade == f.grade
+        )
+        stmt = stmt.where(Commissioner.id.in_(graded))
+    return stmt
+
+
+def search(session: Session, f: CommissionerFilter) -> list[CommissionerView]:
+    """The commissioners matching a filter, by name (small tables: whole rows)."""
+    stmt = _filtered(select(Commissioner), f).order_by(Commissioner.name, Commissioner.id)
+    return [_view(c) for c in session.scalars(stmt)]
+
+
+def fields_in_use(session: Session) -> list[str]:
+    """Distinct 专业领域 of live commissioners (for the filter combo)."""
+    stmt = (
+        select(Commissioner.field)
+        .where(Commissioner.deleted_at.is_(None), Commissioner.field.is_not(None))
+        .group_by(Commissioner.field)
+        .order_by(func.count().desc(), Commissioner.field)
+    )
+    return [f for f in session.scalars(stmt) if f]

@@ -1,0 +1,223 @@
+"""Editor dialogs: validation as you type, Esc cancels, unsaved changes prompt before closing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from desktop.progress import CancelToken, Progress
+from desktop.ui.context import AppContext
+from desktop.ui.errors import is_clerk_error
+from desktop.ui.tasks import TaskHandle, run_task
+
+ERROR_STYLE = "color:#a61b1b;"
+WARNING_STYLE = "color:#8a5a00;"
+BAD_FIELD = "border:1px solid #d04040;"
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    """A calendar date box showing yyyy-MM-dd."""
+    edit = QDateEdit(QDate.currentDate() if value is None else QDate(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def py_date(edit: QDateEdit) -> date:
+    """The date of a QDateEdit as a Python date."""
+    d = edit.date()
+    return date(d.year(), d.month(), d.day())
+
+
+def combo(items: list[tuple[str, Any]]) -> QComboBox:
+    """A combo of (text, data) items."""
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    return box
+
+
+def select_data(box: QComboBox, value: Any) -> None:
+    """Select the item whose data equals `value` (nothing changes when none does)."""
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)
+
+
+class RecordDialog(QDialog):
+    """A form of named fields; subclasses give `values()`, `check()` and `write()`."""
+
+    saved = Signal(int)
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.fields: dict[str, QWidget] = {}
+        self.form = QFormLayout()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.dirty = False
+        self.task: TaskHandle[Any] | None = None
+
+    @property
+    def save_button(self) -> Any:
+        """The 保存 button (disabled while the form has errors)."""
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+        """Add a labelled widget; its changes mark the form dirty and re-validate."""
+        self.fields[key] = widget
+        self.form.addRow(self.tr(label), widget)
+        for name in (
+            "textChanged",
+            "currentIndexChanged",
+            "dateChanged",
+            "valueChanged",
+            "toggled",
+        ):
+            signal = getattr(widget, name, None)
+            if signal is not None:
+                signal.connect(self._changed)
+        return widget
+
+    def text(self, key: str) -> str:
+        """The text of a line / plain text field."""
+        w = self.fields[key]
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText().strip()
+        if isinstance(w, QComboBox):
+            return w.currentText().strip()
+        assert isinstance(w, QLineEdit)
+        return w.text().strip()
+
+    def data(self, key: str) -> Any:
+        """The data of a combo field."""
+        w = self.fields[key]
+        assert isinstance(w, QComboBox)
+        return w.currentData()
+
+    # ----- subclass hooks -----
+
+    def check(self) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Errors by field and warnings of the current form."""
+        return {}, ()
+
+    def writer(self) -> Callable[[Session], int]:
+        """Read the form now (GUI thread); the returned function saves it and returns the id."""
+        raise NotImplementedError
+
+    # ----- behaviour -----
+
+    @Slot()
+    def _changed(self) -> None:
+        self.dirty = True
+        self.revalidate()
+
+    def revalidate(self) -> bool:
+        """Show the form's errors and warnings; enable 保存 only without errors."""
+        try:
+            errors, warnings = self.check()
+        except ValueError as exc:  # an unknown value the services refuse outright
+            errors, warnings = {"": str(exc)}, ()
+        for key, widget in self.fields.items():
+            widget.setStyleSheet(BAD_FIELD if key in errors else "")
+        lines = [f"<span style='{ERROR_STYLE}'>✗ {e}</span>" for e in errors.values()]
+        lines += [f"<span style='{WARNING_STYLE}'>! {w}</span>" for w in warnings]
+        self.message.setText("<br>".join(lines))
+        self.save_button.setEnabled(not errors)
+        return not errors
+
+    @Slot()
+    def save(self) -> None:
+        """Validate and write in the background; the dialog closes when the store has it."""
+        if not self.revalidate():
+            return
+        write, store = self.writer(), self._ctx.store
+
+        def work(cancel: CancelToken) -> Generator[Progress, None, int]:
+            with store.transaction() as s:
+                new_id = write(s)
+            yield Progress(1, 1, "")
+            return new_id
+
+        self.save_button.setEnabled(False)
+        self.task = run_task(
+            self,
+            work,
+            label=self.tr("正在保存…"),
+            on_done=self._saved,
+            on_error=self._failed,
+            write=True,
+        )
+
+    @Slot(object)
+    def _saved(self, record_id: object) -> None:
+        self.dirty = False
+        self.saved.emit(int(record_id))  # type: ignore[call-overload]
+        self.accept()
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if not is_clerk_error(exc):
+            from desktop.ui.tasks import show_error
+
+            show_error(self, exc)
+            return
+        self.message.setText(f"<span style='{ERROR_STYLE}'>✗ {exc}</span>")
+
+    def reject(self) -> None:
+        """Esc / 取消: ask before dropping unsaved changes."""
+        if self.dirty:
+            answer = QMessageBox.question(
+                self, self.tr("未保存的修改"), self.tr("有未保存的修改，确定放弃吗？")
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.dirty = False
+        super().reject()
+
+
+def year_spin(value: int | None, minimum: int = 1990) -> QSpinBox:
+    """A year box whose lowest value reads 未填 (None)."""
+    spin = QSpinBox()
+    spin.setRange(minimum - 1, date.today().year)
+    spin.setSpecialValueText("未填")
+    spin.setValue(value if value is not None else minimum - 1)
+    return spin
+
+
+def spin_year(spin: QSpinBox) -> int | None:
+    """The year of a year_spin, None when 未填."""
+    return None if spin.value() == spin.minimum() else spin.value()

@@ -1,0 +1,61 @@
+"""科技特派员 screen: six tabs over the commissioner services."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from desktop.ui.commissioners.tabs import (
+    AssessmentTab,
+    CoverageTab,
+    DemandsTab,
+    DispatchesTab,
+    RecordsTab,
+    RosterTab,
+    Tab,
+)
+from desktop.ui.context import AppContext
+from desktop.ui.widgets import screen_title
+
+
+class CommissionersScreen(QWidget):
+    """特派员名录, 需求库, 选派结对, 服务记录, 年度考核, 覆盖情况."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.roster = RosterTab(ctx)
+        self.demands = DemandsTab(ctx)
+        self.dispatches = DispatchesTab(ctx)
+        self.records = RecordsTab(ctx)
+        self.assessment = AssessmentTab(ctx)
+        self.coverage = CoverageTab(ctx)
+        self.tabs = QTabWidget()
+        for tab, title in self._pages():
+            self.tabs.addTab(tab, self.tr(title))
+            tab.changed.connect(self._data_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(screen_title(self.tr("科技特派员")))
+        layout.addWidget(self.tabs, 1)
+
+    def _pages(self) -> list[tuple[Tab, str]]:
+        return [
+            (self.roster, "特派员名录"),
+            (self.demands, "需求库"),
+            (self.dispatches, "选派结对"),
+            (self.records, "服务记录"),
+            (self.assessment, "年度考核"),
+            (self.coverage, "覆盖情况"),
+        ]
+
+    @Slot()
+    def _data_changed(self) -> None:
+        """One tab wrote: the others read again (small queries)."""
+        sender = self.sender()
+        for tab, _title in self._pages():
+            if tab is not sender:
+                tab.reload()
+
+    def refresh(self) -> None:
+        """Shown again: every tab reads again."""
+        for tab, _title in self._pages():
+            tab.reload()
