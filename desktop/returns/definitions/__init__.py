@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from desktop.returns.definitions.carriers import CARRIERS
 from desktop.returns.definitions.commissioners import COMMISSIONERS
 from desktop.returns.definitions.double_breakthrough import DOUBLE_BREAKTHROUGH
 from desktop.returns.definitions.hte_expiring import HTE_EXPIRING
+from desktop.returns.definitions.platforms import PLATFORMS
 from desktop.returns.definitions.rd_zero_clearing import RD_ZERO_CLEARING
 from desktop.returns.definitions.rosters import HIGH_TECH_ROSTER, TECH_SME_ROSTER
 from desktop.returns.model import ReturnDefinition
@@ -16,6 +18,8 @@ CATALOGUE: tuple[ReturnDefinition, ...] = (
     HTE_EXPIRING,
     RD_ZERO_CLEARING,
     COMMISSIONERS,
+    CARRIERS,
+    PLATFORMS,
 )
 BY_ID = {d.id: d for d in CATALOGUE}
 

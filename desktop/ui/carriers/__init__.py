@@ -1,0 +1,1 @@
+"""孵化载体: carriers, incubatees, yearly data, graduation and recognition checks."""

@@ -1,0 +1,1 @@
+"""创新平台: platforms by kind and level, hosts, counts against targets."""
