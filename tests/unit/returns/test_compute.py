@@ -193,13 +193,9 @@ def test_parse_period_forms_and_refusals() -> None:
 
 def test_codes_and_orientation_of_catalogue() -> None:
     assert column_codes(BY_ID["double-breakthrough"].columns) == ["甲", *map(str, range(1, 10))]
-    assert [orientation(d) for d in CATALOGUE] == [
-        "landscape",
-        "landscape",
-        "portrait",
-        "landscape",
-        "landscape",
-    ]
+    first_five = [orientation(d) for d in CATALOGUE[:5]]
+    assert first_five == ["landscape", "landscape", "portrait", "landscape", "landscape"]
+    assert {d.id for d in CATALOGUE} >= {"commissioners", "carriers", "platforms"}
 
 
 def test_expiring_notes_a_renewed_certificate(known: Store) -> None:
