@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
       libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
       libxcb-randr0 libxcb-render-util0 libxcb-image0 libnss3 libxcomposite1 libxdamage1 libxrandr2
-      libxtst6 libxkbfile1 libasound2 xvfb poppler-utils)
+      libxtst6 libxkbfile1 libasound2 xvfb poppler-utils fonts-wqy-microhei)
 command -v dpkg-query >/dev/null || exit 0
 missing=()
 for p in "${pkgs[@]}"; do

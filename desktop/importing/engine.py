@@ -12,13 +12,31 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from db.rules.normalize import money_unit_of
+from db.rules.text import normalize_header
 from db.services import imports
 from db.services.imports import BatchInfo, EnterpriseIncoming, EnterprisePlan, UndoResult
+from db.services.imports_other import KindPlan, load_mappings
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store
-from desktop.importing.header import Header, find_header
-from desktop.importing.readers import Cell, UnreadableFile, iter_nonempty, read_workbook
+from desktop.importing.header import (
+    HEADER_SEARCH_ROWS,
+    Header,
+    cell_text,
+    find_header,
+    is_column_number_row,
+    match_labels,
+    resolve_merges,
+    title_unit,
+)
+from desktop.importing.readers import (
+    Cell,
+    SheetData,
+    UnreadableFile,
+    iter_nonempty,
+    read_workbook,
+)
 from desktop.importing.rows import (
     ParsedRow,
     Problem,
@@ -29,8 +47,10 @@ from desktop.importing.rows import (
     parse_enterprise_row,
     record_signature,
 )
+from desktop.importing.schemas import SCHEMAS, Schema
 from desktop.progress import CancelToken, Progress, Work
 
+ENTERPRISES = "enterprises"
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明")
 _STEP = 2000
 
@@ -45,6 +65,12 @@ class ImportOptions:
     town: str | None = None
     year: int | None = None
     sheet: str | None = None
+    # Normalised header text → field name ("" = ignore the column), on top of auto-matching.
+    # None: the mapping saved for the file's town and kind (load_mappings) is used.
+    mapping: dict[str, str] | None = None
+
+
+Mappings = dict[str, dict[str, str]]  # kind → header → field
 
 
 @dataclass
@@ -68,6 +94,7 @@ class ImportPlan:
     labels: list[str]
     ignored: list[str]
     plans: list[EnterprisePlan] = field(default_factory=list)
+    kind_plans: list[KindPlan] = field(default_factory=list)  # the kinds other than enterprises
     rejected: list[RejectedRow] = field(default_factory=list)
     skipped: int = 0
     warnings: list[Problem] = field(default_factory=list)
@@ -75,7 +102,8 @@ class ImportPlan:
 
     def count(self, outcome: str) -> int:
         """How many rows end as created / updated / unchanged."""
-        return sum(1 for p in self.plans if p.outcome == outcome)
+        enterprises = sum(1 for p in self.plans if p.outcome == outcome)
+        return enterprises + sum(1 for k in self.kind_plans if k.outcome == outcome)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -106,12 +134,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pick_sheet(path: Path, options: ImportOptions) -> tuple[str, Header, list[list[Cell]]]:
+def _pick_sheet(
+    path: Path, options: ImportOptions, mappings: Mappings | None = None
+) -> tuple[str, Header, list[list[Cell]]]:
     book = read_workbook(path, options.sheet)
     for sheet in iter_nonempty(book.sheets):
         if options.sheet is None and sheet.name.strip() in INSTRUCTION_SHEETS:
             continue
-        found = find_header(sheet, options.kind)
+        found = (
+            _find_mapped_header(sheet, options.kind, mappings)
+            if mappings
+            else find_header(sheet, options.kind)
+        )
         if found is not None:
             return sheet.name, found[0], found[1]
     if not any(True for _ in iter_nonempty(book.sheets)):
@@ -194,7 +228,7 @@ def plan_import(
     today = today or date.today()
     yield Progress(0, 0, "正在读取文件…")
     sha = file_sha256(path)
-    sheet, header, grid = _pick_sheet(path, options)
+    sheet, header, grid = _pick_sheet(path, options, _mappings(store, options))
     cancel.raise_if_cancelled()
     if not header.schema.supported:
         raise ImportRefused(f"“{header.schema.title}”（{header.schema.kind}）该类型的导入尚未支持")
@@ -215,11 +249,14 @@ def plan_import(
             header.ignored,
         )
         ctx = RowContext(header, year, today, _town_lookup(matcher), file_town, province)
-        parsed = yield from _check_rows(grid, header, ctx, plan, cancel)
-        accepted = _merge_repeats(parsed, plan)
-        plan.rejected.sort(key=lambda r: r.row)
-        yield Progress(0, 0, "正在与库中数据比对…")
-        plan.plans = imports.plan_enterprises(session, accepted, year)
+        if header.schema.kind != ENTERPRISES:
+            yield from _plan_other_kind(session, grid, header, ctx, plan, cancel)
+        else:
+            parsed = yield from _check_rows(grid, header, ctx, plan, cancel)
+            accepted = _merge_repeats(parsed, plan)
+            plan.rejected.sort(key=lambda r: r.row)
+            yield Progress(0, 0, "正在与库中数据比对…")
+            plan.plans = imports.plan_enterprises(session, accepted, year)
         plan.duplicate_of_batch = imports.duplicate_of_batch(session, sha)
     plan.warnings.sort(key=lambda p: p.row)
     return plan
@@ -303,6 +340,9 @@ def apply_import(
     )
     with store.transaction() as session:
         batch_id = imports.create_batch(session, info)
+        if plan.kind != ENTERPRISES:
+            yield from _apply_other_kind(session, plan, batch_id, operator, cancel)
+            total = 0
         yield Progress(0, total, "正在写入…")
         done = 0
         for part, writer in ((created, imports.write_created), (updated, imports.write_updated)):
@@ -332,3 +372,117 @@ def undo_import(
 def rejected_rows(plan: ImportPlan) -> Iterable[RejectedRow]:
     """The rejected rows in sheet order (for the error workbook)."""
     return sorted(plan.rejected, key=lambda r: r.row)
+
+
+# ---------------------------------------------------------------- the other kinds
+
+
+def _plan_other_kind(
+    session: Any,
+    grid: list[list[Cell]],
+    header: Header,
+    ctx: RowContext,
+    plan: ImportPlan,
+    cancel: CancelToken,
+) -> Work[None]:
+    from desktop.importing.kinds.runner import check_and_plan
+
+    outcome = yield from check_and_plan(session, grid, header, ctx, cancel)
+    plan.kind_plans = outcome.plans
+    plan.rejected = [RejectedRow(row, cells, problems) for row, cells, problems in outcome.rejected]
+    plan.warnings.extend(outcome.warnings)
+    plan.skipped += outcome.skipped
+
+
+def _apply_other_kind(
+    session: Any, plan: ImportPlan, batch_id: int, operator: str, cancel: CancelToken
+) -> Work[None]:
+    from desktop.importing.kinds.runner import KindWriteFailed, apply_plans
+
+    try:
+        yield from apply_plans(session, plan.kind, plan.kind_plans, batch_id, operator, cancel)
+    except KindWriteFailed as exc:
+        raise ImportRefused(str(exc)) from exc
+
+
+# ---------------------------------------------------------------- column mappings
+
+
+def _mappings(store: Store, options: ImportOptions) -> Mappings:
+    """The hand mappings to apply per kind: the options' one, else the saved ones of the town."""
+    kinds = [options.kind] if options.kind else list(SCHEMAS)
+    if options.mapping is not None:
+        given = {normalize_header(h): f for h, f in options.mapping.items()}
+        return {k: given for k in kinds} if given else {}
+    with store.session() as session:
+        town = TownMatcher.from_session(session).match(options.town) if options.town else None
+        saved = {k: load_mappings(session, town.name if town else "", k) for k in kinds}
+    return {k: m for k, m in saved.items() if m}
+
+
+def apply_mapping(header: Header, mapping: dict[str, str]) -> None:
+    """Override the auto-matched fields of a header by hand: header text → field ("" = ignore)."""
+    schema = header.schema
+    known = {c.field for c in schema.columns}
+    for index, label in enumerate(header.labels):
+        wanted = mapping.get(normalize_header(label))
+        if wanted is None or (wanted and wanted not in known):
+            continue
+        for name in [f for f, i in header.fields.items() if i == index or f == wanted]:
+            del header.fields[name]
+            header.units.pop(name, None)
+        if wanted:
+            header.fields[wanted] = index
+            unit = money_unit_of(normalize_header(label))
+            if schema.column(wanted).is_money and unit:
+                header.units[wanted] = unit
+    used = set(header.fields.values())
+    header.ignored = [t for i, t in enumerate(header.labels) if t and i not in used]
+
+
+def _qualifies(schema: Schema, fields: dict[str, int]) -> bool:
+    return len(fields) >= 2 and all(f in fields for f in schema.required)
+
+
+def _find_mapped_header(
+    sheet: SheetData, kind: str | None, mappings: Mappings
+) -> tuple[Header, list[list[Cell]]] | None:
+    """find_header, then the hand mapping; when auto-matching finds nothing, rows are tried with
+    the mapping applied (single-row headers)."""
+    found = find_header(sheet, kind)
+    if found is not None:
+        header, grid = found
+        mapping = mappings.get(header.schema.kind)
+        if mapping:
+            apply_mapping(header, mapping)
+            if not _qualifies(header.schema, header.fields):
+                missing = "、".join(
+                    header.schema.column(f).header
+                    for f in header.schema.required
+                    if f not in header.fields
+                )
+                raise ImportRefused(f"按已保存的列对应关系，缺少必需的列：{missing}")
+        return found
+    grid = resolve_merges(sheet.rows, sheet.merges)
+    for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        labels = [cell_text(v) for v in grid[row]]
+        for name, mapping in mappings.items():
+            schema = SCHEMAS[name]
+            fields, units = match_labels(schema, labels)
+            header = Header(schema, row, row + 1, fields, labels, units)
+            apply_mapping(header, mapping)
+            if not _qualifies(schema, header.fields):
+                continue
+            if header.data_start < len(grid) and is_column_number_row(grid[header.data_start]):
+                header.data_start += 1
+            _title_units(header, grid)
+            return header, grid
+    return None
+
+
+def _title_units(header: Header, grid: list[list[Cell]]) -> None:
+    unit = title_unit(grid, header.row)
+    if unit:
+        for column in header.schema.columns:
+            if column.is_money and column.field in header.fields:
+                header.units.setdefault(column.field, unit)

@@ -142,12 +142,15 @@ COMMISSIONERS = Schema(
         _c("gender", "性别", choices="男 女"),
         _c("id_number", "身份证号码", "身份证号 证件号码", "id"),
         _c("phone", "联系电话", "电话 手机", "phone"),
-        _c("unit", "派出单位", "工作单位 所在单位", required=True),
+        # 派出单位 is required of non-individual commissioners only: a row rule (kinds/commissioners).
+        _c("unit", "派出单位", "工作单位 所在单位"),
+        _c("contact_person", "联系人"),
         _c("title", "职称"),
-        _c("specialty", "专业领域", "服务领域"),
+        _c("field", "专业领域", "服务领域"),
         _c("first_year", "首次选派年度", "选派年度", "year"),
-        _c("status", "状态"),
+        _c("status", "状态", choices="在岗 暂停 退出"),
     ),
+    supported=True,
 )
 
 DEMANDS = Schema(
@@ -157,12 +160,13 @@ DEMANDS = Schema(
         _c("requester", "需求方", "需求单位 需求主体", required=True),
         _c("requester_kind", "需求方类型", choices="企业 合作社 村 家庭农场"),
         _c("uscc", "统一社会信用代码", "社会信用代码 信用代码", "uscc"),
-        _c("town", "所属镇街", "镇街 所属乡镇"),
+        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
         _c("field", "需求领域", "领域"),
         _c("problem", "需求内容", "需求描述 技术需求", required=True),
         _c("raised_on", "提出日期", "需求日期 提出时间", "date", required=True),
         _c("status", "状态", choices="待对接 已对接 已解决 已关闭"),
     ),
+    supported=True,
 )
 
 SERVICES = Schema(
@@ -172,7 +176,8 @@ SERVICES = Schema(
         _c("commissioner", "特派员姓名", "特派员", required=True),
         _c("id_number", "身份证号码", "身份证号", "id"),
         _c("target", "服务对象", "服务单位", required=True),
-        _c("town", "所属镇街", "镇街 所属乡镇"),
+        _c("target_uscc", "服务对象统一社会信用代码", "统一社会信用代码 社会信用代码", "uscc"),
+        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
         _c("served_on", "服务日期", "服务时间", "date", required=True),
         _c(
             "kind",
@@ -186,6 +191,7 @@ SERVICES = Schema(
         _c("confirmed", "服务确认书", "是否有服务确认书", "bool", choices=YES_NO),
         _c("note", "备注"),
     ),
+    supported=True,
 )
 
 CARRIERS = Schema(
@@ -203,13 +209,14 @@ CARRIERS = Schema(
         _c("level", "级别", choices="国家级 省级 市级 区级"),
         _c("recognized_year", "认定年度", parser="year"),
         _c("operator", "运营主体", "运营单位"),
-        _c("town", "所属镇街", "镇街 所属乡镇"),
+        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
         _c("address", "地址", "注册地址"),
         _c("area", "场地面积(平方米)", "场地面积 面积", "number"),
         _c("stations", "工位数", parser="int"),
         _c("contact", "联系人"),
         _c("phone", "联系电话", "电话", "phone"),
     ),
+    supported=True,
 )
 
 INCUBATEES = Schema(
@@ -223,6 +230,7 @@ INCUBATEES = Schema(
         _c("exited_on", "离孵日期", "离孵时间", "date"),
         _c("exit_kind", "离孵方式", choices="毕业 迁出 淘汰 注销"),
     ),
+    supported=True,
 )
 
 PLATFORMS = Schema(
@@ -237,6 +245,7 @@ PLATFORMS = Schema(
         _c("recognized_year", "认定年度", parser="year"),
         _c("department", "认定部门"),
     ),
+    supported=True,
 )
 
 SCHEMAS: dict[str, Schema] = {

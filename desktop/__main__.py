@@ -1,0 +1,10 @@
+"""`python -m desktop` opens the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from desktop.ui.app import main
+
+if __name__ == "__main__":
+    sys.exit(main())

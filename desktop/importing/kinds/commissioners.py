@@ -1,0 +1,39 @@
+"""Commissioners (科技特派员): key = ID number for 个人, else name + 派出单位."""
+
+from __future__ import annotations
+
+from db.rules.text import is_empty
+from db.services.import_kinds import apply_commissioner, plan_commissioner
+from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
+
+PERSON = "个人"
+
+
+def parse(r: KindReader) -> KindParsed:
+    """One roster row; 派出单位 is required of non-individual commissioners only."""
+    r.check_required()
+    kind = r.choice("kind") or PERSON
+    name = r.text("name")
+    values = {
+        "name": name,
+        "kind": kind,
+        "level": r.choice("level"),
+        "gender": r.choice("gender"),
+        "id_number": r.resident_id("id_number"),
+        "phone": r.phone("phone"),
+        "unit": r.text("unit"),
+        "contact_person": r.text("contact_person"),
+        "title": r.text("title"),
+        "field": r.text("field"),
+        "first_year": r.year("first_year"),
+        "status": r.choice("status"),
+    }
+    if kind == PERSON and is_empty(r.raw("id_number")):
+        r.problem("id_number", "个人特派员必须填写身份证号码")
+    if kind != PERSON and not values["unit"]:
+        r.problem("unit", f"{kind}特派员必须填写派出单位")
+    key = (PERSON, values["id_number"]) if kind == PERSON else (kind, name, values["unit"])
+    return r.finish(key, name or "", values, {})
+
+
+HOOK = KindHook("commissioners", parse, plan_commissioner, apply_commissioner, "name")

@@ -1,0 +1,1 @@
+"""首页: the double-breakthrough counts."""

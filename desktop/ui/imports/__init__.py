@@ -1,0 +1,1 @@
+"""导入: the import wizard and the history of import batches."""

@@ -1,0 +1,131 @@
+"""Printing a return by rendering its PDF pages to the printer, and saving its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QPageLayout, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog, QWidget
+
+from desktop.ui.context import AppContext
+
+PRINT_DPI = 300  # sharp on paper, and a page image stays ~35 MB
+
+
+def open_pdf(data: bytes) -> QPdfDocument:
+    """A QPdfDocument loaded from bytes (its buffer is owned by the document)."""
+    document = QPdfDocument()
+    buffer = QBuffer(document)
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    return document
+
+
+def _page_rect(printer: QPrinter, page: QSize) -> QRect:
+    """The largest rectangle of the page's aspect ratio centred on the paper, in device pixels."""
+    paper = printer.pageLayout().fullRectPixels(printer.resolution())
+    scaled = page.scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    x = (paper.width() - scaled.width()) // 2
+    y = (paper.height() - scaled.height()) // 2
+    return QRect(x, y, scaled.width(), scaled.height())
+
+
+def prepare_printer(printer: QPrinter, document: QPdfDocument, title: str) -> None:
+    """Full-page printing at PRINT_DPI, oriented like the PDF's first page."""
+    printer.setFullPage(True)
+    printer.setResolution(PRINT_DPI)
+    printer.setDocName(title)
+    if document.pageCount() > 0:
+        size = document.pagePointSize(0)
+        landscape = size.width() > size.height()
+        printer.setPageOrientation(
+            QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+        )
+        printer.setFromTo(0, 0)
+
+
+def print_document(
+    printer: QPrinter, document: QPdfDocument, pages: range, parent: QWidget | None
+) -> bool:
+    """Draw each page as an image at the printer's resolution; False when cancelled or failed."""
+    tr = QApplication.translate
+    progress = QProgressDialog(
+        tr("returns", "正在打印…"), tr("returns", "取消"), 0, len(pages), parent
+    )
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(600)
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
+    try:
+        for done, index in enumerate(pages):
+            if progress.wasCanceled():
+                printer.abort()
+                return False
+            if done:
+                printer.newPage()
+            _draw_page(painter, printer, document, index)
+            progress.setValue(done + 1)
+    finally:
+        painter.end()
+        progress.close()
+    return True
+
+
+def _draw_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, index: int) -> None:
+    points = document.pagePointSize(index)
+    dpi = printer.resolution()
+    pixels = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+    target = _page_rect(printer, pixels)
+    image = document.render(index, target.size())
+    painter.drawImage(target, image)
+
+
+def print_pdf(parent: QWidget | None, data: bytes, title: str) -> bool:
+    """The system print dialog, then the PDF's pages to the chosen printer."""
+    document = open_pdf(data)
+    try:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        prepare_printer(printer, document, title)
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(QApplication.translate("returns", "打印报表"))
+        dialog.setMinMax(1, max(document.pageCount(), 1))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        pages = _chosen_pages(printer, document.pageCount())
+        return print_document(printer, document, pages, parent)
+    finally:
+        document.deleteLater()
+
+
+def _chosen_pages(printer: QPrinter, count: int) -> range:
+    """All pages, or the range chosen in the dialog (0-based)."""
+    first, last = printer.fromPage(), printer.toPage()
+    if first <= 0:
+        return range(count)
+    return range(first - 1, min(last, count))
+
+
+def save_bytes(
+    ctx: AppContext, parent: QWidget | None, data: bytes, stem: str, kind: str
+) -> Path | None:
+    """Ask where to save (remembering the folder) and write the bytes; None when cancelled."""
+    suffix, label = (
+        (".pdf", "PDF 文件 (*.pdf)") if kind == "pdf" else (".xlsx", "Excel 工作簿 (*.xlsx)")
+    )
+    folder = Path(ctx.prefs.last_folder) if ctx.prefs.last_folder else Path.home()
+    caption = QApplication.translate("returns", "导出PDF" if kind == "pdf" else "导出Excel")
+    chosen, _ = QFileDialog.getSaveFileName(parent, caption, str(folder / f"{stem}{suffix}"), label)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    path.write_bytes(data)
+    ctx.prefs.last_folder = str(path.parent)
+    ctx.prefs.save()
+    return path

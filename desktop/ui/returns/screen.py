@@ -1,0 +1,344 @@
+"""统计报表: pick a return → generate off the GUI thread → preview the real PDF → print, export, 报出."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.services.returns_data import SubmittedFiles, SubmittedSummary
+from desktop.returns.archive import SubmitRefused
+from desktop.ui.context import AppContext
+from desktop.ui.returns import work
+from desktop.ui.returns.checks import ChecksPanel
+from desktop.ui.returns.history import HistoryPanel
+from desktop.ui.returns.picker import ReturnPicker
+from desktop.ui.returns.preview import PdfPreview
+from desktop.ui.returns.printing import print_pdf, save_bytes
+from desktop.ui.tasks import run_task, show_error
+from desktop.ui.widgets import hint, screen_title
+
+
+class ReturnsScreen(QWidget):
+    """Statistical returns: generate and preview, print and export, submit, and the history."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self._ctx = ctx
+        self.generated: work.Generated | None = None
+        self.archived: SubmittedFiles | None = None
+        self._stale = False
+        self._submitted = False
+        self._build()
+        self._connect()
+        self.refresh()
+
+    # ----------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.picker = ReturnPicker(self)
+        self.generate_button = QPushButton(self.tr("生成 / 刷新"), self)
+        self.generate_button.setObjectName("primary")
+        self.history = HistoryPanel(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._generate_tab(), self.tr("生成报表"))
+        self.tabs.addTab(self.history, self.tr("已报出"))
+        self.document_label = QLabel(self)
+        self.document_label.setObjectName("sectionHeader")
+        self.document_label.setWordWrap(True)
+        self.checks = ChecksPanel(self)
+        self.preview = PdfPreview(self)
+        self.print_button = QPushButton(self.tr("打印…"), self)
+        self.pdf_button = QPushButton(self.tr("导出PDF"), self)
+        self.xlsx_button = QPushButton(self.tr("导出Excel"), self)
+        self.submit_button = QPushButton(self.tr("报出"), self)
+        self.submit_button.setObjectName("primary")
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self._preview_side())
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 900])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(screen_title(self.tr("统计报表"), self))
+        layout.addWidget(splitter, 1)
+
+    def _generate_tab(self) -> QWidget:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.picker)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.generate_button)
+        layout.addLayout(row)
+        layout.addWidget(
+            hint(
+                self.tr(
+                    "预览即打印和报出的原样。审核发现的错误须改正数据后重新生成；"
+                    "警告须逐条填写说明，说明随报表一并保存。"
+                ),
+                tab,
+            )
+        )
+        layout.addStretch(1)
+        return tab
+
+    def _preview_side(self) -> QWidget:
+        side = QWidget(self)
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        for button in (self.print_button, self.pdf_button, self.xlsx_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.submit_button)
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.document_label)
+        layout.addWidget(self.checks)
+        layout.addLayout(actions)
+        layout.addWidget(self.preview, 1)
+        return side
+
+    def _connect(self) -> None:
+        self.generate_button.clicked.connect(self.generate)
+        self.picker.changed.connect(self._on_picker_changed)
+        self.checks.changed.connect(self._update_actions)
+        self.print_button.clicked.connect(self.print_shown)
+        self.pdf_button.clicked.connect(self.export_pdf)
+        self.xlsx_button.clicked.connect(self.export_xlsx)
+        self.submit_button.clicked.connect(self.submit)
+        self.history.actionRequested.connect(self._on_history_action)
+
+    # ------------------------------------------------------------ refreshing
+    def refresh(self) -> None:
+        """Reload the towns and the history (the screen is shown again)."""
+        store = self._ctx.store
+        run_task(
+            self,
+            lambda _c: work.load_towns(store),
+            label=self.tr("正在读取…"),
+            on_done=self._on_towns,
+        )
+        self.reload_history()
+
+    def reload_history(self) -> None:
+        """Reload the list of submitted returns."""
+        store = self._ctx.store
+        run_task(
+            self,
+            lambda _c: work.load_history(store),
+            label=self.tr("正在读取…"),
+            on_done=self._on_history,
+        )
+
+    def _on_towns(self, names: list[str]) -> None:
+        self.picker.set_towns(names)
+
+    def _on_history(self, items: list[SubmittedSummary]) -> None:
+        self.history.set_items(items)
+        self.tabs.setTabText(1, self.tr("已报出（%1）").replace("%1", str(len(items))))
+
+    # ------------------------------------------------------------- generating
+    @Slot()
+    def generate(self) -> None:
+        """Compute and render the picked return off the GUI thread."""
+        store, request = self._ctx.store, self.picker.request()
+        self.generate_button.setEnabled(False)
+        run_task(
+            self,
+            lambda cancel: work.generate(store, request, cancel),
+            label=self.tr("正在生成报表…"),
+            on_done=self._on_generated,
+            on_error=self._on_generate_failed,
+            on_cancelled=self._on_generate_cancelled,
+        )
+
+    def _on_generated(self, generated: work.Generated) -> None:
+        self.generate_button.setEnabled(True)
+        self.generated, self.archived = generated, None
+        self._stale = self._submitted = False
+        self.checks.set_checks(generated.table.checks)
+        self.checks.setVisible(True)
+        self.preview.load(generated.pdf)
+        self._update_actions()
+
+    def _on_generate_failed(self, exc: BaseException) -> None:
+        self.generate_button.setEnabled(True)
+        show_error(self, exc)
+
+    def _on_generate_cancelled(self) -> None:
+        self.generate_button.setEnabled(True)
+
+    @Slot()
+    def _on_picker_changed(self) -> None:
+        if self.generated is not None and self.archived is None:
+            self._stale = True
+            self._update_actions()
+
+    # ------------------------------------------------------------ what is shown
+    def shown_files(self) -> tuple[bytes, bytes, str] | None:
+        """(PDF, XLSX, file stem) of the return in the preview, generated or archived."""
+        if self.archived is not None:
+            summary = self.archived.summary
+            stem = work.file_stem(summary.title, summary.period)
+            return self.archived.pdf, self.archived.xlsx, stem
+        if self.generated is not None:
+            table = self.generated.table
+            return (
+                self.generated.pdf,
+                self.generated.xlsx,
+                work.file_stem(table.title, table.period_code),
+            )
+        return None
+
+    def _update_actions(self) -> None:
+        shown = self.shown_files() is not None
+        for button in (self.print_button, self.pdf_button, self.xlsx_button):
+            button.setEnabled(shown)
+        live = self.generated is not None and self.archived is None
+        self.submit_button.setEnabled(
+            live and not self._stale and not self._submitted and self.checks.ready()
+        )
+        self.submit_button.setVisible(self.archived is None)
+        self.document_label.setText(self._document_text())
+
+    def _document_text(self) -> str:
+        if self.archived is not None:
+            s = self.archived.summary
+            when = s.submitted_at.strftime("%Y-%m-%d %H:%M")
+            return (
+                self.tr("已报出：%1 %2（%3 于 %4 报出，原样重印）")
+                .replace("%1", s.title)
+                .replace("%2", s.period)
+                .replace("%3", s.operator)
+                .replace("%4", when)
+            )
+        if self.generated is None:
+            return self.tr("选择报表和报告期，点击“生成 / 刷新”查看预览")
+        table = self.generated.table
+        text = f"{table.title}　{table.period_text}"
+        if self._submitted:
+            return text + self.tr("　— 已报出")
+        if self._stale:
+            return text + self.tr("　— 条件已更改，请重新生成")
+        return text
+
+    # ---------------------------------------------------------- print / export
+    @Slot()
+    def print_shown(self) -> None:
+        """Print the return in the preview on a real printer."""
+        files = self.shown_files()
+        if files is not None:
+            print_pdf(self, files[0], files[2])
+
+    @Slot()
+    def export_pdf(self) -> None:
+        """Save the PDF in the preview."""
+        files = self.shown_files()
+        if files is not None:
+            self._saved(save_bytes(self._ctx, self, files[0], files[2], "pdf"))
+
+    @Slot()
+    def export_xlsx(self) -> None:
+        """Save the XLSX of the return in the preview."""
+        files = self.shown_files()
+        if files is not None:
+            self._saved(save_bytes(self._ctx, self, files[1], files[2], "xlsx"))
+
+    def _saved(self, path: object) -> None:
+        window = self.window()
+        bar = getattr(window, "statusBar", None)
+        if path is not None and callable(bar):
+            bar().showMessage(self.tr("已保存：%1").replace("%1", str(path)), 8000)
+
+    # ----------------------------------------------------------------- submit
+    @Slot()
+    def submit(self) -> None:
+        """Confirm, then archive exactly the previewed PDF and XLSX with the explanations."""
+        generated = self.generated
+        if generated is None or not self.submit_button.isEnabled():
+            return
+        table = generated.table
+        question = (
+            self.tr("确定报出“%1”（%2）？\n报出后保存此PDF和Excel，今后可原样重印。")
+            .replace("%1", table.title)
+            .replace("%2", table.period_text)
+        )
+        answer = QMessageBox.question(self, self.tr("报出"), question)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store, operator = self._ctx.store, self._ctx.operator
+        explanations = self.checks.explanations()
+        self.submit_button.setEnabled(False)
+        run_task(
+            self,
+            lambda _c: work.submit(store, generated, explanations, operator),
+            label=self.tr("正在报出…"),
+            on_done=self._on_submitted,
+            on_error=self._on_submit_failed,
+            write=True,
+        )
+
+    def _on_submitted(self, _submitted_id: int) -> None:
+        self._submitted = True
+        self._update_actions()
+        self.reload_history()
+        title = self.generated.table.title if self.generated else ""
+        QMessageBox.information(
+            self, self.tr("报出"), self.tr("“%1”已报出并存档。").replace("%1", title)
+        )
+
+    def _on_submit_failed(self, exc: BaseException) -> None:
+        self._update_actions()
+        if isinstance(exc, SubmitRefused):
+            QMessageBox.warning(self, self.tr("不能报出"), str(exc))
+        else:
+            show_error(self, exc)
+
+    # ---------------------------------------------------------------- history
+    @Slot(str, int)
+    def _on_history_action(self, action: str, submitted_id: int) -> None:
+        handlers: dict[str, Callable[[SubmittedFiles], None]] = {
+            "preview": self._show_archived,
+            "print": self._print_archived,
+            "pdf": self._export_archived_pdf,
+            "xlsx": self._export_archived_xlsx,
+        }
+        store = self._ctx.store
+        run_task(
+            self,
+            lambda _c: work.load_submitted(store, submitted_id),
+            label=self.tr("正在读取报表…"),
+            on_done=handlers[action],
+        )
+
+    def _show_archived(self, files: SubmittedFiles) -> None:
+        self.archived = files
+        self.checks.setVisible(False)
+        self.preview.load(files.pdf)
+        self._update_actions()
+
+    def _print_archived(self, files: SubmittedFiles) -> None:
+        s = files.summary
+        print_pdf(self, files.pdf, work.file_stem(s.title, s.period))
+
+    def _export_archived_pdf(self, files: SubmittedFiles) -> None:
+        s = files.summary
+        self._saved(
+            save_bytes(self._ctx, self, files.pdf, work.file_stem(s.title, s.period), "pdf")
+        )
+
+    def _export_archived_xlsx(self, files: SubmittedFiles) -> None:
+        s = files.summary
+        stem = work.file_stem(s.title, s.period)
+        self._saved(save_bytes(self._ctx, self, files.xlsx, stem, "xlsx"))

@@ -1,0 +1,96 @@
+"""The background work of the returns screen (no Qt): generate, submit, load archived files."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from db.services.returns_data import SubmittedFiles, SubmittedSummary, town_names
+from db.store import Store
+from desktop.progress import CancelToken, Progress
+from desktop.returns import archive
+from desktop.returns.compute import compute
+from desktop.returns.model import Period, ReturnDefinition, ReturnTable
+from desktop.returns.pdf import render_pdf_steps
+from desktop.returns.xlsx import xlsx_bytes
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the clerk picked: a return, a period, a town (None = 全区) and an as-of date."""
+
+    definition: ReturnDefinition
+    period: Period
+    town: str | None
+    as_of: date | None
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A computed return and its two renderings, exactly as previewed."""
+
+    request: Request
+    table: ReturnTable
+    pdf: bytes
+    xlsx: bytes
+    pages: int
+
+
+def file_stem(title: str, period_code: str) -> str:
+    """A file name stem like 高新技术企业名册-2025 (characters Windows refuses are replaced)."""
+    return _UNSAFE.sub("_", f"{title}-{period_code}").strip("_")
+
+
+def generate(
+    store: Store, request: Request, cancel: CancelToken
+) -> Generator[Progress, None, Generated]:
+    """Compute the return, render its PDF page by page, then its XLSX."""
+    yield Progress(0, 0, "正在统计数据…")
+    with store.session() as session:
+        table = compute(request.definition, session, request.period, request.town, request.as_of)
+    cancel.raise_if_cancelled()
+    buffer = io.BytesIO()
+    pages = yield from render_pdf_steps(table, buffer, cancel)
+    yield Progress(pages, pages, "正在生成 Excel…")
+    data = xlsx_bytes(table)
+    return Generated(request, table, buffer.getvalue(), data, pages)
+
+
+def submit(
+    store: Store, generated: Generated, explanations: Mapping[str, str], operator: str
+) -> Generator[Progress, None, int]:
+    """Archive the previewed PDF and XLSX with the explanations; returns the submitted id."""
+    yield Progress(0, 0, "正在报出…")
+    with store.transaction() as session:
+        return archive.submit(
+            session, generated.table, generated.pdf, generated.xlsx, explanations, operator
+        )
+
+
+def load_history(store: Store) -> Generator[Progress, None, list[SubmittedSummary]]:
+    """The submitted returns, newest first."""
+    yield Progress(0, 0, "正在读取已报出的报表…")
+    with store.session() as session:
+        return archive.list_submitted(session)
+
+
+def load_submitted(store: Store, submitted_id: int) -> Generator[Progress, None, SubmittedFiles]:
+    """The files of one submitted return exactly as stored."""
+    yield Progress(0, 0, "正在读取报表…")
+    with store.session() as session:
+        found = archive.get_submitted(session, submitted_id)
+    if found is None:
+        raise LookupError(f"找不到已报出的报表（编号 {submitted_id}）")
+    return found
+
+
+def load_towns(store: Store) -> Generator[Progress, None, list[str]]:
+    """The towns for the town picker, in display order."""
+    yield Progress(0, 0, "正在读取镇街…")
+    with store.session() as session:
+        return town_names(session)

@@ -1,0 +1,424 @@
+"""设置: the bureau's settings, towns, signatories, targets, thresholds and this user's name.
+
+Form fields and targets are saved together by 保存 in one transaction (small, synchronous writes);
+town changes are applied at once, each in its own transaction. Leaving with unsaved changes asks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListWidgetItem,
+    QMessageBox,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.services import settings as settings_service
+from db.services import towns as town_service
+from db.services.settings import Settings, SettingsError
+from db.services.towns import TownError
+from desktop.ui.context import AppContext
+from desktop.ui.settings.view import NOT_SET, SettingsView
+
+TEXT_FIELDS = (
+    "bureau_name",
+    "province_code",
+    "district_code",
+    "head_of_unit",
+    "head_of_statistics",
+    "preparer",
+    "contact_phone",
+)
+NUMBER_FIELDS = ("expiry_warning_days", "rd_list_a_revenue", "rd_list_b_revenue")
+TARGET_KEYS = ("high_tech", "tech_sme")
+ALIAS_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+TargetKey = tuple[int, str]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("settings", text)
+
+
+class SettingsScreen(QWidget):
+    """The 设置 screen: a form over the store's settings plus the town list."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.ctx = ctx
+        self.view = SettingsView()
+        self._saved = Settings()
+        self._saved_targets: dict[TargetKey, int | None] = {}
+        self._edited_targets: dict[TargetKey, int | None] = {}
+        self._lay_out()
+        self._connect()
+        self.load()
+
+    # ---- set-up ----------------------------------------------------------------------------
+
+    def _lay_out(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.view.header_bar())
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.view.button_bar())
+
+    def _connect(self) -> None:
+        v = self.view
+        for name in (*TEXT_FIELDS, "operator"):
+            getattr(v, name).textChanged.connect(self._on_edited)
+        for name in NUMBER_FIELDS:
+            getattr(v, name).valueChanged.connect(self._on_edited)
+        v.target_high_tech.valueChanged.connect(self._on_target_edited)
+        v.target_tech_sme.valueChanged.connect(self._on_target_edited)
+        v.target_year.valueChanged.connect(self._on_year_changed)
+        v.save.clicked.connect(self._on_save_clicked)
+        v.revert.clicked.connect(self.load)
+        v.towns.currentItemChanged.connect(self._on_town_selected)
+        v.add_town.clicked.connect(self._on_add_town)
+        v.rename_town.clicked.connect(self._on_rename_town)
+        v.save_aliases.clicked.connect(self._on_save_aliases)
+        v.town_name.returnPressed.connect(self._on_add_town)
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    @Slot()
+    def load(self) -> None:
+        """Read everything from the store and this user's preferences; forget unsaved edits."""
+        with self.ctx.session() as session:
+            self._saved = settings_service.get_settings(session)
+        self._saved_targets.clear()
+        self._edited_targets.clear()
+        v = self.view
+        self._block(True)
+        for name in TEXT_FIELDS:
+            getattr(v, name).setText(str(getattr(self._saved, name)))
+        for name in NUMBER_FIELDS:
+            getattr(v, name).setValue(getattr(self._saved, name))
+        v.operator.setText(self.ctx.operator)
+        self._show_targets()
+        self._block(False)
+        self.load_towns()
+        self._clear_errors()
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        """Shown again: reload unless the user has unsaved edits here."""
+        if not self.is_dirty():
+            self.load()
+
+    def _block(self, blocked: bool) -> None:
+        for widget in self.view.findChildren(QLineEdit) + self.view.findChildren(QSpinBox):
+            widget.blockSignals(blocked)
+        for spin in self.view.findChildren(QDoubleSpinBox):
+            spin.blockSignals(blocked)
+
+    def _targets_of(self, year: int) -> dict[str, int | None]:
+        if (year, TARGET_KEYS[0]) not in self._saved_targets:
+            with self.ctx.session() as session:
+                stored = settings_service.get_count_targets(session, year)
+            for key in TARGET_KEYS:
+                self._saved_targets[(year, key)] = stored[key]
+        return {
+            key: self._edited_targets.get((year, key), self._saved_targets[(year, key)])
+            for key in TARGET_KEYS
+        }
+
+    def _show_targets(self) -> None:
+        targets = self._targets_of(self.view.target_year.value())
+        for key, spin in self._target_spins().items():
+            spin.blockSignals(True)
+            value = targets[key]
+            spin.setValue(NOT_SET if value is None else value)
+            spin.blockSignals(False)
+
+    def _target_spins(self) -> dict[str, QSpinBox]:
+        return {"high_tech": self.view.target_high_tech, "tech_sme": self.view.target_tech_sme}
+
+    # ---- what changed ----------------------------------------------------------------------
+
+    def form_values(self) -> dict[str, Any]:
+        """The form's values, as the settings service takes them."""
+        v = self.view
+        values: dict[str, Any] = {name: getattr(v, name).text().strip() for name in TEXT_FIELDS}
+        values["expiry_warning_days"] = v.expiry_warning_days.value()
+        values["rd_list_a_revenue"] = float(v.rd_list_a_revenue.value())
+        values["rd_list_b_revenue"] = float(v.rd_list_b_revenue.value())
+        return values
+
+    def changes(self) -> dict[str, Any]:
+        """Settings fields whose value differs from the store's."""
+        return {k: val for k, val in self.form_values().items() if getattr(self._saved, k) != val}
+
+    def target_changes(self) -> dict[TargetKey, int | None]:
+        """Targets (year, key) edited to a value other than the store's."""
+        return {k: val for k, val in self._edited_targets.items() if self._saved_targets[k] != val}
+
+    def operator_name(self) -> str:
+        """The operator name typed in the form."""
+        return self.view.operator.text().strip()
+
+    def is_dirty(self) -> bool:
+        """Whether anything differs from what is saved."""
+        return bool(
+            self.changes() or self.target_changes() or self.operator_name() != self.ctx.operator
+        )
+
+    def _update_buttons(self) -> None:
+        dirty = self.is_dirty()
+        self.view.save.setEnabled(dirty)
+        self.view.revert.setEnabled(dirty)
+        if dirty:
+            self.view.status.setText(_tr("有未保存的修改"))
+
+    @Slot()
+    def _on_edited(self) -> None:
+        self._update_buttons()
+
+    @Slot()
+    def _on_target_edited(self) -> None:
+        year = self.view.target_year.value()
+        for key, spin in self._target_spins().items():
+            value = spin.value()
+            self._edited_targets[(year, key)] = None if value == NOT_SET else value
+        self._update_buttons()
+
+    @Slot(int)
+    def _on_year_changed(self, _year: int) -> None:
+        self._show_targets()
+
+    # ---- saving ----------------------------------------------------------------------------
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        self.save()
+
+    def save(self) -> bool:
+        """Validate and save the form; messages go next to the fields. True when saved."""
+        self._clear_errors()
+        changes = self.changes()
+        if not self._validate(changes):
+            self.view.status.setText(_tr("未保存：请先改正标红的内容"))
+            return False
+        try:
+            with self.ctx.store.transaction() as session:
+                settings_service.update_settings(session, changes, self.ctx.operator)
+                for (year, key), target in self.target_changes().items():
+                    settings_service.set_count_target(session, key, year, target, self.ctx.operator)
+        except SettingsError as exc:
+            self._show_error(self.view.target_error, None, str(exc))
+            return False
+        self._save_operator()
+        self.load()
+        self.view.status.setText(_tr("已保存"))
+        self._tell_window()
+        return True
+
+    def _validate(self, changes: dict[str, Any]) -> bool:
+        ok = True
+        for name, value in changes.items():
+            try:
+                settings_service.validate({name: value})
+            except SettingsError as exc:
+                self._show_error(self._error_label_of(name), getattr(self.view, name), str(exc))
+                ok = False
+        if not self.operator_name():
+            self._show_error(
+                self.view.operator_error, self.view.operator, _tr("操作员姓名不能为空")
+            )
+            ok = False
+        return ok
+
+    def _save_operator(self) -> None:
+        name = self.operator_name()
+        if name == self.ctx.operator:
+            return
+        self.ctx.operator = name
+        self.ctx.prefs.operator = name
+        try:
+            self.ctx.prefs.save()
+        except OSError as exc:
+            QMessageBox.warning(self, _tr("设置"), _tr("无法保存本机设置：{0}").format(exc))
+
+    def _tell_window(self) -> None:
+        changed = getattr(self.window(), "context_changed", None)
+        if callable(changed):
+            changed()
+
+    def _error_label_of(self, name: str) -> QLabel:
+        v = self.view
+        if name in ("bureau_name", "province_code", "district_code"):
+            return v.bureau_error
+        if name in ("head_of_unit", "head_of_statistics", "preparer", "contact_phone"):
+            return v.signatory_error
+        return v.threshold_error
+
+    def _show_error(self, label: QLabel, field: QWidget | None, message: str) -> None:
+        text = label.text()
+        label.setText(f"{text}\n{message}" if text else message)
+        label.show()
+        if field is not None:
+            field.setProperty("invalid", True)
+            field.style().unpolish(field)
+            field.style().polish(field)
+            field.setFocus()
+
+    def _clear_errors(self) -> None:
+        v = self.view
+        for label in (
+            v.bureau_error,
+            v.signatory_error,
+            v.target_error,
+            v.threshold_error,
+            v.operator_error,
+        ):
+            label.clear()
+            label.hide()
+        for widget in v.findChildren(QWidget):
+            if widget.property("invalid"):
+                widget.setProperty("invalid", False)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        v.status.clear()
+
+    def can_leave(self) -> bool:
+        """Ask about unsaved changes: save, discard, or stay."""
+        if not self.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self,
+            _tr("设置"),
+            _tr("设置有未保存的修改，要保存吗？"),
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return self.save()
+        if answer == QMessageBox.StandardButton.No:
+            self.load()
+            return True
+        return False
+
+    # ---- towns (applied at once) -----------------------------------------------------------
+
+    def load_towns(self, select_id: int | None = None) -> None:
+        """Fill the town list from the store, keeping or setting the selection."""
+        current = select_id if select_id is not None else self.selected_town_id()
+        with self.ctx.session() as session:
+            towns = town_service.list_towns(session)
+        lst = self.view.towns
+        lst.blockSignals(True)
+        lst.clear()
+        for town in towns:
+            text = town.name
+            if town.aliases:
+                text += _tr("（别名：{0}）").format("、".join(town.aliases))
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, town.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, town.name)
+            item.setData(Qt.ItemDataRole.UserRole + 2, list(town.aliases))
+            lst.addItem(item)
+            if town.id == current:
+                lst.setCurrentItem(item)
+        lst.blockSignals(False)
+        self._on_town_selected(lst.currentItem(), None)
+
+    def selected_town_id(self) -> int | None:
+        """The id of the town selected in the list."""
+        item = self.view.towns.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_town_selected(self, item: QListWidgetItem | None, _old: QListWidgetItem | None) -> None:
+        has = item is not None
+        self.view.rename_town.setEnabled(has)
+        self.view.save_aliases.setEnabled(has)
+        self.view.town_aliases.setEnabled(has)
+        aliases = item.data(Qt.ItemDataRole.UserRole + 2) if item is not None else []
+        self.view.town_aliases.setText("、".join(aliases or []))
+
+    @Slot()
+    def _on_add_town(self) -> None:
+        name = self.view.town_name.text()
+
+        def add(session: Any) -> str:
+            added = town_service.add_towns(session, [name], self.ctx.operator)
+            return _tr("已添加“{0}”").format(added[0]) if added else _tr("该镇街已存在")
+
+        if self._apply_town_change(add):
+            self.view.town_name.clear()
+            self._select_town_named(name.strip())
+
+    @Slot()
+    def _on_rename_town(self) -> None:
+        town_id = self.selected_town_id()
+        if town_id is None:
+            return
+        name = self.view.town_name.text()
+
+        def rename(session: Any) -> str:
+            town_service.rename_town(session, town_id, name, self.ctx.operator)
+            return _tr("已改名为“{0}”，旧名称保留为别名").format(name.strip())
+
+        if self._apply_town_change(rename):
+            self.view.town_name.clear()
+
+    @Slot()
+    def _on_save_aliases(self) -> None:
+        town_id = self.selected_town_id()
+        if town_id is None:
+            return
+        aliases = [a for a in ALIAS_SEPARATORS.split(self.view.town_aliases.text()) if a]
+
+        def save(session: Any) -> str:
+            town_service.set_aliases(session, town_id, aliases, self.ctx.operator)
+            return _tr("别名已保存")
+
+        self._apply_town_change(save)
+
+    def _apply_town_change(self, change: Any) -> bool:
+        label = self.view.town_message
+        try:
+            with self.ctx.store.transaction() as session:
+                message = change(session)
+        except TownError as exc:
+            label.setText(str(exc))
+            label.setObjectName("fieldError")
+            label.show()
+            self._repolish(label)
+            return False
+        label.setText(message)
+        label.setObjectName("hint")
+        label.show()
+        self._repolish(label)
+        self.load_towns()
+        return True
+
+    def _select_town_named(self, name: str) -> None:
+        lst = self.view.towns
+        for row in range(lst.count()):
+            if lst.item(row).data(Qt.ItemDataRole.UserRole + 1) == name:
+                lst.setCurrentRow(row)
+                return
+
+    @staticmethod
+    def _repolish(widget: QWidget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

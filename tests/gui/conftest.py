@@ -1,0 +1,68 @@
+"""GUI fixtures: an AppContext on the test's store and the main window on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from db.store import Store
+from desktop.preferences import Preferences
+from desktop.ui.context import AppContext
+
+
+@pytest.fixture
+def app_ctx(store: Store) -> AppContext:
+    """What the screens receive: the test's store, the operator 测试员 and fresh preferences."""
+    return AppContext(store=store, operator="测试员", prefs=Preferences.load())
+
+
+class MessageBoxes:
+    """Records the message boxes the code under test opened; answers questions with `answer`."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str, str]] = []
+        self.answer = QMessageBox.StandardButton.Yes
+
+    def _record(self, kind: str) -> Any:
+        def show(_parent: Any, title: str, text: str, *args: Any, **kw: Any) -> Any:
+            self.shown.append((kind, title, text))
+            return self.answer if kind == "question" else QMessageBox.StandardButton.Ok
+
+        return show
+
+    @property
+    def texts(self) -> list[str]:
+        """The texts shown so far."""
+        return [text for _kind, _title, text in self.shown]
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
+    """Patch QMessageBox's static helpers (and exec) so no test blocks on a modal box."""
+    boxes = MessageBoxes()
+    for kind in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(boxes._record(kind)))
+
+    def exec_(self: QMessageBox) -> int:
+        boxes.shown.append(("exec", self.windowTitle(), self.text()))
+        return int(QMessageBox.StandardButton.Ok.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return boxes
+
+
+@pytest.fixture
+def main_window(message_boxes: MessageBoxes, qtbot: Any, app_ctx: AppContext) -> Iterator[Any]:
+    """The main window on the test's store, shown; closed while message boxes are still patched."""
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    message_boxes.answer = QMessageBox.StandardButton.No  # discard unsaved edits on close
+    window.close()

@@ -1,0 +1,202 @@
+"""The main window: status bar, navigation (click, Ctrl+N, navigate()), geometry persisted."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+
+from db.services.settings import update_settings
+from db.store import Store
+from desktop.logs import log_path
+from desktop.preferences import Preferences
+from desktop.ui import app as app_module
+from desktop.ui import errors
+from desktop.ui import main_window as main_window_module
+from desktop.ui.app import open_store_or_explain, run_gui
+from desktop.ui.context import AppContext
+from desktop.ui.main_window import MainWindow
+from desktop.ui.screens import SCREENS, ScreenSpec
+
+
+def index_of(key: str) -> int:
+    return [s.key for s in SCREENS].index(key)
+
+
+def click_nav(qtbot: Any, window: MainWindow, key: str) -> None:
+    row = [s.key for s in window.specs].index(key)
+    rect: QRect = window.nav.visualItemRect(window.nav.item(row))
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_window_opens_with_store_and_operator_in_status_bar(main_window: MainWindow) -> None:
+    store_text = main_window.store_label.text()
+    assert main_window.ctx.store.display_name in store_text
+    assert "测试员" in main_window.operator_label.text()
+    assert main_window.current_key() == SCREENS[0].key
+    assert main_window.windowTitle().startswith("科创台账")
+    assert main_window.nav.count() == len(SCREENS)
+
+
+def test_title_names_the_bureau(qtbot: Any, app_ctx: AppContext) -> None:
+    with app_ctx.store.transaction() as session:
+        update_settings(session, {"bureau_name": "谯城区科学技术局"}, "测试员")
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "科创台账 — 谯城区科学技术局"
+
+
+def test_navigation_by_click(qtbot: Any, main_window: MainWindow) -> None:
+    click_nav(qtbot, main_window, "settings")
+    assert main_window.current_key() == "settings"
+    assert main_window.stack.currentWidget() is main_window.screen_widget("settings")
+    assert type(main_window.stack.currentWidget()).__name__ == "SettingsScreen"
+    click_nav(qtbot, main_window, "home")
+    assert main_window.current_key() == "home"
+    assert type(main_window.stack.currentWidget()).__name__ == "HomeScreen"
+
+
+def test_navigation_by_ctrl_number(qtbot: Any, main_window: MainWindow) -> None:
+    main_window.activateWindow()
+    key_settings = Qt.Key(Qt.Key.Key_1.value + index_of("settings"))
+    qtbot.keyClick(main_window, key_settings, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_key() == "settings"
+    assert main_window.nav.currentRow() == index_of("settings")
+    qtbot.keyClick(main_window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_key() == "home"
+    assert main_window.stack.currentWidget() is main_window.screen_widget("home")
+
+
+class FakeScreen(QWidget):
+    """A screen recording the hooks the window calls."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.refreshed = 0
+        self.filters: list[dict[str, Any]] = []
+        QLabel("fake", self)
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+    def open_filter(self, **kw: Any) -> None:
+        self.filters.append(kw)
+
+
+def test_screens_are_built_lazily_and_get_hooks(
+    qtbot: Any, app_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = ScreenSpec("fake", "测试", "home.svg", f"{__name__}:FakeScreen")
+    monkeypatch.setattr(main_window_module, "SCREENS", [SCREENS[0], fake])
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    assert window.screen_widget("fake") is None  # not built before it is shown
+    screen = window.navigate("fake", town="五马镇")
+    assert isinstance(screen, FakeScreen)
+    assert screen.filters == [{"town": "五马镇"}]
+    assert screen.refreshed == 0
+    window.navigate(SCREENS[0].key)
+    window.navigate("fake")
+    assert screen.refreshed == 1
+    assert window.navigate("nope") is None
+    assert window.current_key() == "fake"
+
+
+def test_geometry_and_screen_persisted(
+    qtbot: Any, app_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # small screens only, so the size fits the offscreen screen (800×600) that restore clamps to
+    fake = ScreenSpec("fake", "测试", "home.svg", f"{__name__}:FakeScreen")
+    other = ScreenSpec("other", "其他", "home.svg", f"{__name__}:FakeScreen")
+    monkeypatch.setattr(main_window_module, "SCREENS", [fake, other])
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(610, 470)
+    window.navigate("other")
+    window.close()
+    saved = Preferences.load()
+    assert saved.window_geometry
+    assert saved.last_screen == "other"
+
+    again = MainWindow(AppContext(app_ctx.store, app_ctx.operator, Preferences.load()))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.size().toTuple() == (610, 470)
+    assert again.current_key() == "other"
+
+
+def test_newer_store_is_refused_with_exit_code_3(store_path: Path, message_boxes: Any) -> None:
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    assert open_store_or_explain(str(store_path)) == 3
+    [(kind, _title, text)] = message_boxes.shown
+    assert kind == "critical"
+    assert "更新版本" in text
+
+
+def test_unusable_store_gives_exit_code_2(tmp_path: Path, message_boxes: Any) -> None:
+    bad = tmp_path / "not-a-store.sqlite"
+    bad.write_text("这不是数据库" * 100, encoding="utf-8")
+    assert open_store_or_explain(str(bad)) == 2
+    assert [kind for kind, _t, _x in message_boxes.shown] == ["critical"]
+
+
+def test_store_warnings_are_shown(
+    store_path: Path, message_boxes: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = app_module.open_store
+
+    def open_with_warning(target: str | None) -> Store:
+        opened = real_open(target)
+        opened.warnings.append("数据文件位于网络共享文件夹")
+        return opened
+
+    monkeypatch.setattr(app_module, "open_store", open_with_warning)
+    opened = open_store_or_explain(str(store_path))
+    assert isinstance(opened, Store)
+    opened.close()
+    assert message_boxes.shown == [("warning", "注意", "数据文件位于网络共享文件夹")]
+
+
+def test_uncaught_errors_show_one_dialog_not_a_storm(
+    message_boxes: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        opened.append(box.informativeText())
+        errors.excepthook(RuntimeError, RuntimeError("second"), None)  # while the first is open
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    errors.excepthook(ValueError, ValueError("first"), None)
+    assert len(opened) == 1
+    assert str(log_path()) in opened[0]
+
+
+def test_run_gui_opens_the_window_and_returns(
+    store_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen: list[str] = []
+
+    def close_it() -> None:
+        window = QApplication.activeWindow() or next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+        )
+        seen.append(window.windowTitle())
+        window.close()
+
+    QTimer.singleShot(300, close_it)
+    assert run_gui(str(store_path), "测试员") == 0
+    assert seen == ["科创台账"]
+    assert Preferences.load().window_geometry
