@@ -7,22 +7,23 @@ timestamped backup; a store whose schema is newer than this program knows is ref
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_path
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 APP_NAME = "kechuang-taizhang"
 APP_AUTHOR = "bureau"
@@ -77,23 +78,47 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config() -> Config:
-    """Alembic configuration pointing at the packaged migrations."""
+    """Alembic configuration pointing at the packaged migrations (Alembic loads only when needed)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+_REVISION = re.compile(r"^revision: str = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision: [^=]+= (?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _revision_graph() -> dict[str, str | None]:
+    """revision → down_revision, read from the version files without importing Alembic.
+
+    Opening a current store must not pay Alembic's import time (cold start); the upgrade itself
+    runs through Alembic, and a test checks this reading agrees with Alembic's own.
+    """
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev is None or down is None:
+            raise StoreError(f"迁移脚本 {path.name} 缺少版本号")
+        graph[rev.group(1)] = down.group(1)
+    return graph
+
+
 def head_revision() -> str:
     """The newest schema revision this program knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    graph = _revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down}
+    if len(heads) != 1:
+        raise StoreError(f"迁移脚本应只有一个最新版本，实际为：{sorted(heads)}")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this program knows."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revision_graph())
 
 
 @dataclass
@@ -135,7 +160,7 @@ class Store:
     def revision(self) -> str | None:
         """The schema revision recorded in the store (None when it has none)."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _read_revision(conn)
 
     def close(self) -> None:
         """Release every connection."""
@@ -175,6 +200,12 @@ def _checked_revision(store: Store) -> str | None:
     return current
 
 
+def _read_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade_store(store: Store, current: str | None) -> Path | None:
     """Upgrade to the newest schema; an existing SQLite store is backed up first (returns the copy)."""
     copy: Path | None = None
@@ -183,6 +214,8 @@ def upgrade_store(store: Store, current: str | None) -> Path | None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         copy = backups_dir_for(path) / f"{path.stem}-before-upgrade-{current}-{stamp}.sqlite"
         backup(store, copy)
+    from alembic import command
+
     cfg = alembic_config()
     with store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -275,7 +308,7 @@ def integrity_problems(store: Store) -> list[str]:
             problems += [f"完整性：{r}" for r in rows if r != "ok"]
             for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"外键：{table} 第 {rowid} 行引用的 {parent} 不存在")
-        revision = MigrationContext.configure(conn).get_current_revision()
+        revision = _read_revision(conn)
     if revision != head_revision():
         problems.append(f"结构版本为 {revision}，应为 {head_revision()}")
     return problems

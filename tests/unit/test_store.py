@@ -198,3 +198,13 @@ def test_concurrent_reader_does_not_block_on_writer(store_path: Path) -> None:
     done.set()
     t.join()
     store.close()
+
+
+def test_revision_reading_without_alembic_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.store import alembic_config, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {r.revision for r in script.walk_revisions()}
