@@ -24,6 +24,7 @@ log = logging.getLogger("bureau.cli")
 
 # Modules that add their own commands with `register(subparsers)`; each issue adds its module here.
 COMMAND_MODULES: tuple[str, ...] = (
+    "desktop.commands.export",
     "desktop.commands.returns",
     "desktop.commands.importing",
 )

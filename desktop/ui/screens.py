@@ -55,6 +55,7 @@ SCREENS: list[ScreenSpec] = [
     ),
     ScreenSpec("imports", "导入", "import.svg", "desktop.ui.imports.screen:ImportScreen"),
     ScreenSpec("returns", "统计报表", "returns.svg", "desktop.ui.returns.screen:ReturnsScreen"),
+    ScreenSpec("rdlists", "两清零", "rdlists.svg", "desktop.ui.rdlists.screen:RdListsScreen"),
     # Screens of the other areas go here (企业名录, 统计报表, 导入 …); 设置 stays last.
     ScreenSpec("settings", "设置", "settings.svg", "desktop.ui.settings.screen:SettingsScreen"),
 ]

@@ -1,0 +1,1 @@
+"""Exports to spreadsheets (Qt-free): long exports are generators yielding Progress."""
