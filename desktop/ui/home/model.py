@@ -1,4 +1,4 @@
-"""Table model of the counts by town (small: one row per town)."""
+"""Table models of the dashboard: the figures by town, and the expiring certificates (both small)."""
 
 from __future__ import annotations
 
@@ -11,37 +11,68 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor, QFont
 
-from db.services.counts import TownCounts
+from db.services.dashboard import ExpiringRow, Figure, TownFigures, figure
 
 NO_TOWN = "（未填镇街）"
 
-COL_TOWN, COL_ENTERPRISES, COL_HIGH_TECH, COL_TECH_SME = range(4)
-HEADERS = ("镇街", "在库企业", "高新技术企业", "科技型中小企业")
+(
+    COL_TOWN,
+    COL_ENTERPRISES,
+    COL_HIGH_TECH,
+    COL_HIGH_TECH_SHARE,
+    COL_HIGH_TECH_TARGET,
+    COL_TECH_SME,
+    COL_TECH_SME_SHARE,
+    COL_TECH_SME_TARGET,
+) = range(8)
+HEADERS = (
+    "镇街",
+    "在库企业",
+    "高企",
+    "高企占全区",
+    "高企目标份额",
+    "科小",
+    "科小占全区",
+    "科小目标份额",
+)
+FIGURE_COLUMNS = (COL_ENTERPRISES, COL_HIGH_TECH, COL_TECH_SME)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+IDS_ROLE = Qt.ItemDataRole.UserRole + 2
+LINK = QColor("#2b5797")
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("home", text)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _share_target(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 class TownCountsModel(QAbstractTableModel):
-    """One row per town: enterprises, high-tech and tech-SME counts, and a total row."""
+    """One row per town (and one for enterprises without a town), then a total row.
+
+    The figure cells (在库企业, 高新技术企业, 科技型中小企业) carry the ids behind them (IDS_ROLE).
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[TownCounts] = []
+        self._rows: list[TownFigures] = []
 
-    def set_rows(self, rows: list[TownCounts] | tuple[TownCounts, ...]) -> None:
+    def set_rows(self, rows: list[TownFigures] | tuple[TownFigures, ...]) -> None:
         """Replace the rows (a total row is appended when there are any)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = [r for r in rows if r.town_id is not None or r.enterprises.value]
         if self._rows:
-            total = TownCounts(
-                QCoreApplication.translate("home", "合计"),
-                sum(r.enterprises for r in self._rows),
-                sum(r.high_tech for r in self._rows),
-                sum(r.tech_sme for r in self._rows),
-            )
-            self._rows.append(total)
+            self._rows.append(_total(self._rows))
         self.endResetModel()
 
     def town_at(self, row: int) -> str | None:
@@ -49,6 +80,17 @@ class TownCountsModel(QAbstractTableModel):
         if not 0 <= row < len(self._rows) - 1:
             return None
         return self._rows[row].town
+
+    def figure_at(self, row: int, column: int) -> Figure | None:
+        """The enterprises behind a figure cell (None for other cells)."""
+        if not 0 <= row < len(self._rows):
+            return None
+        r = self._rows[row]
+        return {
+            COL_ENTERPRISES: r.enterprises,
+            COL_HIGH_TECH: r.high_tech,
+            COL_TECH_SME: r.tech_sme,
+        }.get(column)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -60,25 +102,118 @@ class TownCountsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("home", HEADERS[section])
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignCenter
+            return _tr(HEADERS[section])
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section in (COL_HIGH_TECH_TARGET, COL_TECH_SME_TARGET):
+                return _tr("全区年度目标 × 本镇街在库企业占全区的比例（镇街无单独目标）")
+            if section in (COL_HIGH_TECH_SHARE, COL_TECH_SME_SHARE):
+                return _tr("本镇街数量占全区数量的比例")
+        return None
+
+    def _values(self, r: TownFigures) -> tuple[Any, ...]:
+        return (
+            r.town or _tr(NO_TOWN),
+            r.enterprises.value,
+            r.high_tech.value,
+            _percent(r.high_tech_share),
+            _share_target(r.high_tech_target_share),
+            r.tech_sme.value,
+            _percent(r.tech_sme_share),
+            _share_target(r.tech_sme_target_share),
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            return self._values(row)[col]
+        if role == IDS_ROLE:
+            found = self.figure_at(index.row(), col)
+            return None if found is None else found.ids
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_TOWN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col in FIGURE_COLUMNS:
+            return LINK
+        if role == Qt.ItemDataRole.ToolTipRole and col in FIGURE_COLUMNS:
+            return _tr("双击查看这些企业")
+        if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def _total(rows: list[TownFigures]) -> TownFigures:
+    def joined(pick: Any) -> Figure:
+        return figure(i for r in rows for i in pick(r).ids)
+
+    def summed(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
+    return TownFigures(
+        town_id=None,
+        town=_tr("合计"),
+        enterprises=joined(lambda r: r.enterprises),
+        high_tech=joined(lambda r: r.high_tech),
+        tech_sme=joined(lambda r: r.tech_sme),
+        high_tech_share=summed([r.high_tech_share for r in rows]),
+        tech_sme_share=summed([r.tech_sme_share for r in rows]),
+        high_tech_target_share=summed([r.high_tech_target_share for r in rows]),
+        tech_sme_target_share=summed([r.tech_sme_target_share for r in rows]),
+    )
+
+
+EXPIRING_HEADERS = ("企业名称", "所属镇街", "证书编号", "有效期至", "剩余天数")
+
+
+class ExpiringModel(QAbstractTableModel):
+    """The soonest-expiring high-tech certificates (a short list)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ExpiringRow] = []
+
+    def set_rows(self, rows: list[ExpiringRow] | tuple[ExpiringRow, ...]) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def enterprise_id(self, row: int) -> int | None:
+        """The enterprise of a row."""
+        return self._rows[row].enterprise_id if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(EXPIRING_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _tr(EXPIRING_HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        r = self._rows[index.row()]
         col = index.column()
-        values = (row.town or NO_TOWN, row.enterprises, row.high_tech, row.tech_sme)
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (
+                r.name,
+                r.town or _tr(NO_TOWN),
+                r.number or "",
+                r.valid_through.isoformat(),
+                r.days_left,
+            )
             return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_TOWN:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows) - 1:
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setBold(True)
-            return font
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and r.days_left <= 90:
+            return QColor("#c0392b")
         return None

@@ -1,156 +1,207 @@
-"""首页: the two counts of the 双突破 (high-tech enterprises, tech-SMEs) with targets, and by town.
+"""首页: the dashboard — 双突破 counts with targets, by town, trend, expiring certificates,
+两清零 and the ladder; every figure opens exactly the enterprises behind it in the roster.
 
-Extensible: `counts_changed` carries each new DoubleBreakthrough (charts can listen to it), the
-`extras` layout below the cards takes more widgets, and `town_activated(name)` fires on a
-double-click of a town row (click-through to the roster).
+Extensible: `counts_changed` carries each new Dashboard, the `extras` layout below the cards takes
+more widgets, `town_activated(name)` fires on a double-click of a town row, and
+`figure_activated(title, ids)` fires on every click-through (before navigating).
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from db.services.counts import DoubleBreakthrough, double_breakthrough
+from db.services.dashboard import Dashboard, Figure, dashboard
+from db.store import Store
+from desktop.progress import Progress
 from desktop.ui.context import AppContext
-from desktop.ui.home.model import TownCountsModel
-from desktop.ui.widgets import hint, screen_title, section_header
+from desktop.ui.home.charts import BLUE, LADDER_COLORS, TEAL, BarChart, LineChart, Series
+from desktop.ui.home.model import COL_ENTERPRISES, COL_TOWN, NO_TOWN, ExpiringModel, TownCountsModel
+from desktop.ui.home.widgets import CountCard, PairCard, Panel
+from desktop.ui.tasks import run_task
+from desktop.ui.widgets import hint, screen_title
+
+SHORT_LIST = 8
 
 
-def percent(value: float | None) -> str:
-    """Completion as text: '87.5%' or '—' without a target."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+def load_dashboard(store: Store, as_of: date, year: int) -> Generator[Progress, None, Dashboard]:
+    """Work for run_task: every figure of the dashboard."""
+    yield Progress(0, 1, "正在统计…")
+    with store.session() as session:
+        return dashboard(session, as_of, year)
 
 
-def number(value: int | None) -> str:
-    """A count as text, '未设' when there is none."""
-    return "未设" if value is None else f"{value:,}"
+def _money(value: float) -> str:
+    """万元 as the clerk says it: 10000 → 1亿元, 5000 → 5000万元."""
+    if value >= 10000 and value % 10000 == 0:
+        return f"{value / 10000:g}亿元"
+    return f"{value:g}万元"
 
 
-class CountCard(QFrame):
-    """One count: the big number, its target, gap and completion, one extra line."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.title = QLabel(title)
-        self.title.setObjectName("cardTitle")
-        self.value = QLabel("—")
-        self.value.setObjectName("cardValue")
-        self.target = QLabel()
-        self.gap = QLabel()
-        self.completion = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.bar.setTextVisible(False)
-        self.bar.setFixedHeight(8)
-        self.extra = QLabel()
-        for label in (self.target, self.gap, self.completion, self.extra):
-            label.setObjectName("cardDetail")
-        self._lay_out()
-
-    def _lay_out(self) -> None:
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(24)
-        grid.addWidget(self.target, 0, 0)
-        grid.addWidget(self.gap, 0, 1)
-        grid.addWidget(self.completion, 0, 2)
-        grid.setColumnStretch(3, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.value)
-        layout.addLayout(grid)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.extra)
-
-    def show_count(
-        self, count: int, target: int | None, gap: int | None, completion: float | None, extra: str
-    ) -> None:
-        """Fill the card."""
-        self.value.setText(f"{count:,}")
-        self.target.setText(self.tr("年度目标：{0}").format(number(target)))
-        self.gap.setText(self.tr("差额：{0}").format(number(gap)))
-        self.completion.setText(self.tr("完成率：{0}").format(percent(completion)))
-        self.bar.setValue(0 if completion is None else min(int(completion * 1000), 1000))
-        self.bar.setVisible(completion is not None)
-        self.extra.setText(extra)
+def _table(model: object) -> QTableView:
+    table = QTableView()
+    table.setModel(model)  # type: ignore[arg-type]
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.horizontalHeader().setHighlightSections(False)
+    return table
 
 
 class HomeScreen(QWidget):
-    """The counts on a chosen date (today by default)."""
+    """The dashboard on a chosen date (today by default) and year."""
 
-    counts_changed = Signal(object)  # DoubleBreakthrough
+    counts_changed = Signal(object)  # Dashboard
     town_activated = Signal(str)
+    figure_activated = Signal(str, object)  # title, tuple of enterprise ids
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screen")
         self.ctx = ctx
-        self.result: DoubleBreakthrough | None = None
+        self.result: Dashboard | None = None
+        self._make_controls()
+        self._make_cards()
+        self._make_panels()
+        self.extras = QVBoxLayout()
+        self._lay_out()
+        self._connect()
+        self.refresh()
+
+    # ----- building -----
+
+    def _make_controls(self) -> None:
         self.as_of = QDateEdit(QDate.currentDate())
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(QDate.currentDate().year())
+        self.year.setSuffix(self.tr(" 年"))
         self.refresh_button = QPushButton(self.tr("刷新"))
-        self.high_tech_card = CountCard(self.tr("高新技术企业"))
-        self.tech_sme_card = CountCard(self.tr("科技型中小企业"))
         self.summary = hint("")
-        self.model = TownCountsModel(self)
-        self.table = self._make_table()
-        self.extras = QVBoxLayout()
-        self._lay_out()
-        self.as_of.dateChanged.connect(self._on_date_changed)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.table.doubleClicked.connect(self._on_row_activated)
-        self.refresh()
 
-    def _make_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().setVisible(False)
-        header = table.horizontalHeader()
+    def _make_cards(self) -> None:
+        self.high_tech_card = CountCard(self.tr("高新技术企业（统计日有效）"))
+        self.tech_sme_card = CountCard(self.tr("科技型中小企业（年度入库）"))
+        self.expiry_card = PairCard(
+            self.tr("高企证书到期预警"), (self.tr("90 天内到期"), self.tr("180 天内到期"))
+        )
+        self.rd_card = PairCard(self.tr("两清零一提升"), ("", ""))
+        self.rd_open = QPushButton(self.tr("查看名单"))
+        self.rd_card.layout().addWidget(self.rd_open)
+
+    def _make_panels(self) -> None:
+        self.town_chart = BarChart()
+        self.town_chart.marker_name = self.tr("目标份额")
+        self.town_chart.setMinimumHeight(230)
+        self.trend_chart = LineChart()
+        self.ladder_chart = BarChart()
+        self.ladder_chart.label_lines = 2
+        self.model = TownCountsModel(self)
+        self.table = _table(self.model)
+        header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
-        return table
+        self.expiring_model = ExpiringModel(self)
+        self.expiring_table = _table(self.expiring_model)
+        self.expiring_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.expiring_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
+        self.town_panel = Panel(self.tr("分镇街：数量与目标份额"), self.town_chart)
+        self.table_panel = Panel(self.tr("分镇街统计表"), self.table)
+        self.trend_panel = Panel(self.tr("历年趋势"), self.trend_chart)
+        self.ladder_panel = Panel(self.tr("企业梯度分布"), self.ladder_chart)
+        self.expiring_panel = Panel(self.tr("即将到期的高企证书"), self.expiring_table)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(screen_title(self.tr("双突破概况")))
+        top.addWidget(screen_title(self.tr("科技企业双突破概况")))
         top.addStretch(1)
         top.addWidget(QLabel(self.tr("统计日期")))
         top.addWidget(self.as_of)
+        top.addSpacing(8)
+        top.addWidget(QLabel(self.tr("目标年度")))
+        top.addWidget(self.year)
         top.addWidget(self.refresh_button)
         cards = QHBoxLayout()
-        cards.setSpacing(16)
-        cards.addWidget(self.high_tech_card, 1)
-        cards.addWidget(self.tech_sme_card, 1)
+        cards.setSpacing(12)
+        for card, stretch in (
+            (self.high_tech_card, 5),
+            (self.tech_sme_card, 5),
+            (self.expiry_card, 4),
+            (self.rd_card, 4),
+        ):
+            cards.addWidget(card, stretch)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        grid.addWidget(self.town_panel, 0, 0, 1, 4)
+        grid.addWidget(self.ladder_panel, 0, 4, 1, 2)
+        grid.addWidget(self.trend_panel, 1, 0, 1, 3)
+        grid.addWidget(self.expiring_panel, 1, 3, 1, 3)
+        grid.addWidget(self.table_panel, 2, 0, 1, 6)
+        for col in range(6):
+            grid.setColumnStretch(col, 1)
+        grid.setRowMinimumHeight(0, 280)
+        grid.setRowMinimumHeight(1, 270)
+        grid.setRowMinimumHeight(2, 300)
+        content = QWidget()
+        content.setObjectName("screen")
+        body = QVBoxLayout(content)
+        body.setContentsMargins(24, 16, 24, 16)
+        body.setSpacing(10)
+        body.addLayout(top)
+        body.addWidget(self.summary)
+        body.addLayout(cards)
+        body.addLayout(self.extras)
+        body.addLayout(grid, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.setSpacing(12)
-        layout.addLayout(top)
-        layout.addLayout(cards)
-        layout.addWidget(self.summary)
-        layout.addLayout(self.extras)
-        layout.addWidget(section_header(self.tr("分镇街统计")))
-        layout.addWidget(self.table, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def _connect(self) -> None:
+        self.as_of.dateChanged.connect(self._on_date_changed)
+        self.year.valueChanged.connect(self._on_year_changed)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.high_tech_card.clicked.connect(self._open_high_tech)
+        self.tech_sme_card.clicked.connect(self._open_tech_sme)
+        self.high_tech_card.extra.linkActivated.connect(self._open_projection)
+        self.expiry_card.links[0].clicked.connect(self._open_expiring_90)
+        self.expiry_card.links[1].clicked.connect(self._open_expiring_180)
+        self.rd_card.links[0].clicked.connect(self._open_list_a)
+        self.rd_card.links[1].clicked.connect(self._open_list_b)
+        self.rd_open.clicked.connect(self._open_rd_lists)
+        self.table.doubleClicked.connect(self._on_cell_activated)
+        self.expiring_table.doubleClicked.connect(self._on_expiring_activated)
+        self.town_chart.clicked.connect(self._on_town_bar)
+        self.trend_chart.clicked.connect(self._on_trend_point)
+        self.ladder_chart.clicked.connect(self._on_ladder_bar)
+
+    # ----- refreshing -----
 
     def as_of_date(self) -> date:
         """The date the counts are for."""
@@ -159,45 +210,221 @@ class HomeScreen(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Recount from the store (a few milliseconds, so on the GUI thread)."""
-        with self.ctx.session() as session:
-            result = double_breakthrough(session, self.as_of_date())
-        self.show_result(result)
+        """Recount from the store off the GUI thread; the newest request wins."""
+        as_of, year = self.as_of_date(), self.year.value()
+        store = self.ctx.store
+        self._wanted = (as_of, year)
+        run_task(
+            self,
+            lambda _cancel: load_dashboard(store, as_of, year),
+            label=self.tr("正在统计…"),
+            on_done=self._on_loaded,
+        )
 
-    def show_result(self, r: DoubleBreakthrough) -> None:
-        """Fill the cards and the table with a result."""
+    def _on_loaded(self, result: Dashboard) -> None:
+        if (result.as_of, result.year) == self._wanted:
+            self.show_result(result)
+
+    def show_result(self, r: Dashboard) -> None:
+        """Fill every part of the dashboard with a result."""
         self.result = r
+        self._show_cards(r)
+        self.summary.setText(
+            self.tr(
+                "在库企业 {0:,} 家，其中同时为高企和科小的 {1:,} 家。"
+                "统计日期 {2}，目标年度 {3}。点击任一数字或图形可查看对应企业。"
+            ).format(r.enterprises.value, r.both.value, r.as_of.isoformat(), r.year)
+        )
+        self._show_towns(r)
+        self._show_trend(r)
+        self._show_ladder(r)
+        self._show_expiring(r)
+        self.counts_changed.emit(r)
+
+    def _show_cards(self, r: Dashboard) -> None:
         self.high_tech_card.show_count(
-            r.high_tech,
-            r.target_high_tech,
-            r.gap("high_tech"),
-            r.completion("high_tech"),
-            self.tr("预计年末（{0}年12月31日）有效：{1:,} 家").format(
-                r.year, r.projection_high_tech
+            r.high_tech.count.value,
+            r.high_tech.target,
+            r.high_tech.gap,
+            r.high_tech.completion,
+            self.tr("预计年末（{0}年12月31日）有效：<a href='projection'>{1:,} 家</a>").format(
+                r.year, r.projection_high_tech.value
             ),
         )
         self.tech_sme_card.show_count(
-            r.tech_sme,
-            r.target_tech_sme,
-            r.gap("tech_sme"),
-            r.completion("tech_sme"),
-            self.tr("{0}年度入库（评价年度）").format(r.year),
+            r.tech_sme.count.value,
+            r.tech_sme.target,
+            r.tech_sme.gap,
+            r.tech_sme.completion,
+            self.tr("{0}年度入库（按评价年度）").format(r.year),
         )
-        self.summary.setText(
-            self.tr("在库企业 {0:,} 家，其中同时为高企和科小的 {1:,} 家。统计日期 {2}。").format(
-                r.enterprises, r.both, r.as_of.isoformat()
+        self.expiry_card.show_values(
+            r.expiring_within(90).figure.value, r.expiring_within(180).figure.value
+        )
+        self.expiry_card.footer.setText(self.tr("自 {0} 起，未重新认定").format(r.as_of))
+        self.rd_card.show_values(r.rd_list_a.value, r.rd_list_b.value)
+        self.rd_card.captions[0].setText(
+            self.tr("A类：营收≥{0}\n且无研发活动").format(_money(r.rd_list_a_revenue))
+        )
+        self.rd_card.captions[1].setText(
+            self.tr("B类：营收≥{0}\n且无研发机构").format(_money(r.rd_list_b_revenue))
+        )
+        self.rd_card.footer.setText(self.tr("规上工业企业 {0} 年度数据").format(r.rd_year))
+
+    def _shown_towns(self, r: Dashboard) -> list[int]:
+        return [i for i, t in enumerate(r.towns) if t.town_id is not None or t.enterprises.value]
+
+    def _show_towns(self, r: Dashboard) -> None:
+        self.model.set_rows(r.towns)
+        shown = [r.towns[i] for i in self._shown_towns(r)]
+        names = [t.town or self.tr(NO_TOWN) for t in shown]
+        self.town_chart.set_data(
+            names,
+            [
+                Series(
+                    self.tr("高新技术企业"),
+                    BLUE,
+                    [t.high_tech.value for t in shown],
+                    [t.high_tech_target_share for t in shown],
+                ),
+                Series(
+                    self.tr("科技型中小企业"),
+                    TEAL,
+                    [t.tech_sme.value for t in shown],
+                    [t.tech_sme_target_share for t in shown],
+                ),
+            ],
+        )
+        has_target = r.high_tech.target is not None or r.tech_sme.target is not None
+        self.town_panel.note.setText(
+            self.tr("目标份额 = 全区目标 × 在库企业占比") if has_target else ""
+        )
+
+    def _show_trend(self, r: Dashboard) -> None:
+        self.trend_chart.set_data(
+            [str(p.year) for p in r.trend],
+            [
+                Series(self.tr("高新技术企业"), BLUE, [p.high_tech.value for p in r.trend]),
+                Series(self.tr("科技型中小企业"), TEAL, [p.tech_sme.value for p in r.trend]),
+            ],
+        )
+        self.trend_panel.note.setText(self.tr("高企：各年末有效；科小：各年入库"))
+
+    def _show_ladder(self, r: Dashboard) -> None:
+        colors = [BLUE.__class__(LADDER_COLORS[b.stage % len(LADDER_COLORS)]) for b in r.ladder]
+        self.ladder_chart.set_data(
+            [b.name.removesuffix("层") for b in r.ladder],
+            [Series("", BLUE, [b.figure.value for b in r.ladder], colors=colors)],
+        )
+        self.ladder_panel.note.setText(self.tr("统计日 {0}").format(r.as_of))
+
+    def _show_expiring(self, r: Dashboard) -> None:
+        within = r.expiring_within(180)
+        self.expiring_model.set_rows(within.rows[:SHORT_LIST])
+        more = within.figure.value - min(within.figure.value, SHORT_LIST)
+        self.expiring_panel.note.setText(
+            self.tr("180 天内共 {0} 家{1}").format(
+                within.figure.value, self.tr("，另有 {0} 家").format(more) if more else ""
             )
         )
-        self.model.set_rows(r.by_town)
-        self.counts_changed.emit(r)
 
-    @Slot(QDate)
-    def _on_date_changed(self, _d: QDate) -> None:
-        self.refresh()
+    # ----- click-through -----
+
+    def open_enterprises(self, title: str, found: Figure) -> None:
+        """Show exactly these enterprises in the roster."""
+        self.figure_activated.emit(title, found.ids)
+        window = self.window()
+        if hasattr(window, "navigate"):
+            window.navigate("enterprises", ids=found.ids)
+
+    def _open(self, title: str, pick: object) -> None:
+        if self.result is not None:
+            self.open_enterprises(title, pick(self.result))  # type: ignore[operator]
 
     @Slot()
-    def _on_row_activated(self) -> None:
+    def _open_high_tech(self) -> None:
+        self._open(self.tr("高新技术企业"), lambda r: r.high_tech.count)
+
+    @Slot()
+    def _open_tech_sme(self) -> None:
+        self._open(self.tr("科技型中小企业"), lambda r: r.tech_sme.count)
+
+    @Slot(str)
+    def _open_projection(self, _link: str) -> None:
+        self._open(self.tr("年末仍有效的高企"), lambda r: r.projection_high_tech)
+
+    @Slot()
+    def _open_expiring_90(self) -> None:
+        self._open(self.tr("90天内到期"), lambda r: r.expiring_within(90).figure)
+
+    @Slot()
+    def _open_expiring_180(self) -> None:
+        self._open(self.tr("180天内到期"), lambda r: r.expiring_within(180).figure)
+
+    @Slot()
+    def _open_list_a(self) -> None:
+        self._open(self.tr("两清零A类"), lambda r: r.rd_list_a)
+
+    @Slot()
+    def _open_list_b(self) -> None:
+        self._open(self.tr("两清零B类"), lambda r: r.rd_list_b)
+
+    @Slot()
+    def _open_rd_lists(self) -> None:
+        window = self.window()
+        if self.result is not None and hasattr(window, "navigate"):
+            window.navigate("rdlists", year=self.result.rd_year)
+
+    @Slot(int, int)
+    def _on_town_bar(self, category: int, series: int) -> None:
+        if self.result is None:
+            return
+        town = self.result.towns[self._shown_towns(self.result)[category]]
+        found = town.high_tech if series == 0 else town.tech_sme
+        self.open_enterprises(town.town or self.tr(NO_TOWN), found)
+
+    @Slot(int, int)
+    def _on_trend_point(self, category: int, series: int) -> None:
+        if self.result is None:
+            return
+        point = self.result.trend[category]
+        found = point.high_tech if series == 0 else point.tech_sme
+        self.open_enterprises(str(point.year), found)
+
+    @Slot(int, int)
+    def _on_ladder_bar(self, category: int, _series: int) -> None:
+        if self.result is not None:
+            bar = self.result.ladder[category]
+            self.open_enterprises(bar.name, bar.figure)
+
+    @Slot()
+    def _on_cell_activated(self) -> None:
         index = self.table.currentIndex()
-        town = self.model.town_at(index.row()) if index.isValid() else None
-        if town:
+        if not index.isValid():
+            return
+        column = COL_ENTERPRISES if index.column() == COL_TOWN else index.column()
+        found = self.model.figure_at(index.row(), column)
+        town = self.model.town_at(index.row())
+        if town and index.column() == COL_TOWN:
             self.town_activated.emit(town)
+        if found is not None:
+            self.open_enterprises(town or "", found)
+
+    @Slot()
+    def _on_expiring_activated(self) -> None:
+        index = self.expiring_table.currentIndex()
+        eid = self.expiring_model.enterprise_id(index.row()) if index.isValid() else None
+        if eid is not None:
+            self.open_enterprises("", Figure((eid,)))
+
+    @Slot(QDate)
+    def _on_date_changed(self, d: QDate) -> None:
+        if self.year.value() != d.year():
+            self.year.blockSignals(True)
+            self.year.setValue(d.year())
+            self.year.blockSignals(False)
+        self.refresh()
+
+    @Slot(int)
+    def _on_year_changed(self, _year: int) -> None:
+        self.refresh()

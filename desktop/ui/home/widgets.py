@@ -1,0 +1,177 @@
+"""Building blocks of the dashboard: clickable count cards, figure links and titled panels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+LINK_STYLE = (
+    "QPushButton#figureLink { border: none; background: transparent; color: #2b5797;"
+    " font-size: 16pt; font-weight: 600; padding: 0px; text-align: left; }"
+    "QPushButton#figureLink:hover { color: #163c6e; text-decoration: underline; }"
+)
+CARD_STYLE = "QFrame#card:hover { border: 1px solid #8fb0dc; }"
+
+
+def percent(value: float | None) -> str:
+    """Completion as text: '87.5%' or '—' without a target."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def number(value: int | None) -> str:
+    """A count as text, '未设' when there is none."""
+    return "未设" if value is None else f"{value:,}"
+
+
+class FigureLink(QPushButton):
+    """A number that opens the enterprises behind it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("—", parent)
+        self.setObjectName("figureLink")
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet(LINK_STYLE)
+        self.setToolTip(self.tr("点击查看这些企业"))
+
+
+class Panel(QFrame):
+    """A white card with a title line (and an optional note on its right) around a body."""
+
+    def __init__(self, title: str, body: QWidget | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.note)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addLayout(self.body, 1)
+        if body is not None:
+            self.body.addWidget(body, 1)
+
+
+class CountCard(QFrame):
+    """One count: the big number, its target, gap and completion, one extra line; click = list."""
+
+    clicked = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setStyleSheet(CARD_STYLE)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("点击查看这些企业"))
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.value = QLabel("—")
+        self.value.setObjectName("cardValue")
+        self.unit = QLabel(self.tr("家"))
+        self.unit.setObjectName("cardDetail")
+        self.target = QLabel()
+        self.gap = QLabel()
+        self.completion = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(8)
+        self.extra = QLabel()
+        self.extra.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        for label in (self.target, self.gap, self.completion, self.extra):
+            label.setObjectName("cardDetail")
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        value_row = QHBoxLayout()
+        value_row.addWidget(self.value)
+        value_row.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignBottom)
+        value_row.addStretch(1)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.addWidget(self.target, 0, 0)
+        grid.addWidget(self.gap, 0, 1)
+        grid.addWidget(self.completion, 0, 2)
+        grid.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.setSpacing(5)
+        layout.addWidget(self.title)
+        layout.addLayout(value_row)
+        layout.addLayout(grid)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.extra)
+
+    def show_count(
+        self, count: int, target: int | None, gap: int | None, completion: float | None, extra: str
+    ) -> None:
+        """Fill the card."""
+        self.value.setText(f"{count:,}")
+        self.target.setText(self.tr("年度目标：{0}").format(number(target)))
+        self.gap.setText(self.tr("差额：{0}").format(number(gap)))
+        self.completion.setText(self.tr("完成率：{0}").format(percent(completion)))
+        self.bar.setValue(0 if completion is None else min(int(completion * 1000), 1000))
+        self.bar.setVisible(completion is not None)
+        self.extra.setText(extra)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class PairCard(QFrame):
+    """A card with two clickable figures side by side (e.g. 90 / 180 days)."""
+
+    def __init__(self, title: str, captions: tuple[str, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.links = (FigureLink(), FigureLink())
+        self.captions = (QLabel(captions[0]), QLabel(captions[1]))
+        self.footer = QLabel()
+        self.footer.setObjectName("hint")
+        self.footer.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(2)
+        for i in range(2):
+            self.captions[i].setObjectName("cardDetail")
+            self.captions[i].setWordWrap(False)
+            grid.addWidget(self.links[i], 0, i)
+            grid.addWidget(self.captions[i], 1, i, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        layout.addWidget(self.footer)
+
+    def show_values(self, first: int, second: int) -> None:
+        """Set the two numbers."""
+        self.links[0].setText(self.tr("{0} 家").format(f"{first:,}"))
+        self.links[1].setText(self.tr("{0} 家").format(f"{second:,}"))
