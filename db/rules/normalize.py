@@ -9,6 +9,7 @@ import math
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import TypeGuard
 
 from db.rules.results import Checked
@@ -27,6 +28,7 @@ _DATE_PATTERNS = (
 
 _NUMBER_UNITS = ("平方米", "万元", "千元", "亿元", "m2", "元", "人", "个", "家", "%")
 _MONEY_FACTORS = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "亿元": 1e4}
+MONEY_FACTORS = _MONEY_FACTORS  # unit → factor to 万元
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _MINUS_SIGNS = str.maketrans({c: "-" for c in "−‐‑‒–"})
@@ -85,6 +87,14 @@ def _date_from_text(text: str) -> Checked[date]:
     return Checked(None, (f"日期无法识别：{text}",))
 
 
+@lru_cache(maxsize=8192)
+def _date_of_str(text: str) -> Checked[date]:
+    """parse_date of a text cell before the future check; cached (columns repeat dates)."""
+    if is_empty(text):
+        return Checked(None)
+    return _date_from_text(_shown(text))
+
+
 def _date_of(value: object) -> Checked[date]:
     if isinstance(value, datetime):
         return Checked(value.date())
@@ -99,9 +109,12 @@ def parse_date(
     value: object, today: date | None = None, allow_future: bool = False
 ) -> Checked[date]:
     """Parse a date cell (Excel serial, 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501)."""
-    if is_empty(value):
+    if isinstance(value, str):
+        checked = _date_of_str(value)
+    elif is_empty(value):
         return Checked(None)
-    checked = _date_of(value)
+    else:
+        checked = _date_of(value)
     parsed = checked.value
     if parsed is not None and today is not None and not allow_future and parsed > today:
         return Checked(None, (f"日期晚于今天：{parsed.isoformat()}",))
@@ -205,8 +218,23 @@ def _bool_from_number(value: _Number) -> Checked[bool]:
     return Checked(None, (f"应填“是”或“否”：{_shown(value)}",))
 
 
+@lru_cache(maxsize=1024)
+def _bool_of_str(text: str) -> Checked[bool]:
+    """parse_bool of a text cell; cached (a yes/no column holds a handful of words)."""
+    word = _shown(text).lower()
+    if word in _TRUE_WORDS:
+        return Checked(True)
+    if word in _FALSE_WORDS:
+        return Checked(False)
+    if is_empty(text):
+        return Checked(None)
+    return Checked(None, (f"应填“是”或“否”：{_shown(text)}",))
+
+
 def parse_bool(value: object) -> Checked[bool]:
     """Parse a yes/no cell: 是/否, 有/无, √/×, Y/N, 1/0, 对/错, true/false."""
+    if isinstance(value, str):
+        return _bool_of_str(value)
     if isinstance(value, bool):
         return Checked(value)
     if _is_nan(value):

@@ -10,13 +10,16 @@ Writes go through SQLAlchemy Core in bulk inside the caller's one transaction. A
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -29,7 +32,7 @@ from db.models import (
 )
 from db.rules.validity import ValidityRule, valid_from, valid_through
 from db.services.audit import to_json
-from db.services.search_text import pinyin_initials, search_text
+from db.services.search_text import pinyin_initials, search_columns, search_text
 from db.services.settings import get_settings
 
 ENTERPRISE_FIELDS = (
@@ -59,7 +62,7 @@ class BatchNotFound(LookupError):
     """No import batch with that id."""
 
 
-@dataclass
+@dataclass(slots=True)
 class EnterpriseIncoming:
     """One accepted row of an enterprise sheet, normalised; only non-blank values are present."""
 
@@ -78,7 +81,7 @@ class QualificationChange:
     changes: dict[str, tuple[Any, Any]]
 
 
-@dataclass
+@dataclass(slots=True)
 class EnterprisePlan:
     """What committing one incoming row will do."""
 
@@ -142,6 +145,22 @@ def qualification_rules(session: Session) -> QualificationRules:
     )
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while bulk rows (which form no cycles) are built.
+
+    Its passes grow with the number of live objects, so a 100,000-row import would otherwise
+    walk the whole plan again and again. The previous state is restored on exit.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -167,21 +186,21 @@ def _existing(session: Session, usccs: list[str]) -> dict[str, Any]:
 def _years(session: Session, ids: list[int], year: int) -> dict[int, Any]:
     found: dict[int, Any] = {}
     for chunk in _chunks(ids):
-        stmt = select(EnterpriseYear).where(
+        stmt = select(_table(EnterpriseYear)).where(
             EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.year == year
         )
-        for y in session.scalars(stmt):
+        for y in session.execute(stmt):  # plain rows: attribute access, no ORM identity map
             found[y.enterprise_id] = y
     return found
 
 
-def _qualifications(session: Session, ids: list[int]) -> dict[int, list[Qualification]]:
-    found: dict[int, list[Qualification]] = {}
+def _qualifications(session: Session, ids: list[int]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
     for chunk in _chunks(ids):
-        stmt = select(Qualification).where(
+        stmt = select(_table(Qualification)).where(
             Qualification.enterprise_id.in_(chunk), Qualification.deleted_at.is_(None)
         )
-        for q in session.scalars(stmt):
+        for q in session.execute(stmt):
             found.setdefault(q.enterprise_id, []).append(q)
     return found
 
@@ -205,7 +224,7 @@ def _diff(stored: Any, incoming: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 
 def _plan_high_tech(
-    held: list[Qualification], number: str, issued: date, rules: QualificationRules
+    held: list[Any], number: str, issued: date, rules: QualificationRules
 ) -> QualificationChange | None:
     frm, through = rules.window(HIGH_TECH, issued, None)
     values = {"number": number, "issued_on": issued, "valid_from": frm, "valid_through": through}
@@ -218,7 +237,7 @@ def _plan_high_tech(
 
 
 def _plan_tech_sme(
-    held: list[Qualification], number: str | None, year: int, rules: QualificationRules
+    held: list[Any], number: str | None, year: int, rules: QualificationRules
 ) -> QualificationChange | None:
     frm, through = rules.window(TECH_SME, None, year)
     values = {
@@ -237,7 +256,7 @@ def _plan_tech_sme(
 
 
 def _plan_qualifications(
-    incoming: EnterpriseIncoming, held: list[Qualification], rules: QualificationRules
+    incoming: EnterpriseIncoming, held: list[Any], rules: QualificationRules
 ) -> list[QualificationChange]:
     out: list[QualificationChange] = []
     if incoming.high_tech is not None:
@@ -255,6 +274,13 @@ def plan_enterprises(
     session: Session, records: Sequence[EnterpriseIncoming], year: int
 ) -> list[EnterprisePlan]:
     """Compare incoming rows with the store (looked up in bulk by code): created/updated/unchanged."""
+    with gc_paused():
+        return _plan_enterprises(session, records, year)
+
+
+def _plan_enterprises(
+    session: Session, records: Sequence[EnterpriseIncoming], year: int
+) -> list[EnterprisePlan]:
     rules = qualification_rules(session)
     existing = _existing(session, [r.fields["uscc"] for r in records])
     ids = [e.id for e in existing.values()]
@@ -318,6 +344,13 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in values.items()}
 
 
+def _iso(value: Any) -> str:
+    """json.dumps default: dates as ISO text (the same text _jsonable gives)."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def _audit(
     operator: str, action: str, entity: str, entity_id: int, batch_id: int | None
 ) -> dict[str, Any]:
@@ -333,14 +366,6 @@ def _audit(
     }
 
 
-def _enterprise_row(fields: dict[str, Any]) -> dict[str, Any]:
-    row = {k: fields.get(k) for k in ENTERPRISE_FIELDS}
-    row["above_scale"] = bool(row["above_scale"])
-    row["search_text"] = search_text(row["name"], row["uscc"])
-    row["pinyin_initials"] = pinyin_initials(str(row["name"] or ""))
-    return row
-
-
 def _table(model: Any) -> Table:
     table: Table = model.__table__
     return table
@@ -351,39 +376,150 @@ def _qual_row(enterprise_id: int, type_id: int, values: dict[str, Any]) -> dict[
     return row | {"enterprise_id": enterprise_id, "type_id": type_id}
 
 
+# What json.dumps(record, ensure_ascii=False, default=_iso) does, without a new encoder per call.
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=_iso)
+_ENTERPRISE_COLUMNS = (*ENTERPRISE_FIELDS, "search_text", "pinyin_initials")
+_YEAR_COLUMNS = ("enterprise_id", "year", *YEAR_FIELDS)
+_AUDIT_COLUMNS = ("operator", "action", "entity", "entity_id", "batch_id", "field", "new_value")
+
+
+def _same_value(value: Any) -> Any:
+    return value
+
+
+def _iso_day(value: date | None) -> str | None:
+    """SQLite's text form of a date column (what SQLAlchemy's SQLite Date type writes)."""
+    return None if value is None else value.isoformat()
+
+
+def _insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain tuples in one executemany: straight to the driver on SQLite, else via Core.
+
+    On SQLite the tuples must already hold driver values (dates as ISO text, see _day_writer).
+    """
+    if not rows:
+        return
+    if _raw_sqlite(conn):
+        quote = conn.dialect.identifier_preparer
+        names = ", ".join(quote.quote(c) for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", rows
+        )
+    else:
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _raw_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark"
+
+
+def _day_writer(conn: Connection) -> Any:
+    return _iso_day if _raw_sqlite(conn) else _same_value
+
+
+def _enterprise_tuple(fields: dict[str, Any], day: Any) -> tuple[Any, ...]:
+    """One enterprises row in _ENTERPRISE_COLUMNS order, with its search columns."""
+    get = fields.get
+    name = get("name")
+    uscc = get("uscc")
+    found, initials = search_columns(name, uscc)
+    return (
+        name,
+        uscc,
+        get("town_id"),
+        get("address"),
+        day(get("founded_on")),
+        get("industry"),
+        get("legal_rep"),
+        get("contact"),
+        get("phone"),
+        bool(get("above_scale")),
+        get("note"),
+        found,
+        initials,
+    )
+
+
+def _new_ids(conn: Connection, plans: Sequence[EnterprisePlan]) -> list[int]:
+    """Insert the enterprises with one executemany and read their ids back by code in one query.
+
+    Inside the write transaction nobody else inserts, so the new rows are exactly those above
+    the largest id before the insert.
+    """
+    table = _table(Enterprise)
+    day = _day_writer(conn)
+    rows = [_enterprise_tuple(p.incoming.fields, day) for p in plans]
+    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
+    _insert_rows(conn, table, _ENTERPRISE_COLUMNS, rows)
+    found = dict(conn.execute(select(table.c.uscc, table.c.id).where(table.c.id > before)).all())
+    return [int(found[p.incoming.fields["uscc"]]) for p in plans]
+
+
+def _created_record(
+    incoming: EnterpriseIncoming, created: list[QualificationChange], year: int
+) -> str:
+    """The audit new_value of a created enterprise: fields, figures and qualifications."""
+    record = {k: v for k, v in incoming.fields.items() if v is not None}
+    founded = record.get("founded_on")
+    if isinstance(founded, date):  # spares the encoder a call back into Python
+        record["founded_on"] = founded.isoformat()
+    prefixed = _year_keys(year)
+    for k, v in incoming.figures.items():
+        if v is not None:
+            record[prefixed.get(k) or f"{year}.{k}"] = v
+    for q in created:
+        for k, v in q.values.items():
+            if v:
+                record[f"{q.type_code}.{k}"] = v
+    return _AUDIT_JSON.encode(record)
+
+
+@lru_cache(maxsize=8)
+def _year_keys(year: int) -> dict[str, str]:
+    return {k: f"{year}.{k}" for k in YEAR_FIELDS}
+
+
 def write_created(
     session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
 ) -> None:
     """Insert new enterprises with their figures and qualifications in bulk (one audit row each)."""
     if not plans:
         return
+    with gc_paused():
+        _write_created(session, batch_id, plans, year, operator)
+
+
+def _write_created(
+    session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
+) -> None:
     rules = qualification_rules(session)
-    rows = [_enterprise_row(p.incoming.fields) for p in plans]
-    conn = session.connection()  # plain Core executemany: no ORM bulk bookkeeping
-    table = _table(Enterprise)
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = [r[0] for r in conn.execute(stmt, rows)]
-    years, quals, audits = [], [], []
+    conn = session.connection()  # plain executemany: no ORM bulk bookkeeping
+    ids = _new_ids(conn, plans)
+    years: list[tuple[Any, ...]] = []
+    audits: list[tuple[Any, ...]] = []
+    quals: list[dict[str, Any]] = []
     for plan, enterprise_id in zip(plans, ids, strict=True):
         plan.enterprise_id = enterprise_id
         incoming = plan.incoming
-        if incoming.figures:
-            years.append({k: incoming.figures.get(k) for k in YEAR_FIELDS})
-            years[-1] |= {"enterprise_id": enterprise_id, "year": year}
-        created = _plan_qualifications(incoming, [], rules)
+        figures = incoming.figures
+        if figures:
+            years.append((enterprise_id, year, *[figures.get(k) for k in YEAR_FIELDS]))
+        created = _plan_qualifications(incoming, [], rules) if _has_qualification(incoming) else []
         for q in created:
             quals.append(_qual_row(enterprise_id, rules.type_ids[q.type_code], q.values))
-        record = {k: v for k, v in incoming.fields.items() if v is not None}
-        record |= {f"{year}.{k}": v for k, v in incoming.figures.items() if v is not None}
-        record |= {f"{q.type_code}.{k}": v for q in created for k, v in q.values.items() if v}
-        entry = _audit(operator, "create", "enterprise", enterprise_id, batch_id)
-        entry["new_value"] = json.dumps(_jsonable(record), ensure_ascii=False)
-        audits.append(entry)
-    if years:
-        conn.execute(insert(_table(EnterpriseYear)), years)
+        record = _created_record(incoming, created, year)
+        audits.append((operator, "create", "enterprise", enterprise_id, batch_id, None, record))
+    _insert_rows(conn, _table(EnterpriseYear), _YEAR_COLUMNS, years)
     if quals:
         conn.execute(insert(_table(Qualification)), quals)
-    conn.execute(insert(_table(AuditEntry)), audits)
+    _insert_rows(conn, _table(AuditEntry), _AUDIT_COLUMNS, audits)
+
+
+def _has_qualification(incoming: EnterpriseIncoming) -> bool:
+    return incoming.high_tech is not None or incoming.tech_sme is not None
 
 
 def _field_audits(
@@ -395,75 +531,134 @@ def _field_audits(
     ]
 
 
+def _update_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """UPDATE table SET … WHERE id = :_id, one executemany per set of changed columns."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(k for k in row if k != "_id"), []).append(row)
+    for keys, group in groups.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({k: bindparam(f"_v_{k}") for k in keys})
+        )
+        conn.execute(
+            stmt, [{f"_v_{k}": v for k, v in row.items()} | {"_id": row["_id"]} for row in group]
+        )
+
+
+def _enterprise_values(plan: EnterprisePlan) -> dict[str, Any]:
+    """The new values of an enterprise's changed fields, search columns redone on a new name."""
+    values = {k: new for k, (_old, new) in plan.changes.items()}
+    if "name" in values or "uscc" in values:
+        merged = {**{k: old for k, (old, _new) in plan.changes.items()}, **values}
+        name = values.get("name") or plan.incoming.fields.get("name") or merged.get("name")
+        values["search_text"] = search_text(name, plan.incoming.fields["uscc"])
+        values["pinyin_initials"] = pinyin_initials(str(name or ""))
+    return values
+
+
+def _insert_years(conn: Connection, plans: list[EnterprisePlan], year: int) -> None:
+    """Insert the figures rows of enterprises that had none for the year; set year_row_id."""
+    if not plans:
+        return
+    table = _table(EnterpriseYear)
+    rows = []
+    for plan in plans:
+        values = {k: new for k, (_old, new) in plan.year_changes.items()}
+        rows.append((plan.enterprise_id, year, *[values.get(k) for k in YEAR_FIELDS]))
+    _insert_rows(conn, table, _YEAR_COLUMNS, rows)
+    found: dict[int, int] = {}
+    ids = [p.enterprise_id for p in plans]
+    for chunk in _chunks(ids):
+        stmt = select(table.c.enterprise_id, table.c.id).where(
+            table.c.year == year, table.c.enterprise_id.in_(chunk)
+        )
+        found.update({int(e): int(i) for e, i in conn.execute(stmt)})
+    for plan in plans:
+        assert plan.enterprise_id is not None
+        plan.year_row_id = found[plan.enterprise_id]
+
+
+def _insert_qualifications(
+    conn: Connection, created: list[tuple[int, QualificationChange]], rules: QualificationRules
+) -> None:
+    """Insert new qualifications of known enterprises in one executemany; set their ids.
+
+    The rows get ids above the largest one before, in insertion order (one write transaction).
+    """
+    if not created:
+        return
+    table = _table(Qualification)
+    rows = [_qual_row(eid, rules.type_ids[q.type_code], q.values) for eid, q in created]
+    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
+    conn.execute(insert(table), rows)
+    ids = conn.execute(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
+    for (_eid, q), new_id in zip(created, ids.scalars().all(), strict=True):
+        q.qualification_id = int(new_id)
+
+
 def write_updated(
     session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
 ) -> None:
-    """Apply changed fields, figures and qualifications of known enterprises (audited per field)."""
+    """Apply changed fields, figures and qualifications of known enterprises (audited per field).
+
+    Every kind of write is one executemany; the audit rows keep the per-enterprise order
+    (fields, figures, qualifications) that undo replays backwards.
+    """
     rules = qualification_rules(session)
+    conn = session.connection()
+    new_years = [p for p in plans if p.year_changes and p.year_row_id is None]
+    created_years = {id(p) for p in new_years}
+    _insert_years(conn, new_years, year)
+    new_quals = [
+        (p.enterprise_id, q) for p in plans for q in p.qualifications if q.qualification_id is None
+    ]
+    # Ids of rows created here are only known after the inserts; remember which ones are new.
+    created_quals = {id(q) for _eid, q in new_quals}
+    _insert_qualifications(conn, new_quals, rules)  # type: ignore[arg-type]
+    enterprise_rows: list[dict[str, Any]] = []
+    year_rows: list[dict[str, Any]] = []
+    qual_rows: list[dict[str, Any]] = []
     audits: list[dict[str, Any]] = []
     for plan in plans:
         assert plan.enterprise_id is not None
-        eid = plan.enterprise_id
-        base = _audit(operator, "update", "enterprise", eid, batch_id)
+        base = _audit(operator, "update", "enterprise", plan.enterprise_id, batch_id)
         if plan.changes:
-            values = {k: new for k, (_old, new) in plan.changes.items()}
-            if "name" in values or "uscc" in values:
-                merged = {**{k: old for k, (old, _new) in plan.changes.items()}, **values}
-                name = values.get("name") or plan.incoming.fields.get("name") or merged.get("name")
-                values["search_text"] = search_text(name, plan.incoming.fields["uscc"])
-                values["pinyin_initials"] = pinyin_initials(str(name or ""))
-            session.execute(update(Enterprise).where(Enterprise.id == eid).values(**values))
+            enterprise_rows.append(_enterprise_values(plan) | {"_id": plan.enterprise_id})
             audits += _field_audits(base, plan.changes)
-        audits += _write_year(session, plan, year, base)
+        if plan.year_changes:
+            audits += _field_audits(base, plan.year_changes, f"{year}.")
+            if id(plan) in created_years:
+                created = {"action": "create", "entity": "enterprise_year"}
+                audits.append(base | created | {"entity_id": plan.year_row_id})
+            else:
+                values = {k: new for k, (_old, new) in plan.year_changes.items()}
+                year_rows.append(values | {"_id": plan.year_row_id})
         for q in plan.qualifications:
-            audits += _write_qualification(session, eid, q, rules, base)
-    if audits:
-        session.execute(insert(AuditEntry), audits)
+            audits += _qualification_audits(q, base, id(q) in created_quals, rules, qual_rows)
+    _update_many(conn, _table(Enterprise), enterprise_rows)
+    _update_many(conn, _table(EnterpriseYear), year_rows)
+    _update_many(conn, _table(Qualification), qual_rows)
+    columns = (*_AUDIT_COLUMNS, "old_value")
+    _insert_rows(conn, _table(AuditEntry), columns, [tuple(a[c] for c in columns) for a in audits])
 
 
-def _write_year(
-    session: Session, plan: EnterprisePlan, year: int, base: dict[str, Any]
-) -> list[dict[str, Any]]:
-    if not plan.year_changes:
-        return []
-    values = {k: new for k, (_old, new) in plan.year_changes.items()}
-    out = _field_audits(base, plan.year_changes, f"{year}.")
-    if plan.year_row_id is None:
-        row = {k: values.get(k) for k in YEAR_FIELDS} | {
-            "enterprise_id": plan.enterprise_id,
-            "year": year,
-        }
-        new_id = session.execute(insert(EnterpriseYear).returning(EnterpriseYear.id), [row])
-        plan.year_row_id = int(new_id.scalar_one())
-        out.append(
-            base | {"action": "create", "entity": "enterprise_year", "entity_id": plan.year_row_id}
-        )
-    else:
-        session.execute(
-            update(EnterpriseYear).where(EnterpriseYear.id == plan.year_row_id).values(**values)
-        )
-    return out
-
-
-def _write_qualification(
-    session: Session,
-    enterprise_id: int,
+def _qualification_audits(
     q: QualificationChange,
-    rules: QualificationRules,
     base: dict[str, Any],
+    created: bool,
+    rules: QualificationRules,
+    qual_rows: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
+    assert q.qualification_id is not None
     entity = base | {"entity": "qualification"}
-    if q.qualification_id is None:
-        row = _qual_row(enterprise_id, rules.type_ids[q.type_code], q.values)
-        new_id = session.execute(insert(Qualification).returning(Qualification.id), [row])
-        q.qualification_id = int(new_id.scalar_one())
-        created = entity | {"action": "create", "entity_id": q.qualification_id}
-        created["new_value"] = json.dumps(_jsonable(row), ensure_ascii=False)
-        return [created]
-    values = {k: new for k, (_old, new) in q.changes.items()}
-    session.execute(
-        update(Qualification).where(Qualification.id == q.qualification_id).values(**values)
-    )
+    if created:
+        row = _qual_row(base["entity_id"], rules.type_ids[q.type_code], q.values)
+        entry = entity | {"action": "create", "entity_id": q.qualification_id}
+        entry["new_value"] = json.dumps(_jsonable(row), ensure_ascii=False)
+        return [entry]
+    qual_rows.append({k: new for k, (_old, new) in q.changes.items()} | {"_id": q.qualification_id})
     return _field_audits(entity | {"entity_id": q.qualification_id}, q.changes)
 
 
@@ -590,7 +785,10 @@ def batch_entries(session: Session, batch_id: int) -> list[AuditEntry]:
 
 def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
     """Restore every record the batch created or changed, except those edited after it (kept)."""
-    _batch(session, batch_id)
+    if _batch(session, batch_id).kind != "enterprises":  # the other kinds: imports_other
+        from db.services.imports_other import undo_other_batch
+
+        return undo_other_batch(session, batch_id, operator)
     entries = batch_entries(session, batch_id)
     last_id = max((e.id for e in entries), default=0)
     edited = _edited_later(session, batch_id, last_id)
@@ -617,6 +815,7 @@ def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
                 _remove_created(session, entry)
             else:
                 _restore_entry(session, entry)
+        _refresh_search_columns(session, eid)
         reverted += 1
         undo = _audit(operator, "undo", "enterprise", eid, None)
         undo["old_value"] = json.dumps({"batch_id": batch_id, "uscc": uscc}, ensure_ascii=False)
@@ -629,6 +828,21 @@ def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
         .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
     )
     return UndoResult(batch_id, reverted, tuple(kept))
+
+
+def _refresh_search_columns(session: Session, enterprise_id: int) -> None:
+    """Recompute the search columns after an undo restored the name (they are not audited)."""
+    row = session.execute(
+        select(Enterprise.name, Enterprise.uscc).where(Enterprise.id == enterprise_id)
+    ).first()
+    if row is None:  # the undo removed an enterprise the batch created
+        return
+    text, initials = search_columns(row.name, row.uscc)
+    session.execute(
+        update(Enterprise)
+        .where(Enterprise.id == enterprise_id)
+        .values(search_text=text, pinyin_initials=initials)
+    )
 
 
 def _keep_reason(

@@ -179,6 +179,9 @@ def _merge_repeats(
     for items in groups.values():
         first = items[0][0].record
         assert first is not None
+        if len(items) == 1:  # the common case: nothing to compare
+            accepted.append(first)
+            continue
         signatures = [record_signature(p.record) for p, _ in items if p.record]
         if any(
             _contradicts(signatures[0], s) or _contradicts(s, signatures[0]) for s in signatures
@@ -252,8 +255,9 @@ def plan_import(
         if header.schema.kind != ENTERPRISES:
             yield from _plan_other_kind(session, grid, header, ctx, plan, cancel)
         else:
-            parsed = yield from _check_rows(grid, header, ctx, plan, cancel)
-            accepted = _merge_repeats(parsed, plan)
+            with imports.gc_paused():  # the rows form no cycles; collector passes only cost time
+                parsed = yield from _check_rows(grid, header, ctx, plan, cancel)
+                accepted = _merge_repeats(parsed, plan)
             plan.rejected.sort(key=lambda r: r.row)
             yield Progress(0, 0, "正在与库中数据比对…")
             plan.plans = imports.plan_enterprises(session, accepted, year)

@@ -39,14 +39,20 @@ def cell_text(value: Cell) -> str:
 
 
 def resolve_merges(rows: list[list[Cell]], merges: Iterable[Merge]) -> list[list[Cell]]:
-    """Pad rows to one width and copy each merged range's top-left value into all its cells."""
+    """Pad rows to one width and copy each merged range's top-left value into all its cells.
+
+    Rows that need no change are shared with `rows`, not copied (a 100,000-row sheet is not
+    duplicated); rows that are padded or written into are new lists, so `rows` is never changed.
+    """
     width = max((len(r) for r in rows), default=0)
-    grid = [list(r) + [""] * (width - len(r)) for r in rows]
+    grid = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows]
     for (r0, c0), (r1, c1) in merges:
         if r0 >= len(grid) or c0 >= width:
             continue
         value = grid[r0][c0]
         for r in range(r0, min(r1, len(grid) - 1) + 1):
+            if grid[r] is rows[r]:
+                grid[r] = list(rows[r])
             for c in range(c0, min(c1, width - 1) + 1):
                 grid[r][c] = value
     return grid

@@ -135,7 +135,8 @@ def _read_sheet(path: Path, workbook: object, name: str) -> SheetData:
         raise
     except Exception as exc:
         raise _refuse(path, f"工作表“{name}”无法读取（{exc}）") from exc
-    return SheetData(name, [list(r) for r in rows], [_merge(m) for m in merges])
+    grid = rows if all(r.__class__ is list for r in rows) else [list(r) for r in rows]
+    return SheetData(name, grid, [_merge(m) for m in merges])
 
 
 def _merge(raw: object) -> Merge:

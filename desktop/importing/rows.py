@@ -5,23 +5,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from db.rules.identifiers import (
     NUMERIC_CODE_MESSAGE,
+    ORG_CODE_WARNING,
+    clean_uscc,
     sme_number_year,
     validate_hte_number,
     validate_phone,
     validate_sme_number,
     validate_uscc,
 )
-from db.rules.normalize import parse_bool, parse_date, parse_int, parse_money
+from db.rules.normalize import (
+    MONEY_FACTORS,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_money,
+    to_wan_yuan,
+)
 from db.rules.results import Checked
-from db.rules.text import is_empty, normalize_code, normalize_text
+from db.rules.text import EMPTY_MARKERS, is_empty, normalize_code, normalize_text
 from db.services.imports import EnterpriseIncoming
 from desktop.importing.header import Header, cell_text
 from desktop.importing.readers import Cell
 
+_LONGEST_ASCII_MARKER = max(len(m) for m in EMPTY_MARKERS if m.isascii())
 FOOTER_MARKERS = (
     "合计",
     "总计",
@@ -74,6 +85,7 @@ class RowContext:
     match_town: Callable[[str], TownChoice | None]
     file_town: TownChoice | None
     province_code: str
+    fast: _FastRows | None = field(default=None, init=False, repr=False)
 
 
 @dataclass
@@ -84,15 +96,30 @@ class ParsedRow:
     warnings: list[Problem] = field(default_factory=list)
 
 
+_NEVER_BLANK = frozenset({float, int, bool, date, datetime})  # cell_text of these is never ""
+
+
 def is_blank(cells: list[Cell]) -> bool:
     """An entirely blank row (passed over, not counted)."""
-    return all(not cell_text(c) for c in cells)
+    for c in cells:
+        if c.__class__ in _NEVER_BLANK:
+            return False
+        if c is not None and c != "" and cell_text(c):
+            return False
+    return True
+
+
+def _surely_filled(value: Cell) -> bool:
+    """A cell that is_empty would call non-empty, told cheaply (ASCII text of 3+ characters)."""
+    if not isinstance(value, str) or not value.isascii():
+        return False
+    return len(value.strip()) > _LONGEST_ASCII_MARKER
 
 
 def is_footer(cells: list[Cell], header: Header) -> bool:
     """A row without a code whose first non-empty text cell starts with a total/footer marker."""
     code_col = header.fields.get("uscc")
-    if code_col is not None and not is_empty(cells[code_col]):
+    if code_col is not None and (_surely_filled(cells[code_col]) or not is_empty(cells[code_col])):
         return False
     for value in cells:
         if isinstance(value, str) and value.strip():
@@ -246,6 +273,18 @@ def _tech_sme(reader: _RowReader) -> tuple[str | None, int] | None:
 
 def parse_enterprise_row(cells: list[Cell], row: int, ctx: RowContext) -> ParsedRow:
     """Normalise and check one data row; every problem is collected, not just the first."""
+    if ctx.fast is None:
+        ctx.fast = _FastRows(ctx)
+    record = ctx.fast.record(cells, row)
+    if record is None:
+        return _parse_slowly(cells, row, ctx)
+    if ctx.fast.code_warnings:
+        return ParsedRow(row, record, [], ctx.fast.code_warning_problems(cells, row))
+    return ParsedRow(row, record)
+
+
+def _parse_slowly(cells: list[Cell], row: int, ctx: RowContext) -> ParsedRow:
+    """The full reader: collects every error and warning of a row with its column and value."""
     reader = _RowReader(cells, row, ctx)
     fields: dict[str, Any] = {k: reader.text(k) for k in ENTERPRISE_COLUMNS}
     if not fields["name"]:
@@ -288,3 +327,211 @@ def code_of(cells: list[Cell], header: Header) -> str:
     """The normalised code of a row (for grouping repeats), '' when none."""
     col = header.fields.get("uscc")
     return "" if col is None else normalize_code(cells[col])
+
+
+# ---------------------------------------------------------------- fast path
+#
+# Most rows of a town file are clean. _FastRows reads such a row with cached, type-specific
+# conversions and gives exactly the record the full reader would give; at the first sign of any
+# problem (error or warning) it gives up and the row is read again by _parse_slowly, which
+# words the messages. So results never differ, only the time taken.
+
+
+class _Slow(Exception):
+    """The fast path cannot vouch for this cell: read the whole row with the full reader."""
+
+
+@lru_cache(maxsize=16384)
+def _text_of_str(value: str) -> str | None:
+    text = normalize_text(value)
+    return text if text and text not in EMPTY_MARKERS else None
+
+
+def _text_of(value: Cell) -> str | None:
+    """_RowReader.text of one cell."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _text_of_str(value)
+    return None if is_empty(value) else cell_text(value) or None
+
+
+def _checked(checked: Checked[Any]) -> Any:
+    if checked.errors or checked.warnings:
+        raise _Slow
+    return checked.value
+
+
+def _non_negative(value: Any) -> Any:
+    if value is not None and value < 0:
+        raise _Slow
+    return value
+
+
+def _count_of(value: Cell) -> int | None:
+    if value.__class__ is float and value.is_integer():
+        return int(value) if value >= 0 else _non_negative(value)
+    count: int | None = _non_negative(_checked(parse_int(value)))
+    return count
+
+
+def _phone_of(value: Cell) -> str | None:
+    phone: str | None = _checked(validate_phone(value))
+    return phone
+
+
+def _flag_of(value: Cell) -> bool | None:
+    return _checked(parse_bool(value))  # type: ignore[no-any-return]
+
+
+class _FastRows:
+    """Column positions and settings of one file, resolved once for the fast path."""
+
+    def __init__(self, ctx: RowContext) -> None:
+        self.ctx = ctx
+        fields = ctx.header.fields
+        self.col = {name: fields.get(name) for name in _ALL_FIELDS}
+        # A column the sheet lacks reads as None: no value and no problem, so it is left out.
+        self.texts = [(n, c) for n in ENTERPRISE_COLUMNS if (c := fields.get(n)) is not None]
+        self.units = {name: ctx.header.units.get(name) for name in ("revenue", "rd_expense")}
+        converters: list[tuple[bool, str, Callable[[Cell], Any]]] = [
+            (True, "founded_on", self._date),
+            (True, "phone", _phone_of),
+            (True, "above_scale", _flag_of),
+            (False, "revenue", self._money_reader("revenue")),
+            (False, "rd_expense", self._money_reader("rd_expense")),
+            (False, "employees", _count_of),
+            (False, "rd_staff", _count_of),
+            (False, "rd_activity", _flag_of),
+            (False, "rd_institution", _flag_of),
+        ]
+        self.steps = [
+            (is_field, name, col, convert)
+            for is_field, name, convert in converters
+            if (col := fields.get(name)) is not None
+        ]
+        self.code_warnings: tuple[str, ...] = ()
+        self.code_label = _RowReader([], 0, ctx).label("uscc")
+
+    def record(self, cells: list[Cell], row: int) -> EnterpriseIncoming | None:
+        """The record of a clean row, or None when the full reader must look at the row."""
+        try:
+            return self._record(cells, row)
+        except _Slow:
+            return None
+
+    def _cell(self, cells: list[Cell], name: str) -> Cell:
+        col = self.col[name]
+        return None if col is None else cells[col]
+
+    def _record(self, cells: list[Cell], row: int) -> EnterpriseIncoming:
+        fields: dict[str, Any] = {}
+        for name, col in self.texts:
+            value = cells[col]
+            text = _text_of_str(value) if value.__class__ is str else _text_of(value)
+            if text is not None:
+                fields[name] = text
+        if "name" not in fields:
+            raise _Slow
+        fields["uscc"] = self._code(cells)
+        town = self._town(cells)
+        if town is not None:
+            fields["town_id"] = town
+        figures: dict[str, Any] = {}
+        for is_field, name, col, convert in self.steps:
+            if (value := convert(cells[col])) is not None:
+                (fields if is_field else figures)[name] = value
+        return EnterpriseIncoming(
+            row, fields, figures, self._high_tech(cells), self._tech_sme(cells)
+        )
+
+    def _code(self, cells: list[Cell]) -> str:
+        found = clean_uscc(self._cell(cells, "uscc"))
+        if found is None:
+            raise _Slow
+        code, org_ok = found
+        # A valid code whose organisation-code part does not check only warns.
+        self.code_warnings = () if org_ok else (ORG_CODE_WARNING,)
+        return code
+
+    def code_warning_problems(self, cells: list[Cell], row: int) -> list[Problem]:
+        """The warnings _parse_slowly gives for the code of the row just read."""
+        value = shown(self._cell(cells, "uscc"))
+        return [Problem(row, self.code_label, value, message) for message in self.code_warnings]
+
+    def _town(self, cells: list[Cell]) -> int | None:
+        written = _text_of(self._cell(cells, "town"))
+        if written:
+            found = self.ctx.match_town(written)
+            if found is None:
+                raise _Slow
+            return found.id
+        if self.ctx.file_town is None:
+            raise _Slow  # the full reader warns that the town is missing
+        return self.ctx.file_town.id
+
+    def _date(self, value: Cell) -> date | None:
+        if value is None:
+            return None
+        if value.__class__ is date:
+            assert isinstance(value, date)
+            if value > self.ctx.today:
+                raise _Slow
+            return value
+        parsed: date | None = _checked(parse_date(value, today=self.ctx.today))
+        return parsed
+
+    def _money_reader(self, name: str) -> Callable[[Cell], float | None]:
+        unit = self.units[name]
+        factor = 1.0 if unit is None else MONEY_FACTORS.get(unit)
+
+        def money(value: Cell) -> float | None:
+            if factor is not None and value.__class__ is float and value - value == 0.0:
+                amount: float | None = _non_negative(to_wan_yuan(value, unit))
+                return amount
+            if value is None:
+                return None
+            checked: float | None = _non_negative(_checked(parse_money(value, unit)))
+            return checked
+
+        return money
+
+    def _high_tech(self, cells: list[Cell]) -> tuple[str, date] | None:
+        issued = self._date(self._cell(cells, "hte_issued_on"))
+        raw = self._cell(cells, "hte_number")
+        if issued is None and (raw is None or raw == ""):
+            return None
+        number = _checked(validate_hte_number(raw, issued, self.ctx.province_code))
+        if (number and issued is None) or (issued is not None and is_empty(raw)):
+            raise _Slow
+        return (number, issued) if number and issued else None
+
+    def _tech_sme(self, cells: list[Cell]) -> tuple[str | None, int] | None:
+        year_raw = self._cell(cells, "sme_year")
+        raw = self._cell(cells, "sme_number")
+        if year_raw is None and raw is None:
+            return None
+        year: int | None = _checked(parse_int(year_raw))
+        if year is not None and not MIN_YEAR <= year <= self.ctx.today.year + 1:
+            raise _Slow
+        number = _checked(validate_sme_number(raw, year))
+        if number:
+            return number, year or sme_number_year(number) or 0
+        if year is not None and is_empty(raw):
+            return None, year
+        return None
+
+
+_ALL_FIELDS = (
+    *ENTERPRISE_COLUMNS,
+    "uscc",
+    "town",
+    "founded_on",
+    "phone",
+    "above_scale",
+    *FIGURE_FIELDS,
+    "hte_number",
+    "hte_issued_on",
+    "sme_year",
+    "sme_number",
+)
