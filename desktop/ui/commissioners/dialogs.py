@@ -35,7 +35,8 @@ BAD_FIELD = "border:1px solid #d04040;"
 
 def date_edit(value: date | None = None) -> QDateEdit:
     """A calendar date box showing yyyy-MM-dd."""
-    edit = QDateEdit(QDate.currentDate() if value is None else QDate(value))
+    qdate = QDate.currentDate() if value is None else QDate(value.year, value.month, value.day)
+    edit = QDateEdit(qdate)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit

@@ -3,7 +3,8 @@
 
 Extensible: `counts_changed` carries each new Dashboard, the `extras` layout below the cards takes
 more widgets, `town_activated(name)` fires on a double-click of a town row, and
-`figure_activated(title, ids)` fires on every click-through (before navigating).
+`figure_activated(title, ids)` fires on every click-through (before navigating). A refresh only
+counts; the ids behind a figure are listed (dashboard.ids_for) when it is clicked.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.dashboard import Dashboard, Figure, dashboard
+from db.services.dashboard import Dashboard, Figure, dashboard, ids_for, one_enterprise
 from db.store import Store
 from desktop.progress import Progress
 from desktop.ui.context import AppContext
@@ -107,7 +108,9 @@ class HomeScreen(QWidget):
         )
         self.rd_card = PairCard(self.tr("两清零一提升"), ("", ""))
         self.rd_open = QPushButton(self.tr("查看名单"))
-        self.rd_card.layout().addWidget(self.rd_open)
+        card_layout = self.rd_card.layout()
+        assert card_layout is not None
+        card_layout.addWidget(self.rd_open)
 
     def _make_panels(self) -> None:
         self.town_chart = BarChart()
@@ -331,11 +334,13 @@ class HomeScreen(QWidget):
     # ----- click-through -----
 
     def open_enterprises(self, title: str, found: Figure) -> None:
-        """Show exactly these enterprises in the roster."""
-        self.figure_activated.emit(title, found.ids)
+        """Show exactly the enterprises behind a figure in the roster."""
+        with self.ctx.store.session() as session:
+            ids = tuple(ids_for(session, found.selector))
+        self.figure_activated.emit(title, ids)
         window = self.window()
         if hasattr(window, "navigate"):
-            window.navigate("enterprises", ids=found.ids)
+            window.navigate("enterprises", ids=ids)
 
     def _open(self, title: str, pick: object) -> None:
         if self.result is not None:
@@ -415,7 +420,7 @@ class HomeScreen(QWidget):
         index = self.expiring_table.currentIndex()
         eid = self.expiring_model.enterprise_id(index.row()) if index.isValid() else None
         if eid is not None:
-            self.open_enterprises("", Figure((eid,)))
+            self.open_enterprises("", one_enterprise(eid))
 
     @Slot(QDate)
     def _on_date_changed(self, d: QDate) -> None:
