@@ -27,6 +27,17 @@ class Qualification(Timestamped, SoftDeleted, Base):
         Index("ix_qualifications_type_validity", "type_id", "valid_from", "valid_through"),
         Index("ix_qualifications_type_year", "type_id", "evaluation_year"),
         Index("ix_qualifications_number", "number"),
+        # Covers the per-type reads of the dashboard and the roster (migration 0002).
+        Index(
+            "ix_qualifications_type_enterprise",
+            "type_id",
+            "enterprise_id",
+            "valid_from",
+            "valid_through",
+            "revoked_on",
+            "evaluation_year",
+            "deleted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,9 @@
-"""Everything the 首页 dashboard shows, each figure with the ids of the enterprises behind it.
+"""Everything the 首页 dashboard shows: each figure is a count and the selector of its enterprises.
 
 The counting conditions are those of db/services/counts.py (so the dashboard agrees with the
-returns and `bureau stats`); each figure carries its enterprise ids so that a click shows exactly
-those enterprises in the roster.
+returns and `bureau stats`). A refresh only counts, with SQL aggregates; each figure carries a
+small Selector naming what it counts, and `ids_for(session, selector)` lists the enterprises behind
+it when the figure is clicked — exactly those the roster then shows.
 
 Rules and choices (domain.md "Counts that the bureau reports"):
 * 高企 on the as-of date; 科小 of the chosen year; targets of the chosen year; the 高企 year-end
@@ -22,40 +23,84 @@ Rules and choices (domain.md "Counts that the bureau reports"):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
-from db.models import Enterprise, Qualification, QualificationType, Town
+from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType, Town
 from db.rules.validity import LADDER_NAMES
-from db.services.counts import high_tech_ids, high_tech_valid_on, tech_sme_ids
+from db.services.counts import high_tech_ids, tech_sme_ids
 from db.services.returns_data import RdRow, above_scale_figures
 from db.services.settings import get_count_targets, get_settings
 
 TREND_FIRST_YEAR = 2019
 EXPIRY_WINDOWS = (90, 180)
+EXPIRING_ROWS = 20  # the soonest-expiring certificates listed on the dashboard
+
+LIVE = "live"
+HIGH_TECH = "high_tech"
+TECH_SME = "tech_sme"
+BOTH = "both"
+EXPIRING = "expiring"
+RD_LIST_A = "rd_a"
+RD_LIST_B = "rd_b"
+LADDER = "ladder"
+ONE = "one"
+
+
+@dataclass(frozen=True)
+class Selector:
+    """What a figure counts; `ids_for` turns it into the ids of those enterprises.
+
+    kind and its parameters: LIVE; HIGH_TECH (on); TECH_SME (year); BOTH (on, year); EXPIRING
+    (on, days); RD_LIST_A / RD_LIST_B (year, revenue threshold); LADDER (on, stage); ONE
+    (enterprise_id). With by_town only the enterprises of town_id (None = without a town).
+    """
+
+    kind: str
+    on: date | None = None
+    year: int | None = None
+    days: int | None = None
+    stage: int | None = None
+    revenue: float | None = None
+    enterprise_id: int | None = None
+    by_town: bool = False
+    town_id: int | None = None
+
+    def in_town(self, town_id: int | None) -> Selector:
+        """The same figure restricted to one town (None = enterprises without a town)."""
+        return replace(self, by_town=True, town_id=town_id)
+
+    def district(self) -> Selector:
+        """The same figure for the whole district."""
+        return replace(self, by_town=False, town_id=None)
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A count and the ids of the enterprises behind it (sorted)."""
+    """A count of enterprises and the selector that lists them (ids_for)."""
 
-    ids: tuple[int, ...]
-
-    @property
-    def value(self) -> int:
-        """How many enterprises."""
-        return len(self.ids)
+    value: int
+    selector: Selector
 
 
-def figure(ids: Iterable[int]) -> Figure:
-    """A figure from any iterable of ids (deduplicated, sorted)."""
-    return Figure(tuple(sorted(set(ids))))
+def one_enterprise(enterprise_id: int) -> Figure:
+    """A figure of a single enterprise (a row of the expiring list)."""
+    return Figure(1, Selector(ONE, enterprise_id=enterprise_id))
+
+
+def district_total(figures: Iterable[Figure]) -> Figure:
+    """The sum of the same figure over every town (each enterprise is in exactly one town)."""
+    found = list(figures)
+    if not found:
+        return Figure(0, Selector(LIVE))
+    return Figure(sum(f.value for f in found), found[0].selector.district())
 
 
 @dataclass(frozen=True)
@@ -113,7 +158,7 @@ class ExpiringRow:
 class Expiring:
     days: int
     figure: Figure
-    rows: tuple[ExpiringRow, ...]  # soonest first
+    rows: tuple[ExpiringRow, ...]  # the EXPIRING_ROWS soonest first
 
 
 @dataclass(frozen=True)
@@ -150,97 +195,50 @@ class Dashboard:
         raise KeyError(days)
 
 
-# ----- queries (one per figure) -----
+# ----- conditions shared by the counts and the id lists -----
 
 
-def _ids_by_town(session: Session, ids: Select[Any]) -> dict[int, int | None]:
-    """Enterprise id → town id for the ids of a counting query."""
-    sub = ids.subquery()
-    stmt = select(sub.c.enterprise_id, Enterprise.town_id).join(
-        Enterprise, Enterprise.id == sub.c.enterprise_id
-    )
-    return {int(eid): town for eid, town in session.execute(stmt)}
+def _type_id(code: str) -> Any:
+    return select(QualificationType.id).where(QualificationType.code == code).scalar_subquery()
 
 
-def live_enterprises(session: Session) -> dict[int, int | None]:
-    """Every live enterprise id → its town id."""
-    stmt = select(Enterprise.id, Enterprise.town_id).where(Enterprise.deleted_at.is_(None))
-    return {int(eid): town for eid, town in session.execute(stmt)}
+def _live() -> ColumnElement[bool]:
+    return Enterprise.deleted_at.is_(None)
 
 
-def town_names(session: Session) -> list[tuple[int, str]]:
-    """All towns (id, name) in display order."""
-    stmt = select(Town.id, Town.name).order_by(Town.sort_order, Town.id)
-    return [(int(i), n) for i, n in session.execute(stmt)]
+def _of_live(enterprise_id: Any) -> ColumnElement[bool]:
+    """The enterprise is not deleted (cheap: deleted ids are few and indexed)."""
+    deleted = select(Enterprise.id).where(Enterprise.deleted_at.is_not(None))
+    return enterprise_id.not_in(deleted)  # type: ignore[no-any-return]
 
 
-def ladder_stages(session: Session, on: date) -> dict[int, int]:
-    """Ladder stage of every live enterprise on a date (highest rank valid then, 0 when none)."""
-    valid = and_(
-        Qualification.enterprise_id == Enterprise.id,
-        Qualification.deleted_at.is_(None),
-        Qualification.valid_from <= on,
+def _unindexed(column: Any) -> Any:
+    """`+column`: SQLite then reads the covering (type, enterprise, dates) index, not the dates one.
+
+    (The type-and-dates index looks more selective to the planner but costs a table read per row.)
+    """
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _valid_on(on: date) -> ColumnElement[bool]:
+    """The dates of counts.high_tech_valid_on (type and deletion checked by the caller)."""
+    return and_(
+        _unindexed(Qualification.valid_from) <= on,
         or_(Qualification.valid_through.is_(None), Qualification.valid_through >= on),
         or_(Qualification.revoked_on.is_(None), Qualification.revoked_on > on),
     )
-    stmt = (
-        select(Enterprise.id, func.coalesce(func.max(QualificationType.ladder_rank), 0))
-        .select_from(Enterprise)
-        .outerjoin(Qualification, valid)
-        .outerjoin(QualificationType, QualificationType.id == Qualification.type_id)
-        .where(Enterprise.deleted_at.is_(None))
-        .group_by(Enterprise.id)
-    )
-    return {int(eid): int(stage) for eid, stage in session.execute(stmt)}
 
 
-def expiring_high_tech(session: Session, on: date, days: int) -> list[ExpiringRow]:
-    """高企 on `on` whose latest non-revoked certificate ends by on + days (inclusive)."""
-    end = on + timedelta(days=days)
-    latest = (
-        select(
-            Qualification.enterprise_id.label("eid"),
-            func.max(Qualification.valid_through).label("through"),
-        )
-        .where(
-            high_tech_valid_on(on),
-            Qualification.revoked_on.is_(None),
-        )
-        .group_by(Qualification.enterprise_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            Enterprise.id,
-            Enterprise.name,
-            Town.name,
-            Qualification.number,
-            latest.c.through,
-        )
-        .join(latest, latest.c.eid == Enterprise.id)
-        .join(
-            Qualification,
-            and_(
-                Qualification.enterprise_id == Enterprise.id,
-                Qualification.valid_through == latest.c.through,
-                high_tech_valid_on(on),
-            ),
-        )
-        .outerjoin(Town, Town.id == Enterprise.town_id)
-        .where(Enterprise.deleted_at.is_(None), latest.c.through <= end)
-        .where(~_renewed(end))
-        .order_by(latest.c.through, Enterprise.name, Enterprise.id)
-    )
-    rows: dict[int, ExpiringRow] = {}
-    for eid, name, town, number, through in session.execute(stmt):
-        if eid not in rows:
-            rows[eid] = ExpiringRow(eid, name, town, number, through, (through - on).days)
-    return list(rows.values())
-
-
-def _high_tech_type() -> Any:
+def _high_tech_certificates() -> Select[Any]:
+    """Live high-tech certificates of live enterprises (columns to add)."""
     return (
-        select(QualificationType.id).where(QualificationType.code == "high_tech").scalar_subquery()
+        select()
+        .select_from(Qualification)
+        .where(
+            Qualification.type_id == _type_id("high_tech"),
+            Qualification.deleted_at.is_(None),
+            _of_live(Qualification.enterprise_id),
+        )
     )
 
 
@@ -250,15 +248,355 @@ def _renewed(end: date) -> Any:
     return (
         select(later.id)
         .where(
-            later.enterprise_id == Enterprise.id,
-            later.type_id == _high_tech_type(),
+            later.enterprise_id == Qualification.enterprise_id,
+            later.type_id == _type_id("high_tech"),
             later.deleted_at.is_(None),
             later.revoked_on.is_(None),
             later.valid_through > end,
         )
-        .correlate(Enterprise)
+        .correlate(Qualification)
         .exists()
     )
+
+
+def _expiring_certificates(on: date, days: int) -> Select[Any]:
+    """Certificates valid on `on`, not revoked, ending by on + days, of firms not yet renewed.
+
+    An enterprise has one exactly when its latest valid certificate ends in the window: a later
+    one would be a renewal.
+    """
+    end = on + timedelta(days=days)
+    return _high_tech_certificates().where(
+        Qualification.revoked_on.is_(None),
+        _unindexed(Qualification.valid_from) <= on,
+        Qualification.valid_through.between(on, end),
+        ~_renewed(end),
+    )
+
+
+def _ladder_stages(on: date) -> Any:
+    """Subquery (enterprise_id, stage) of the live enterprises holding a qualification on `on`."""
+    return (
+        select(
+            Qualification.enterprise_id.label("enterprise_id"),
+            func.max(QualificationType.ladder_rank).label("stage"),
+        )
+        .join(QualificationType, QualificationType.id == Qualification.type_id)
+        .where(
+            Qualification.deleted_at.is_(None),
+            _valid_on(on),
+            _of_live(Qualification.enterprise_id),
+        )
+        # "+ 0": a scan then a sort beats walking the enterprise_id index with a read per row
+        .group_by(Qualification.enterprise_id + 0)
+        .subquery()
+    )
+
+
+def _rd_figures(year: int) -> Select[Any]:
+    """Figures of a year of live 规上工业企业 (the row source of the 两清零 return)."""
+    return (
+        select()
+        .select_from(EnterpriseYear)
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(EnterpriseYear.year == year, Enterprise.above_scale.is_(True), _live())
+    )
+
+
+def _rd_condition(kind: str, revenue: float) -> ColumnElement[bool]:
+    flag = EnterpriseYear.rd_activity if kind == RD_LIST_A else EnterpriseYear.rd_institution
+    return and_(EnterpriseYear.revenue >= revenue, flag.is_(False))
+
+
+# ----- id lists (on click) -----
+
+
+def _selected(s: Selector) -> Select[Any]:
+    """A SELECT of the enterprise ids of a selector (before the town restriction)."""
+    if s.kind == LIVE:
+        return select(Enterprise.id).where(_live())
+    if s.kind == HIGH_TECH and s.on is not None:
+        return high_tech_ids(s.on)
+    if s.kind == TECH_SME and s.year is not None:
+        return tech_sme_ids(s.year)
+    if s.kind == BOTH and s.on is not None and s.year is not None:
+        return high_tech_ids(s.on).intersect(tech_sme_ids(s.year))  # type: ignore[return-value]
+    if s.kind == EXPIRING and s.on is not None and s.days is not None:
+        return _expiring_certificates(s.on, s.days).add_columns(Qualification.enterprise_id)
+    if s.kind in (RD_LIST_A, RD_LIST_B) and s.year is not None and s.revenue is not None:
+        cond = _rd_condition(s.kind, s.revenue)
+        return _rd_figures(s.year).add_columns(EnterpriseYear.enterprise_id).where(cond)
+    if s.kind == LADDER and s.on is not None and s.stage is not None:
+        return _ladder_ids(s.on, s.stage)
+    if s.kind == ONE and s.enterprise_id is not None:
+        return select(Enterprise.id).where(Enterprise.id == s.enterprise_id)
+    raise ValueError(f"incomplete selector {s!r}")
+
+
+def _ladder_ids(on: date, stage: int) -> Select[Any]:
+    stages = _ladder_stages(on)
+    if stage:
+        return select(stages.c.enterprise_id).where(stages.c.stage == stage)
+    ranked = select(stages.c.enterprise_id).where(stages.c.stage != 0)
+    return select(Enterprise.id).where(_live(), Enterprise.id.not_in(ranked))
+
+
+def ids_for(session: Session, selector: Selector) -> list[int]:
+    """The ids (ascending) of the enterprises behind a figure: what a click shows in the roster."""
+    sub = _selected(selector).subquery()
+    eid = sub.c[0]
+    stmt = select(eid).distinct().join(Enterprise, Enterprise.id == eid).order_by(eid)
+    if selector.by_town:
+        town = selector.town_id
+        stmt = stmt.where(
+            Enterprise.town_id.is_(None) if town is None else Enterprise.town_id == town
+        )
+    return [int(i) for i in session.scalars(stmt)]
+
+
+# ----- counts (on refresh) -----
+# Joining every qualification to its (wide) enterprise row costs a random read each; the counts
+# instead leave out the few deleted enterprises by id and split by town in one enterprise scan.
+
+
+def town_names(session: Session) -> list[tuple[int, str]]:
+    """All towns (id, name) in display order."""
+    stmt = select(Town.id, Town.name).order_by(Town.sort_order, Town.id)
+    return [(int(i), n) for i, n in session.execute(stmt)]
+
+
+def _tech_sme_of(year: int) -> Select[Any]:
+    return select(Qualification.enterprise_id).where(
+        Qualification.type_id == _type_id("tech_sme"),
+        Qualification.deleted_at.is_(None),
+        Qualification.revoked_on.is_(None),
+        Qualification.evaluation_year == year,
+    )
+
+
+@dataclass(frozen=True)
+class _TownCounts:
+    live: int
+    high_tech: int
+    tech_sme: int
+
+
+def _live_by_town(session: Session) -> dict[int | None, int]:
+    """Live enterprises per town: all (town index only) less the few deleted ones."""
+    found = {
+        town: int(n)
+        for town, n in session.execute(
+            select(Enterprise.town_id, func.count()).group_by(Enterprise.town_id)
+        )
+    }
+    # Reads only the deleted rows, found by id on the deleted_at index.
+    town = Enterprise.town_id + 0  # not the town index: it would read every row
+    deleted_ids = select(Enterprise.id).where(Enterprise.deleted_at.is_not(None))
+    deleted = select(town, func.count()).where(Enterprise.id.in_(deleted_ids)).group_by(town)
+    for town_id, n in session.execute(deleted):
+        found[town_id] -= int(n)
+    return found
+
+
+def _count_by_town(session: Session, ids: Select[Any]) -> dict[int | None, int]:
+    """Per town, how many live enterprises a SELECT of qualification rows names."""
+    town = Enterprise.town_id + 0  # group with a sort, not by walking the town index
+    stmt = (
+        ids.with_only_columns(town, func.count(distinct(Qualification.enterprise_id)))
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(_live())
+        .group_by(town)
+    )
+    return {town_id: int(n) for town_id, n in session.execute(stmt)}
+
+
+def _by_town(
+    session: Session, ht: dict[int | None, int], year: int
+) -> dict[int | None, _TownCounts]:
+    """Per town: live enterprises, 高企 (counted by _high_tech_counts) and 科小 of `year`."""
+    live = _live_by_town(session)
+    sme = _count_by_town(session, _tech_sme_of(year))
+    return {
+        town: _TownCounts(live.get(town, 0), ht.get(town, 0), sme.get(town, 0))
+        for town in {*live, *ht, *sme}
+    }
+
+
+@dataclass(frozen=True)
+class _HighTechCounts:
+    on: dict[date, int]  # day → 高企 valid that day
+    expiring: dict[int, int]  # window in days → 高企 on as_of expiring within it
+    by_town: dict[int | None, int]  # 高企 on as_of per town
+    both: int  # 高企 on as_of that are 科小 of the year
+
+
+_NO_TOWN = -1  # grouping keys of _high_tech_counts
+_NOT_HELD = -2
+
+
+def _high_tech_counts(
+    session: Session, dates: list[date], as_of: date, year: int, windows: Iterable[int]
+) -> _HighTechCounts:
+    """Every 高企 figure: one pass over the certificates, grouped per enterprise then per town.
+
+    Per enterprise (in index order): held on each date and on as_of; `latest` = last day of its
+    latest certificate not revoked; `dated` = one not revoked is valid on as_of and has an end. It
+    is expiring within N days exactly when dated and latest ≤ as_of + N (as in
+    _expiring_certificates). Only the enterprises held on as_of are joined to their town.
+    """
+    live_cert = Qualification.revoked_on.is_(None)
+    through = Qualification.valid_through
+    flags = [_valid_on(on) for on in dates] + [_valid_on(as_of)]
+    held = [func.max(case((flag, 1), else_=0)).label(f"d{i}") for i, flag in enumerate(flags)]
+    dated = and_(live_cert, _unindexed(Qualification.valid_from) <= as_of, through >= as_of)
+    per_firm = (
+        select(
+            Qualification.enterprise_id.label("enterprise_id"),
+            *held,
+            func.max(case((live_cert, through))).label("latest"),
+            func.max(case((dated, 1), else_=0)).label("dated"),
+        )
+        .where(
+            Qualification.type_id == _type_id("high_tech"),
+            Qualification.deleted_at.is_(None),
+            _of_live(Qualification.enterprise_id),
+        )
+        .group_by(Qualification.enterprise_id)
+        .subquery()
+    )
+    now = per_firm.c[f"d{len(dates)}"] == 1
+    town = case((now, func.coalesce(Enterprise.town_id + 0, _NO_TOWN)), else_=_NOT_HELD)
+    days = list(windows)
+    ending = [
+        func.count(
+            case((and_(per_firm.c.dated == 1, per_firm.c.latest <= as_of + timedelta(n)), 1))
+        )
+        for n in days
+    ]
+    sme = per_firm.c.enterprise_id.in_(_tech_sme_of(year))
+    stmt = (
+        select(
+            town,
+            func.count(),
+            *(func.sum(per_firm.c[f"d{i}"]) for i in range(len(dates))),
+            *ending,
+            func.count(case((now, case((sme, 1))))),  # CASE: asks only for those held
+        )
+        .select_from(per_firm)
+        .outerjoin(Enterprise, and_(now, Enterprise.id == per_firm.c.enterprise_id))
+        .group_by(town)
+    )
+    on = dict.fromkeys(dates, 0)
+    expiring, by_town, both = dict.fromkeys(days, 0), {}, 0
+    for key, firms, *found in session.execute(stmt):
+        counts = [int(n or 0) for n in found]
+        for d, n in zip(dates, counts, strict=False):
+            on[d] += n
+        for w, n in zip(days, counts[len(dates) :], strict=False):
+            expiring[w] += n
+        both += counts[-1]
+        if key != _NOT_HELD:  # every enterprise of the group holds one on as_of
+            by_town[None if key == _NO_TOWN else int(key)] = int(firms)
+    return _HighTechCounts(on, expiring, by_town, both)
+
+
+def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
+    """Evaluation year → 科小 count, for the years first..last (distinct pairs, in index order)."""
+    year = Qualification.evaluation_year
+    pairs = (
+        select(year.label("year"), Qualification.enterprise_id)
+        .where(
+            Qualification.type_id == _type_id("tech_sme"),
+            Qualification.deleted_at.is_(None),
+            Qualification.revoked_on.is_(None),
+            _unindexed(year).between(first, last),
+            _of_live(Qualification.enterprise_id),
+        )
+        .distinct()
+        .subquery()
+    )
+    stmt = select(pairs.c.year, func.count()).group_by(pairs.c.year)
+    return {int(y): int(n) for y, n in session.execute(stmt) if y is not None}
+
+
+def _expiring_rows(
+    session: Session, on: date, days: int, limit: int
+) -> list[tuple[ExpiringRow, date]]:
+    """expiring_rows, each with the end of the enterprise's latest certificate not revoked."""
+    through = func.max(Qualification.valid_through)
+    later = aliased(Qualification)
+    latest = (
+        select(func.max(later.valid_through))
+        .where(
+            later.enterprise_id == Qualification.enterprise_id,
+            later.type_id == _type_id("high_tech"),
+            later.deleted_at.is_(None),
+            later.revoked_on.is_(None),
+        )
+        .correlate(Qualification)
+        .scalar_subquery()
+    )
+    stmt = (
+        _expiring_certificates(on, days)
+        # SQLite takes the bare column (number) from the row holding the max.
+        .add_columns(
+            Enterprise.id, Enterprise.name, Town.name, Qualification.number, through, latest
+        )
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .outerjoin(Town, Town.id == Enterprise.town_id)
+        .group_by(Enterprise.id)
+        .order_by(through, Enterprise.name, Enterprise.id)
+        .limit(limit)
+    )
+    return [
+        (ExpiringRow(int(eid), name, town, number, end, (end - on).days), last)
+        for eid, name, town, number, end, last in session.execute(stmt)
+    ]
+
+
+def expiring_rows(session: Session, on: date, days: int, limit: int) -> list[ExpiringRow]:
+    """The `limit` soonest 高企 on `on` whose latest certificate ends by on + days (inclusive)."""
+    return [row for row, _latest in _expiring_rows(session, on, days, limit)]
+
+
+def _expiring(session: Session, on: date, counts: dict[int, int]) -> tuple[Expiring, ...]:
+    """Every window's figure; the rows of the widest window also give the narrower ones'.
+
+    A narrower window's enterprises are those of the widest whose latest certificate ends within
+    it, in the same order: its soonest rows are those found among the widest window's rows unless
+    fewer than it has were found (then it is asked for on its own).
+    """
+    widest = max(counts)
+    found = _expiring_rows(session, on, widest, EXPIRING_ROWS)
+    out = []
+    for days, n in counts.items():
+        end = on + timedelta(days=days)
+        rows = [row for row, latest in found if latest <= end]
+        if len(rows) < min(n, EXPIRING_ROWS):
+            rows = expiring_rows(session, on, days, EXPIRING_ROWS)
+        figure = Figure(n, Selector(EXPIRING, on=on, days=days))
+        out.append(Expiring(days, figure, tuple(rows)))
+    return tuple(out)
+
+
+def _ladder(session: Session, on: date, live: int) -> tuple[LadderBar, ...]:
+    stages = _ladder_stages(on)
+    stmt = select(stages.c.stage, func.count()).group_by(stages.c.stage)
+    counts = {int(stage): int(n) for stage, n in session.execute(stmt)}
+    counts[0] = live - sum(n for stage, n in counts.items() if stage != 0)
+    return tuple(
+        LadderBar(stage, name, Figure(counts.get(stage, 0), Selector(LADDER, on=on, stage=stage)))
+        for stage, name in sorted(LADDER_NAMES.items())
+    )
+
+
+def _rd_counts(session: Session, year: int, a_revenue: float, b_revenue: float) -> list[int]:
+    """How many enterprises are on 两清零 lists A and B."""
+    conds = [_rd_condition(RD_LIST_A, a_revenue), _rd_condition(RD_LIST_B, b_revenue)]
+    sums = [func.count(case((cond, EnterpriseYear.enterprise_id))) for cond in conds]
+    # Only the figures on either list are joined to their (wide) enterprise rows.
+    stmt = _rd_figures(year).add_columns(*sums).where(or_(*conds))
+    return [int(n or 0) for n in session.execute(stmt).one()]
 
 
 def rd_lists(
@@ -278,37 +616,36 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
+def _target_share(target: int | None, base_share: float | None) -> float | None:
+    return None if target is None or base_share is None else target * base_share
+
+
 def _towns(
     session: Session,
-    live: dict[int, int | None],
-    high_tech: dict[int, int | None],
-    tech_sme: dict[int, int | None],
+    c: dict[int | None, _TownCounts],
+    as_of: date,
+    year: int,
     targets: tuple[int | None, int | None],
 ) -> tuple[TownFigures, ...]:
-    groups: dict[str, dict[int | None, list[int]]] = {
-        k: defaultdict(list) for k in ("all", "ht", "sme")
-    }
-    for key, source in (("all", live), ("ht", high_tech), ("sme", tech_sme)):
-        for eid, town in source.items():
-            groups[key][town].append(eid)
     towns: list[tuple[int | None, str | None]] = list(town_names(session))
-    if groups["all"].get(None):
+    if None in c and c[None].live:
         towns.append((None, None))
-    n_all, n_ht, n_sme = len(live), len(high_tech), len(tech_sme)
+    n_all, n_ht, n_sme = (sum(getattr(t, k) for t in c.values()) for k in _KINDS)
+    live, ht = Selector(LIVE), Selector(HIGH_TECH, on=as_of)
+    sme = Selector(TECH_SME, year=year)
     out = []
     for town_id, name in towns:
-        base = groups["all"].get(town_id, [])
-        ht, sme = groups["ht"].get(town_id, []), groups["sme"].get(town_id, [])
-        base_share = _share(len(base), n_all)
+        n = c.get(town_id, _TownCounts(0, 0, 0))
+        base_share = _share(n.live, n_all)
         out.append(
             TownFigures(
                 town_id=town_id,
                 town=name,
-                enterprises=figure(base),
-                high_tech=figure(ht),
-                tech_sme=figure(sme),
-                high_tech_share=_share(len(ht), n_ht),
-                tech_sme_share=_share(len(sme), n_sme),
+                enterprises=Figure(n.live, live.in_town(town_id)),
+                high_tech=Figure(n.high_tech, ht.in_town(town_id)),
+                tech_sme=Figure(n.tech_sme, sme.in_town(town_id)),
+                high_tech_share=_share(n.high_tech, n_ht),
+                tech_sme_share=_share(n.tech_sme, n_sme),
                 high_tech_target_share=_target_share(targets[0], base_share),
                 tech_sme_target_share=_target_share(targets[1], base_share),
             )
@@ -316,81 +653,29 @@ def _towns(
     return tuple(out)
 
 
-def _target_share(target: int | None, base_share: float | None) -> float | None:
-    return None if target is None or base_share is None else target * base_share
+_KINDS = ("live", "high_tech", "tech_sme")
 
 
-def _high_tech_spans(session: Session) -> list[tuple[int, date, date | None, date | None]]:
-    """Every live high-tech certificate as (enterprise id, valid from, through, revoked on)."""
-    stmt = (
-        select(
-            Qualification.enterprise_id,
-            Qualification.valid_from,
-            Qualification.valid_through,
-            Qualification.revoked_on,
-        )
-        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(
-            Qualification.type_id == _high_tech_type(),
-            Qualification.deleted_at.is_(None),
-            Qualification.valid_from.is_not(None),
-            Enterprise.deleted_at.is_(None),
-        )
-    )
-    return [(int(e), f, t, r) for e, f, t, r in session.execute(stmt) if f is not None]
-
-
-def _valid_ids(spans: list[tuple[int, date, date | None, date | None]], on: date) -> Figure:
-    """The rule of counts.high_tech_valid_on applied in memory to the fetched spans."""
-    return figure(
-        eid
-        for eid, start, through, revoked in spans
-        if start <= on and (through is None or through >= on) and (revoked is None or revoked > on)
-    )
-
-
-def _tech_sme_by_year(session: Session, first: int, last: int) -> dict[int, list[int]]:
-    """Tech-SME enterprise ids per evaluation year (the rule of counts.tech_sme_in_year)."""
-    stmt = (
-        select(Qualification.evaluation_year, Qualification.enterprise_id)
-        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(
-            Qualification.type_id
-            == select(QualificationType.id)
-            .where(QualificationType.code == "tech_sme")
-            .scalar_subquery(),
-            Qualification.deleted_at.is_(None),
-            Qualification.revoked_on.is_(None),
-            Qualification.evaluation_year.between(first, last),
-            Enterprise.deleted_at.is_(None),
-        )
-    )
-    found: dict[int, list[int]] = defaultdict(list)
-    for year, eid in session.execute(stmt):
-        if year is not None:
-            found[int(year)].append(int(eid))
-    return found
-
-
-def _trend(session: Session, as_of: date, year: int) -> tuple[TrendPoint, ...]:
-    """Both counts per year since 2019: one fetch of certificates, one of tech-SME entries."""
+def _trend_dates(as_of: date, year: int) -> list[tuple[int, date]]:
+    """(year, day 高企 are counted on) for every year of the trend."""
     last = max(year, as_of.year)
-    spans = _high_tech_spans(session)
-    sme = _tech_sme_by_year(session, TREND_FIRST_YEAR, last)
-    points = []
-    for y in range(TREND_FIRST_YEAR, last + 1):
-        on = as_of if y == as_of.year else date(y, 12, 31)
-        points.append(TrendPoint(y, on, _valid_ids(spans, on), figure(sme.get(y, []))))
-    return tuple(points)
+    return [
+        (y, as_of if y == as_of.year else date(y, 12, 31))
+        for y in range(TREND_FIRST_YEAR, last + 1)
+    ]
 
 
-def _ladder(session: Session, as_of: date) -> tuple[LadderBar, ...]:
-    by_stage: dict[int, list[int]] = defaultdict(list)
-    for eid, stage in ladder_stages(session, as_of).items():
-        by_stage[stage].append(eid)
+def _trend(
+    points: list[tuple[int, date]], high_tech: dict[date, int], tech_sme: dict[int, int]
+) -> tuple[TrendPoint, ...]:
     return tuple(
-        LadderBar(stage, name, figure(by_stage.get(stage, [])))
-        for stage, name in sorted(LADDER_NAMES.items())
+        TrendPoint(
+            y,
+            on,
+            Figure(high_tech[on], Selector(HIGH_TECH, on=on)),
+            Figure(tech_sme.get(y, 0), Selector(TECH_SME, year=y)),
+        )
+        for y, on in points
     )
 
 
@@ -402,33 +687,36 @@ def dashboard(
     rd_year = year - 1 if rd_year is None else rd_year
     settings = get_settings(session)
     targets = get_count_targets(session, year)
-    live = live_enterprises(session)
-    ht = _ids_by_town(session, high_tech_ids(as_of))
-    sme = _ids_by_town(session, tech_sme_ids(year))
-    list_a, list_b = rd_lists(
-        session, rd_year, settings.rd_list_a_revenue, settings.rd_list_b_revenue
-    )
-    expiring = []
-    for days in EXPIRY_WINDOWS:
-        rows = expiring_high_tech(session, as_of, days)
-        expiring.append(Expiring(days, figure(r.enterprise_id for r in rows), tuple(rows)))
+    points = _trend_dates(as_of, year)
+    year_end = date(year, 12, 31)
+    days = sorted({year_end, *(on for _, on in points)})
+    ht = _high_tech_counts(session, days, as_of, year, EXPIRY_WINDOWS)
+    sme = _tech_sme_counts(session, TREND_FIRST_YEAR, max(year, as_of.year))
+    towns = _by_town(session, ht.by_town, year)
+    total = _TownCounts(*(sum(getattr(t, f) for t in towns.values()) for f in _KINDS))
+    a, b = settings.rd_list_a_revenue, settings.rd_list_b_revenue
+    n_a, n_b = _rd_counts(session, rd_year, a, b)
     return Dashboard(
         as_of=as_of,
         year=year,
         rd_year=rd_year,
-        high_tech=CountSummary(figure(ht), targets["high_tech"]),
-        tech_sme=CountSummary(figure(sme), targets["tech_sme"]),
-        projection_high_tech=figure(session.scalars(high_tech_ids(date(year, 12, 31)))),
-        both=figure(set(ht) & set(sme)),
-        enterprises=figure(live),
-        towns=_towns(session, live, ht, sme, (targets["high_tech"], targets["tech_sme"])),
-        trend=_trend(session, as_of, year),
-        expiring=tuple(expiring),
-        rd_list_a=figure(r.enterprise_id for r in list_a),
-        rd_list_b=figure(r.enterprise_id for r in list_b),
-        rd_list_a_revenue=settings.rd_list_a_revenue,
-        rd_list_b_revenue=settings.rd_list_b_revenue,
-        ladder=_ladder(session, as_of),
+        high_tech=CountSummary(
+            Figure(total.high_tech, Selector(HIGH_TECH, on=as_of)), targets["high_tech"]
+        ),
+        tech_sme=CountSummary(
+            Figure(total.tech_sme, Selector(TECH_SME, year=year)), targets["tech_sme"]
+        ),
+        projection_high_tech=Figure(ht.on[year_end], Selector(HIGH_TECH, on=year_end)),
+        both=Figure(ht.both, Selector(BOTH, on=as_of, year=year)),
+        enterprises=Figure(total.live, Selector(LIVE)),
+        towns=_towns(session, towns, as_of, year, (targets["high_tech"], targets["tech_sme"])),
+        trend=_trend(points, ht.on, sme),
+        expiring=_expiring(session, as_of, ht.expiring),
+        rd_list_a=Figure(n_a, Selector(RD_LIST_A, year=rd_year, revenue=a)),
+        rd_list_b=Figure(n_b, Selector(RD_LIST_B, year=rd_year, revenue=b)),
+        rd_list_a_revenue=a,
+        rd_list_b_revenue=b,
+        ladder=_ladder(session, as_of, total.live),
     )
 
 

@@ -148,7 +148,8 @@ def bench_roster_model(store: Store) -> dict[str, float]:
     _timed("initials search 'hxsw'", step(text="hxsw"), r)
     _timed("filter by town", step(text="", town_id=town), r)
     _timed("expiring within 180 days", step(town_id=None, expiring_within_days=180), r)
-    model.update_filter(expiring_within_days=None)
+    _timed("ladder stage 高企层", step(expiring_within_days=None, ladder_stage=2), r)
+    model.update_filter(ladder_stage=None)
 
     def sort(col: int) -> Callable[[], None]:
         def run() -> None:
@@ -216,6 +217,27 @@ def bench_standard_model(store: Store) -> dict[str, float]:
     return r
 
 
+def _print_plans(store: Store) -> None:
+    """EXPLAIN QUERY PLAN of the ladder sort and the expiring filter (no per-row subqueries)."""
+    from sqlalchemy.dialects import sqlite
+
+    from db.services.roster import RosterFilter, RosterQuery
+
+    q = RosterQuery()
+    cases = (
+        ("sort by ladder", q.statement(RosterFilter(), "ladder")),
+        ("expiring within 180 days", q.statement(RosterFilter(expiring_within_days=180))),
+    )
+    with store.session() as s:
+        for label, stmt in cases:
+            sql = str(
+                stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            print(f"  plan of {label}:")
+            for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql):
+                print(f"    {row[3]}")
+
+
 def _generate_file(path: Path) -> None:
     store = open_store(path)
     generate(store)
@@ -234,12 +256,16 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
-    """Generate the store, time both approaches, print the figures and the ratios."""
+def main(argv: list[str] | None = None) -> None:
+    """Generate the store, time both approaches, print the figures and the ratios.
+
+    argv: an optional store path (reused when it exists); the tests.benchmarks runner gives none.
+    """
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "bench.sqlite"
+    args = argv or []
+    path = Path(args[0]) if args else Path(tempfile.mkdtemp()) / "bench.sqlite"
     if not path.exists():
         # Generated in a child process so the resident memory measured below is the roster's own.
         start = time.perf_counter()
@@ -251,6 +277,7 @@ def main() -> None:
     print(f"store {path}, resident memory before: {_rss_now_mb():.0f} MB", flush=True)
     print("RosterModel (ids + pages, SQL filter/sort):")
     ours = bench_roster_model(store)
+    _print_plans(store)
     rss_ours = _rss_mb()
     print(
         f"  peak resident memory (getrusage)       {rss_ours:9.0f} MB, now {_rss_now_mb():.0f} MB"
@@ -270,4 +297,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
+from sqlalchemy import update
+
+from db.models import Qualification
 from db.rules.identifiers import uscc_check_char
+from db.services import dashboard as dashboard_service
 from db.services import enterprises, qualifications
 from db.services.counts import count_high_tech, count_tech_sme, double_breakthrough
-from db.services.dashboard import dashboard, rd_list_details
+from db.services.dashboard import Figure, dashboard, ids_for, one_enterprise, rd_list_details
 from db.services.roster import RosterFilter, RosterQuery
 from db.services.settings import set_count_target, update_settings
 from db.services.towns import add_towns, list_towns
@@ -76,6 +81,14 @@ def fill(store: Store) -> Known:
     return Known(a, b, c, d, e, f)
 
 
+def ids_of(store: Store, found: Figure) -> set[int]:
+    """The enterprises a click on a figure lists (their number is the figure's value)."""
+    with store.session() as s:
+        listed = ids_for(s, found.selector)
+    assert len(listed) == found.value
+    return set(listed)
+
+
 def roster_ids(store: Store, f: RosterFilter, today: date = AS_OF) -> set[int]:
     """What the roster shows for a filter."""
     with store.session() as s:
@@ -90,10 +103,10 @@ def test_counts_equal_db_services_counts(store: Store) -> None:
         assert r.high_tech.count.value == ref.high_tech == count_high_tech(s, AS_OF) == 4
         assert r.tech_sme.count.value == ref.tech_sme == count_tech_sme(s, 2025) == 2
         assert r.projection_high_tech.value == ref.projection_high_tech == 2
-    assert set(r.high_tech.count.ids) == {k.a, k.c, k.d, k.e}
-    assert set(r.projection_high_tech.ids) == {k.a, k.e}
-    assert set(r.tech_sme.count.ids) == {k.b, k.c}
-    assert set(r.both.ids) == {k.c}
+    assert ids_of(store, r.high_tech.count) == {k.a, k.c, k.d, k.e}
+    assert ids_of(store, r.projection_high_tech) == {k.a, k.e}
+    assert ids_of(store, r.tech_sme.count) == {k.b, k.c}
+    assert ids_of(store, r.both) == {k.c}
     assert (r.high_tech.target, r.high_tech.gap, r.high_tech.completion) == (8, 4, 0.5)
     assert (r.tech_sme.target, r.tech_sme.gap, r.tech_sme.completion) == (4, 2, 0.5)
 
@@ -104,9 +117,9 @@ def test_by_town_and_target_shares(store: Store) -> None:
         r = dashboard(s, AS_OF)
     towns = {t.town: t for t in r.towns}
     assert list(towns) == ["古井镇", "五马镇", None]
-    assert set(towns["古井镇"].high_tech.ids) == {k.a, k.d}
-    assert set(towns["五马镇"].high_tech.ids) == {k.e}
-    assert set(towns[None].tech_sme.ids) == {k.c}
+    assert ids_of(store, towns["古井镇"].high_tech) == {k.a, k.d}
+    assert ids_of(store, towns["五马镇"].high_tech) == {k.e}
+    assert ids_of(store, towns[None].tech_sme) == {k.c}
     assert towns["古井镇"].high_tech_share == 0.5
     # 2 of 6 enterprises are in 古井镇: its share of the target 8 is 8 × 2/6
     assert towns["古井镇"].high_tech_target_share == 8 * 2 / 6
@@ -123,7 +136,7 @@ def test_trend_since_2019(store: Store) -> None:
             assert p.tech_sme.value == count_tech_sme(s, p.year)
     assert r.trend[-1].high_tech_on == AS_OF
     assert r.trend[-2].high_tech_on == date(2024, 12, 31)
-    assert set(r.trend[-2].tech_sme.ids) == {k.c}
+    assert ids_of(store, r.trend[-2].tech_sme) == {k.c}
 
 
 def test_expiring_windows_include_the_last_day(store: Store) -> None:
@@ -131,12 +144,12 @@ def test_expiring_windows_include_the_last_day(store: Store) -> None:
     with store.session() as s:
         r = dashboard(s, AS_OF)
     e90, e180 = r.expiring_within(90), r.expiring_within(180)
-    assert set(e90.figure.ids) == {k.c, k.d}  # d ends exactly on day 90
+    assert ids_of(store, e90.figure) == {k.c, k.d}  # d ends exactly on day 90
     assert [row.days_left for row in e90.rows] == [89, 90]
-    assert set(e180.figure.ids) == {k.c, k.d}  # e renewed: not at risk
+    assert ids_of(store, e180.figure) == {k.c, k.d}  # e renewed: not at risk
     roster = roster_ids(store, RosterFilter(expiring_within_days=90))
     held = roster_ids(store, RosterFilter(qualification_code="high_tech", held_on=AS_OF))
-    assert set(e90.figure.ids) == roster & held - {k.e}
+    assert ids_of(store, e90.figure) == roster & held - {k.e}
 
 
 def test_rd_lists_follow_the_settings(store: Store) -> None:
@@ -144,8 +157,8 @@ def test_rd_lists_follow_the_settings(store: Store) -> None:
     with store.session() as s:
         r = dashboard(s, AS_OF)
         assert r.rd_year == 2024
-        assert set(r.rd_list_a.ids) == {k.b, k.d}
-        assert set(r.rd_list_b.ids) == {k.d}
+        assert ids_of(store, r.rd_list_a) == {k.b, k.d}
+        assert ids_of(store, r.rd_list_b) == {k.d}
         lists = rd_list_details(s, 2024)
         assert [row.name for row in lists.list_a] == ["丁公司", "乙公司"]
         assert lists.list_b[0].uscc == make_uscc(4)
@@ -153,8 +166,8 @@ def test_rd_lists_follow_the_settings(store: Store) -> None:
         update_settings(s, {"rd_list_a_revenue": 400.0, "rd_list_b_revenue": 70000.0}, OP)
     with store.session() as s:
         r = dashboard(s, AS_OF)
-    assert set(r.rd_list_a.ids) == {k.b, k.d, k.f}
-    assert r.rd_list_b.ids == ()
+    assert ids_of(store, r.rd_list_a) == {k.b, k.d, k.f}
+    assert ids_of(store, r.rd_list_b) == set()
     assert (r.rd_list_a_revenue, r.rd_list_b_revenue) == (400.0, 70000.0)
 
 
@@ -162,7 +175,7 @@ def test_ladder_distribution_equals_the_roster(store: Store) -> None:
     k = fill(store)
     with store.session() as s:
         r = dashboard(s, AS_OF)
-    stages = {bar.stage: set(bar.figure.ids) for bar in r.ladder}
+    stages = {bar.stage: ids_of(store, bar.figure) for bar in r.ladder}
     assert stages[2] == {k.a, k.c, k.d, k.e}
     assert stages[1] == {k.b}
     assert stages[0] == {k.f}
@@ -172,20 +185,22 @@ def test_ladder_distribution_equals_the_roster(store: Store) -> None:
 
 
 def test_each_figure_is_what_the_roster_shows(store: Store) -> None:
-    fill(store)
+    k = fill(store)
     with store.session() as s:
         r = dashboard(s, AS_OF)
         towns = {t.name: t.id for t in list_towns(s)}
     held = roster_ids(store, RosterFilter(qualification_code="high_tech", held_on=AS_OF))
-    assert set(r.high_tech.count.ids) == held
+    assert ids_of(store, r.high_tech.count) == held
     for t in r.towns:
         if t.town_id is not None:
             in_town = roster_ids(store, RosterFilter(town_id=towns[t.town or ""]))
-            assert set(t.enterprises.ids) == in_town
-            assert set(t.high_tech.ids) == in_town & held
-    figures = [r.high_tech.count, r.tech_sme.count, r.projection_high_tech, r.rd_list_a]
+            assert ids_of(store, t.enterprises) == in_town
+            assert ids_of(store, t.high_tech) == in_town & held
+    figures = [r.high_tech.count, r.tech_sme.count, r.projection_high_tech, r.rd_list_a, r.both]
     for found in figures:
-        assert roster_ids(store, RosterFilter(ids=found.ids)) == set(found.ids)
+        listed = ids_of(store, found)
+        assert roster_ids(store, RosterFilter(ids=tuple(listed))) == listed
+    assert ids_of(store, one_enterprise(k.d)) == {k.d}  # a row of the expiring list
 
 
 def test_deleted_enterprises_never_count(store: Store) -> None:
@@ -194,6 +209,38 @@ def test_deleted_enterprises_never_count(store: Store) -> None:
         enterprises.soft_delete(s, k.a, OP)
     with store.session() as s:
         r = dashboard(s, AS_OF)
-    assert k.a not in r.high_tech.count.ids
-    assert all(k.a not in bar.figure.ids for bar in r.ladder)
+    assert k.a not in ids_of(store, r.high_tech.count)
+    assert all(k.a not in ids_of(store, bar.figure) for bar in r.ladder)
+    assert all(k.a not in ids_of(store, t.enterprises) for t in r.towns)
     assert r.enterprises.value == 5
+
+
+def test_narrow_window_rows_when_the_wide_list_is_cut(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    k = fill(store)
+    with store.transaction() as s:
+        g = enterprises.create(s, {"name": "庚公司", "uscc": make_uscc(7)}, OP)
+        ht = qualifications.type_id(s, "high_tech")
+        first = {"type_id": ht, "number": "GR202234000007", "issued_on": date(2022, 7, 30)}
+        qualifications.add(s, g, first, OP)
+        second = {"type_id": ht, "number": "GR202534000008", "issued_on": date(2025, 6, 2)}
+        later = qualifications.add(s, g, second, OP)
+        s.execute(  # g: one certificate ends on day 30, a later one (not yet valid) on day 120
+            update(Qualification)
+            .where(Qualification.enterprise_id == g, Qualification.id != later)
+            .values(valid_from=date(2022, 7, 30), valid_through=AS_OF + timedelta(days=30))
+        )
+        s.execute(
+            update(Qualification)
+            .where(Qualification.id == later)
+            .values(valid_from=AS_OF + timedelta(days=60), valid_through=AS_OF + timedelta(120))
+        )
+    monkeypatch.setattr(dashboard_service, "EXPIRING_ROWS", 1)
+    with store.session() as s:
+        r = dashboard(s, AS_OF)
+    e90, e180 = r.expiring_within(90), r.expiring_within(180)
+    assert ids_of(store, e180.figure) == {g, k.c, k.d}  # renewed only after day 180
+    assert ids_of(store, e90.figure) == {k.c, k.d}  # renewed after day 90
+    assert [row.enterprise_id for row in e180.rows] == [g]
+    assert [row.enterprise_id for row in e90.rows] == [k.c]

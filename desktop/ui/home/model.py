@@ -13,7 +13,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from db.services.dashboard import ExpiringRow, Figure, TownFigures, figure
+from db.services.dashboard import ExpiringRow, Figure, TownFigures, district_total
 
 NO_TOWN = "（未填镇街）"
 
@@ -39,7 +39,7 @@ HEADERS = (
 )
 FIGURE_COLUMNS = (COL_ENTERPRISES, COL_HIGH_TECH, COL_TECH_SME)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-IDS_ROLE = Qt.ItemDataRole.UserRole + 2
+FIGURE_ROLE = Qt.ItemDataRole.UserRole + 2
 LINK = QColor("#2b5797")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -60,7 +60,8 @@ def _share_target(value: float | None) -> str:
 class TownCountsModel(QAbstractTableModel):
     """One row per town (and one for enterprises without a town), then a total row.
 
-    The figure cells (在库企业, 高新技术企业, 科技型中小企业) carry the ids behind them (IDS_ROLE).
+    The figure cells (在库企业, 高新技术企业, 科技型中小企业) carry their Figure (FIGURE_ROLE):
+    its selector lists the enterprises behind it (dashboard.ids_for) when it is opened.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -128,9 +129,8 @@ class TownCountsModel(QAbstractTableModel):
         row, col = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return self._values(row)[col]
-        if role == IDS_ROLE:
-            found = self.figure_at(index.row(), col)
-            return None if found is None else found.ids
+        if role == FIGURE_ROLE:
+            return self.figure_at(index.row(), col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_TOWN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col in FIGURE_COLUMNS:
@@ -146,7 +146,7 @@ class TownCountsModel(QAbstractTableModel):
 
 def _total(rows: list[TownFigures]) -> TownFigures:
     def joined(pick: Any) -> Figure:
-        return figure(i for r in rows for i in pick(r).ids)
+        return district_total(pick(r) for r in rows)
 
     def summed(values: list[float | None]) -> float | None:
         known = [v for v in values if v is not None]
