@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -51,6 +51,101 @@ def record(
     if not rows:
         rows.append(base | {"field": None, "old_value": None, "new_value": None})
     session.execute(insert(AuditEntry), rows)
+
+
+class Row(Protocol):
+    """A mapped row with an integer primary key."""
+
+    @property
+    def id(self) -> int: ...
+
+
+class SoftDeletedRow(Row, Protocol):
+    """A mapped row that goes to a recycle bin instead of being deleted."""
+
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+def add_created(
+    session: Session,
+    obj: Row,
+    values: Mapping[str, object],
+    operator: str,
+    entity: str,
+    batch_id: int | None = None,
+) -> int:
+    """Add a new row, flush for its id, audit its non-empty values as a create; returns the id."""
+    session.add(obj)
+    session.flush()
+    changes = {k: (None, v) for k, v in values.items() if v is not None}
+    record(session, operator, "create", entity, obj.id, changes, batch_id)
+    return obj.id
+
+
+def apply_changes(
+    session: Session,
+    obj: Row,
+    values: Mapping[str, Any],
+    operator: str,
+    entity: str,
+    batch_id: int | None = None,
+    on_change: Callable[[], object] | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Set the values that differ, run on_change, audit and flush; returns {field: (old, new)}."""
+    diff = {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+    for key, (_old, new) in diff.items():
+        setattr(obj, key, new)
+    if diff:
+        if on_change is not None:
+            on_change()
+        record(session, operator, "update", entity, obj.id, diff, batch_id)
+        session.flush()
+    return diff
+
+
+def apply_year(
+    session: Session,
+    row: object,
+    year: int,
+    values: Mapping[str, Any],
+    owner: tuple[str, int],
+    operator: str,
+    batch_id: int | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Set a yearly row's values, audit changes as "<year>.<field>" on its owner (entity, id)."""
+    diff = {
+        f"{year}.{k}": (getattr(row, k, None), v)
+        for k, v in values.items()
+        if getattr(row, k, None) != v
+    }
+    for key, value in values.items():
+        setattr(row, key, value)
+    if diff:
+        entity, entity_id = owner
+        record(session, operator, "update", entity, entity_id, diff, batch_id)
+    session.flush()
+    return diff
+
+
+def soft_delete(session: Session, obj: SoftDeletedRow, operator: str, entity: str) -> None:
+    """Move a row to the recycle bin (audited); a row already there is left alone."""
+    if obj.deleted_at is not None:
+        return
+    obj.deleted_at = datetime.now().replace(microsecond=0)
+    obj.deleted_by = operator
+    record(session, operator, "delete", entity, obj.id)
+    session.flush()
+
+
+def restore(session: Session, obj: SoftDeletedRow, operator: str, entity: str) -> None:
+    """Bring a row back from the recycle bin (audited); a live row is left alone."""
+    if obj.deleted_at is None:
+        return
+    obj.deleted_at = None
+    obj.deleted_by = None
+    record(session, operator, "restore", entity, obj.id)
+    session.flush()
 
 
 def record_many(session: Session, rows: Sequence[Mapping[str, object]]) -> None:

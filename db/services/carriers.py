@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,8 @@ from db.services import audit
 from db.services.counts import high_tech_valid_on
 from db.services.errors import DuplicateError, InputError, NotFound
 from db.services.settings import get_settings
+
+_N = TypeVar("_N", int, float)
 
 CARRIER = "carrier"
 INCUBATEE = "incubatee"
@@ -130,28 +132,24 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None else normalize_text(value) or None
 
 
-def _int_or_none(value: object, label: str, name: str) -> int | None:
+def _number_or_none(value: object, label: str, name: str, kind: type[_N], word: str) -> _N | None:
     if value is None or value == "":
         return None
     try:
-        number = int(str(value)) if not isinstance(value, (int, float)) else int(value)
+        number = kind(str(value)) if not isinstance(value, (int, float)) else kind(value)
     except ValueError:
-        raise InputError(f"{label}应为整数", name) from None
+        raise InputError(f"{label}应为{word}", name) from None
     if number < 0:
         raise InputError(f"{label}不能为负数", name)
     return number
+
+
+def _int_or_none(value: object, label: str, name: str) -> int | None:
+    return _number_or_none(value, label, name, int, "整数")
 
 
 def _float_or_none(value: object, label: str, name: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(str(value)) if not isinstance(value, (int, float)) else float(value)
-    except ValueError:
-        raise InputError(f"{label}应为数字", name) from None
-    if number < 0:
-        raise InputError(f"{label}不能为负数", name)
-    return number
+    return _number_or_none(value, label, name, float, "数字")
 
 
 def _year_or_none(value: object, label: str, name: str) -> int | None:
@@ -229,12 +227,7 @@ def create_carrier(session: Session, values: Mapping[str, Any], operator: str) -
     if not data.get("kind"):
         raise InputError("请选择载体类型", "kind")
     _refuse_duplicate_name(session, data["name"], None)
-    carrier = Carrier(**data)
-    session.add(carrier)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    audit.record(session, operator, "create", CARRIER, carrier.id, changes)
-    return carrier.id
+    return audit.add_created(session, Carrier(**data), data, operator, CARRIER)
 
 
 def _live_carrier(session: Session, carrier_id: int) -> Carrier:
@@ -254,22 +247,12 @@ def update_carrier(
         raise InputError("请选择载体类型", "kind")
     if data.get("name") and data["name"] != carrier.name:
         _refuse_duplicate_name(session, data["name"], carrier_id)
-    diff = {k: (getattr(carrier, k), v) for k, v in data.items() if getattr(carrier, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(carrier, key, new)
-    if diff:
-        audit.record(session, operator, "update", CARRIER, carrier_id, diff)
-        session.flush()
-    return diff
+    return audit.apply_changes(session, carrier, data, operator, CARRIER)
 
 
 def delete_carrier(session: Session, carrier_id: int, operator: str) -> None:
     """Move a carrier to the recycle bin (its incubatees stay with it)."""
-    carrier = _live_carrier(session, carrier_id)
-    carrier.deleted_at = datetime.now().replace(microsecond=0)
-    carrier.deleted_by = operator
-    audit.record(session, operator, "delete", CARRIER, carrier_id)
-    session.flush()
+    audit.soft_delete(session, _live_carrier(session, carrier_id), operator, CARRIER)
 
 
 def restore_carrier(session: Session, carrier_id: int, operator: str) -> None:
@@ -277,12 +260,7 @@ def restore_carrier(session: Session, carrier_id: int, operator: str) -> None:
     carrier = session.get(Carrier, carrier_id)
     if carrier is None:
         raise NotFound("载体不存在")
-    if carrier.deleted_at is None:
-        return
-    carrier.deleted_at = None
-    carrier.deleted_by = None
-    audit.record(session, operator, "restore", CARRIER, carrier_id)
-    session.flush()
+    audit.restore(session, carrier, operator, CARRIER)
 
 
 def incubating_on(on: date) -> ColumnElement[bool]:
@@ -508,12 +486,7 @@ def add_incubatee(
         data["team_name"] = None
     _refuse_overlap(session, carrier_id, data, None)
     row = Incubatee(carrier_id=carrier_id, **data)
-    session.add(row)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    changes["carrier_id"] = (None, carrier_id)
-    audit.record(session, operator, "create", INCUBATEE, row.id, changes)
-    return row.id
+    return audit.add_created(session, row, data | {"carrier_id": carrier_id}, operator, INCUBATEE)
 
 
 def _live_incubatee(session: Session, incubatee_id: int) -> Incubatee:
@@ -532,13 +505,7 @@ def update_incubatee(
     merged = {k: getattr(row, k) for k in INCUBATEE_FIELDS} | data
     _check_incubatee(merged)
     _refuse_overlap(session, row.carrier_id, merged, incubatee_id)
-    diff = {k: (getattr(row, k), v) for k, v in data.items() if getattr(row, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(row, key, new)
-    if diff:
-        audit.record(session, operator, "update", INCUBATEE, incubatee_id, diff)
-        session.flush()
-    return diff
+    return audit.apply_changes(session, row, data, operator, INCUBATEE)
 
 
 def exit_incubatee(
@@ -550,11 +517,7 @@ def exit_incubatee(
 
 def remove_incubatee(session: Session, incubatee_id: int, operator: str) -> None:
     """Remove an incubatee entered by mistake (soft delete, audited)."""
-    row = _live_incubatee(session, incubatee_id)
-    row.deleted_at = datetime.now().replace(microsecond=0)
-    row.deleted_by = operator
-    audit.record(session, operator, "delete", INCUBATEE, incubatee_id)
-    session.flush()
+    audit.soft_delete(session, _live_incubatee(session, incubatee_id), operator, INCUBATEE)
 
 
 def _incubatee_views(session: Session, *where: ColumnElement[bool]) -> list[IncubateeView]:
@@ -875,17 +838,7 @@ def set_carrier_year(
     if row is None:
         row = CarrierYear(carrier_id=carrier_id, year=year)
         session.add(row)
-    diff = {
-        f"{year}.{k}": (getattr(row, k, None), v)
-        for k, v in data.items()
-        if getattr(row, k, None) != v
-    }
-    for key, value in data.items():
-        setattr(row, key, value)
-    session.flush()
-    if diff:
-        audit.record(session, operator, "update", CARRIER, carrier_id, diff)
-    return diff
+    return audit.apply_year(session, row, year, data, (CARRIER, carrier_id), operator)
 
 
 def carrier_year(session: Session, carrier_id: int, year: int) -> CarrierYearView:

@@ -164,11 +164,7 @@ def create(
         raise DuplicateError("该统一社会信用代码的企业已存在", existing, "uscc")
     e = Enterprise(**data)
     _refresh_search(e)
-    session.add(e)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    audit.record(session, operator, "create", ENTITY, e.id, changes, batch_id)
-    return e.id
+    return audit.add_created(session, e, data, operator, ENTITY, batch_id)
 
 
 def update(
@@ -187,14 +183,9 @@ def update(
         other = find_by_uscc(session, data["uscc"])
         if other is not None:
             raise DuplicateError("该统一社会信用代码已属于另一家企业", other, "uscc")
-    diff = {k: (getattr(e, k), v) for k, v in data.items() if getattr(e, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(e, key, new)
-    if diff:
-        _refresh_search(e)
-        audit.record(session, operator, "update", ENTITY, e.id, diff, batch_id)
-        session.flush()
-    return diff
+    return audit.apply_changes(
+        session, e, data, operator, ENTITY, batch_id, on_change=lambda: _refresh_search(e)
+    )
 
 
 def soft_delete(session: Session, enterprise_id: int, operator: str) -> None:
@@ -202,12 +193,7 @@ def soft_delete(session: Session, enterprise_id: int, operator: str) -> None:
     e = session.get(Enterprise, enterprise_id)
     if e is None:
         raise NotFound("企业不存在")
-    if e.deleted_at is not None:
-        return
-    e.deleted_at = datetime.now().replace(microsecond=0)
-    e.deleted_by = operator
-    audit.record(session, operator, "delete", ENTITY, e.id)
-    session.flush()
+    audit.soft_delete(session, e, operator, ENTITY)
 
 
 def restore(session: Session, enterprise_id: int, operator: str) -> None:
@@ -215,12 +201,7 @@ def restore(session: Session, enterprise_id: int, operator: str) -> None:
     e = session.get(Enterprise, enterprise_id)
     if e is None:
         raise NotFound("企业不存在")
-    if e.deleted_at is None:
-        return
-    e.deleted_at = None
-    e.deleted_by = None
-    audit.record(session, operator, "restore", ENTITY, e.id)
-    session.flush()
+    audit.restore(session, e, operator, ENTITY)
 
 
 @dataclass(frozen=True)
@@ -277,17 +258,7 @@ def set_year(
     if row is None:
         row = EnterpriseYear(enterprise_id=enterprise_id, year=year)
         session.add(row)
-    diff = {
-        f"{year}.{k}": (getattr(row, k, None), v)
-        for k, v in data.items()
-        if getattr(row, k, None) != v
-    }
-    for key, value in data.items():
-        setattr(row, key, value)
-    if diff:
-        audit.record(session, operator, "update", ENTITY, enterprise_id, diff, batch_id)
-    session.flush()
-    return diff
+    return audit.apply_year(session, row, year, data, (ENTITY, enterprise_id), operator, batch_id)
 
 
 def delete_year(session: Session, enterprise_id: int, year: int, operator: str) -> None:

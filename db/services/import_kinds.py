@@ -74,6 +74,38 @@ def _new_values(plan: KindPlan) -> dict[str, Any]:
     return {k: new for k, (_old, new) in plan.changes.items()}
 
 
+def _known_by_name(
+    plan: KindPlan,
+    found: Carrier | Platform | None,
+    fields: tuple[str, ...],
+    values: Mapping[str, Any],
+    noun: str,
+) -> None:
+    """A namesake in the recycle bin rejects the row; a live one makes the plan an update."""
+    if found is not None and found.deleted_at is not None:
+        plan.issues = [Issue("name", f"同名{noun}“{found.name}”在回收站中，请先恢复后再导入")]
+    elif found is not None:
+        _known(plan, found.id, {k: getattr(found, k) for k in fields}, values)
+
+
+def _write_tagged(
+    session: Session,
+    plan: KindPlan,
+    batch_id: int,
+    operator: str,
+    create: Callable[[Session, dict[str, Any], str], object],
+    update: Callable[[Session, int, dict[str, Any], str], object],
+) -> None:
+    """Create or update through a service without a batch_id, tagging its audit rows."""
+    values = plan.incoming.values
+    if plan.new:
+        tagged(session, batch_id, lambda: create(session, values, operator))
+    elif plan.changes:
+        assert plan.record_id is not None
+        record_id, changed = plan.record_id, _new_values(plan)
+        tagged(session, batch_id, lambda: update(session, record_id, changed, operator))
+
+
 # ---------------------------------------------------------------- commissioners
 
 
@@ -339,11 +371,7 @@ def plan_carrier(session: Session, inc: Incoming, today: date) -> KindPlan:
         plan.issues = [_input_issue(exc, "name")]
         return plan
     found = session.scalars(select(Carrier).where(Carrier.name == values["name"])).first()
-    if found is not None and found.deleted_at is not None:
-        plan.issues = [Issue("name", f"同名载体“{found.name}”在回收站中，请先恢复后再导入")]
-    elif found is not None:
-        stored = {k: getattr(found, k) for k in carriers.CARRIER_FIELDS}
-        _known(plan, found.id, stored, values)
+    _known_by_name(plan, found, carriers.CARRIER_FIELDS, values, "载体")
     return plan
 
 
@@ -352,17 +380,9 @@ def apply_carrier(
 ) -> None:
     """Create or update one carrier through the carriers service."""
     del today
-    values = plan.incoming.values
-    if plan.new:
-        tagged(session, batch_id, lambda: carriers.create_carrier(session, values, operator))
-    elif plan.changes:
-        assert plan.record_id is not None
-        carrier_id, changed = plan.record_id, _new_values(plan)
-        tagged(
-            session,
-            batch_id,
-            lambda: carriers.update_carrier(session, carrier_id, changed, operator),
-        )
+    _write_tagged(
+        session, plan, batch_id, operator, carriers.create_carrier, carriers.update_carrier
+    )
 
 
 # ---------------------------------------------------------------- incubatees
@@ -427,22 +447,11 @@ def apply_incubatee(
 ) -> None:
     """Add or update one incubatee through the carriers service."""
     del today
-    values = plan.incoming.values
-    if plan.new:
-        carrier_id = int(plan.resolved["carrier_id"])
-        tagged(
-            session,
-            batch_id,
-            lambda: carriers.add_incubatee(session, carrier_id, values, operator),
-        )
-    elif plan.changes:
-        assert plan.record_id is not None
-        record_id, changed = plan.record_id, _new_values(plan)
-        tagged(
-            session,
-            batch_id,
-            lambda: carriers.update_incubatee(session, record_id, changed, operator),
-        )
+
+    def add(session: Session, values: dict[str, Any], operator: str) -> int:
+        return carriers.add_incubatee(session, int(plan.resolved["carrier_id"]), values, operator)
+
+    _write_tagged(session, plan, batch_id, operator, add, carriers.update_incubatee)
 
 
 # ---------------------------------------------------------------- platforms
@@ -472,11 +481,7 @@ def plan_platform(session: Session, inc: Incoming, today: date) -> KindPlan:
     found = session.scalars(
         select(Platform).where(Platform.kind == values["kind"], Platform.name == values["name"])
     ).first()
-    if found is not None and found.deleted_at is not None:
-        plan.issues = [Issue("name", f"同名平台“{found.name}”在回收站中，请先恢复后再导入")]
-    elif found is not None:
-        stored = {k: getattr(found, k) for k in platforms.FIELDS}
-        _known(plan, found.id, stored, values)
+    _known_by_name(plan, found, platforms.FIELDS, values, "平台")
     return plan
 
 
@@ -485,17 +490,9 @@ def apply_platform(
 ) -> None:
     """Create or update one platform through the platforms service."""
     del today
-    values = plan.incoming.values
-    if plan.new:
-        tagged(session, batch_id, lambda: platforms.create_platform(session, values, operator))
-    elif plan.changes:
-        assert plan.record_id is not None
-        platform_id, changed = plan.record_id, _new_values(plan)
-        tagged(
-            session,
-            batch_id,
-            lambda: platforms.update_platform(session, platform_id, changed, operator),
-        )
+    _write_tagged(
+        session, plan, batch_id, operator, platforms.create_platform, platforms.update_platform
+    )
 
 
 PLANNERS: dict[str, tuple[Planner, Writer]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -182,12 +182,7 @@ def create_platform(session: Session, values: Mapping[str, Any], operator: str) 
             raise InputError(message, key)
     _resolve_host(session, data)
     _refuse_duplicate(session, data["kind"], data["name"], None)
-    platform = Platform(**data)
-    session.add(platform)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    audit.record(session, operator, "create", ENTITY, platform.id, changes)
-    return platform.id
+    return audit.add_created(session, Platform(**data), data, operator, ENTITY)
 
 
 def _live(session: Session, platform_id: int) -> Platform:
@@ -218,22 +213,12 @@ def update_platform(
     kind, name = data.get("kind", platform.kind), data.get("name", platform.name)
     if (kind, name) != (platform.kind, platform.name):
         _refuse_duplicate(session, kind, name, platform_id)
-    diff = {k: (getattr(platform, k), v) for k, v in data.items() if getattr(platform, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(platform, key, new)
-    if diff:
-        audit.record(session, operator, "update", ENTITY, platform_id, diff)
-        session.flush()
-    return diff
+    return audit.apply_changes(session, platform, data, operator, ENTITY)
 
 
 def delete_platform(session: Session, platform_id: int, operator: str) -> None:
     """Move a platform to the recycle bin."""
-    platform = _live(session, platform_id)
-    platform.deleted_at = datetime.now().replace(microsecond=0)
-    platform.deleted_by = operator
-    audit.record(session, operator, "delete", ENTITY, platform_id)
-    session.flush()
+    audit.soft_delete(session, _live(session, platform_id), operator, ENTITY)
 
 
 def restore_platform(session: Session, platform_id: int, operator: str) -> None:
@@ -241,12 +226,7 @@ def restore_platform(session: Session, platform_id: int, operator: str) -> None:
     platform = session.get(Platform, platform_id)
     if platform is None:
         raise NotFound("平台不存在")
-    if platform.deleted_at is None:
-        return
-    platform.deleted_at = None
-    platform.deleted_by = None
-    audit.record(session, operator, "restore", ENTITY, platform_id)
-    session.flush()
+    audit.restore(session, platform, operator, ENTITY)
 
 
 def _views(session: Session, *where: ColumnElement[bool]) -> list[PlatformView]:

@@ -197,12 +197,8 @@ def add(
         valid_through=checked.valid_through,
         **checked.values,
     )
-    session.add(q)
-    session.flush()
-    changes = {k: (None, v) for k, v in checked.values.items() if v is not None}
-    changes["enterprise_id"] = (None, enterprise_id)
-    audit.record(session, operator, "create", ENTITY, q.id, changes, batch_id)
-    return q.id
+    values = checked.values | {"enterprise_id": enterprise_id}
+    return audit.add_created(session, q, values, operator, ENTITY, batch_id)
 
 
 def _refuse_duplicate(
@@ -242,13 +238,7 @@ def edit(
         "valid_from": checked.valid_from,
         "valid_through": checked.valid_through,
     }
-    diff = {k: (getattr(q, k), v) for k, v in target.items() if getattr(q, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(q, key, new)
-    if diff:
-        audit.record(session, operator, "update", ENTITY, q.id, diff, batch_id)
-        session.flush()
-    return diff
+    return audit.apply_changes(session, q, target, operator, ENTITY, batch_id)
 
 
 def revoke(session: Session, qualification_id: int, on: date, reason: str, operator: str) -> None:
@@ -266,15 +256,10 @@ def revoke(session: Session, qualification_id: int, on: date, reason: str, opera
 
 def remove(session: Session, qualification_id: int, operator: str) -> None:
     """Delete a qualification entered by mistake (soft, audited)."""
-    from datetime import datetime
-
     q = session.get(Qualification, qualification_id)
     if q is None or q.deleted_at is not None:
         raise NotFound("资质记录不存在")
-    q.deleted_at = datetime.now().replace(microsecond=0)
-    q.deleted_by = operator
-    audit.record(session, operator, "delete", ENTITY, q.id)
-    session.flush()
+    audit.soft_delete(session, q, operator, ENTITY)
 
 
 def recompute_high_tech_validity(session: Session, last_day_included: bool) -> int:

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Assessment, Commissioner, Dispatch, ServiceRecord
 from db.services import audit
-from db.services.commissioners.common import year_bounds
+from db.services.commissioners.common import fetch, year_bounds
 from db.services.commissioners.dispatches import in_year_condition
-from db.services.errors import InputError, NotFound
+from db.services.errors import InputError
 from db.services.settings import get_settings
 
 ENTITY = "commissioner"
@@ -41,9 +41,7 @@ def set_grade(
     session: Session, commissioner_id: int, year: int, grade: str | None, operator: str
 ) -> None:
     """Set (or clear with None/"") a commissioner's grade for a year; it must be a configured grade."""
-    c = session.get(Commissioner, commissioner_id)
-    if c is None:
-        raise NotFound("科技特派员不存在")
+    fetch(session, Commissioner, commissioner_id, "科技特派员不存在")
     grades = get_settings(session).grades
     if grade and grade not in grades:
         raise InputError("考核等次应为：" + "、".join(grades), "grade")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
 
 from db.rules.text import normalize_text
-from db.services.errors import InputError
+from db.services.errors import InputError, NotFound
 
 KINDS = ("个人", "法人", "团队", "工作站")
 LEVELS = ("省级", "市级", "区级")
@@ -26,9 +28,15 @@ TRANSITIONS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def now() -> datetime:
-    """The time stamp of a soft delete (seconds)."""
-    return datetime.now().replace(microsecond=0)
+_T = TypeVar("_T")
+
+
+def fetch(session: Session, model: type[_T], row_id: int, missing: str) -> _T:
+    """The row of `model` with this id (deleted ones too); NotFound(missing) when there is none."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def clean_strings(values: Mapping[str, Any], editable: tuple[str, ...]) -> dict[str, Any]:

@@ -19,10 +19,10 @@ from db.services.commissioners.common import (
     REQUESTER_KINDS,
     TRANSITIONS,
     clean_strings,
+    fetch,
     first_error,
-    now,
 )
-from db.services.errors import InputError, NotFound
+from db.services.errors import InputError
 
 ENTITY = "demand"
 EDITABLE = (
@@ -78,10 +78,7 @@ def _view(d: Demand, towns: Mapping[int, str]) -> DemandView:
 
 
 def _get(session: Session, demand_id: int) -> Demand:
-    d = session.get(Demand, demand_id)
-    if d is None:
-        raise NotFound("需求不存在")
-    return d
+    return fetch(session, Demand, demand_id, "需求不存在")
 
 
 def get(session: Session, demand_id: int) -> DemandView:
@@ -121,12 +118,9 @@ def create(
     """Add a demand (status 待对接)."""
     data, errors = check(values, today)
     first_error(errors)
-    d = Demand(status=PENDING, **data)
-    session.add(d)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    audit.record(session, operator, "create", ENTITY, d.id, changes, batch_id)
-    return d.id
+    return audit.add_created(
+        session, Demand(status=PENDING, **data), data, operator, ENTITY, batch_id
+    )
 
 
 def update(
@@ -142,13 +136,7 @@ def update(
     merged = {k: getattr(d, k) for k in EDITABLE} | dict(values)
     data, errors = check(merged, today)
     first_error(errors)
-    diff = {k: (getattr(d, k), v) for k, v in data.items() if getattr(d, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(d, key, new)
-    if diff:
-        audit.record(session, operator, "update", ENTITY, d.id, diff, batch_id)
-        session.flush()
-    return diff
+    return audit.apply_changes(session, d, data, operator, ENTITY, batch_id)
 
 
 def can_move(current: str, new: str) -> bool:
@@ -166,29 +154,17 @@ def set_status(session: Session, demand_id: int, status: str, operator: str) -> 
     if not can_move(d.status, status):
         allowed = "、".join(TRANSITIONS.get(d.status, ())) or "无（已办结）"
         raise InputError(f"需求状态不能从“{d.status}”改为“{status}”；可改为：{allowed}", "status")
-    audit.record(session, operator, "update", ENTITY, d.id, {"status": (d.status, status)})
-    d.status = status
-    session.flush()
+    audit.apply_changes(session, d, {"status": status}, operator, ENTITY)
 
 
 def soft_delete(session: Session, demand_id: int, operator: str) -> None:
     """Move a demand to the recycle bin."""
-    d = _get(session, demand_id)
-    if d.deleted_at is None:
-        d.deleted_at = now()
-        d.deleted_by = operator
-        audit.record(session, operator, "delete", ENTITY, d.id)
-        session.flush()
+    audit.soft_delete(session, _get(session, demand_id), operator, ENTITY)
 
 
 def restore(session: Session, demand_id: int, operator: str) -> None:
     """Bring a demand back from the recycle bin."""
-    d = _get(session, demand_id)
-    if d.deleted_at is not None:
-        d.deleted_at = None
-        d.deleted_by = None
-        audit.record(session, operator, "restore", ENTITY, d.id)
-        session.flush()
+    audit.restore(session, _get(session, demand_id), operator, ENTITY)
 
 
 def list_demands(

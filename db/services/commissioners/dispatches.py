@@ -13,8 +13,8 @@ from db.models import Commissioner, Demand, Dispatch, Enterprise, Town
 from db.rules.text import normalize_text
 from db.services import audit
 from db.services.commissioners import demands
-from db.services.commissioners.common import MATCHED, PENDING, now, year_bounds
-from db.services.errors import InputError, NotFound
+from db.services.commissioners.common import MATCHED, PENDING, fetch, year_bounds
+from db.services.errors import InputError
 
 ENTITY = "dispatch"
 Target = int | str  # an enterprise of the roster (its id) or another named unit
@@ -133,41 +133,26 @@ def dispatch(
         "agreement": bool(agreement),
         "demand_id": demand_id,
     }
-    row = Dispatch(**values)
-    session.add(row)
-    session.flush()
-    changes = {k: (None, v) for k, v in values.items() if v is not None}
-    audit.record(session, operator, "create", ENTITY, row.id, changes, batch_id)
+    dispatch_id = audit.add_created(session, Dispatch(**values), values, operator, ENTITY, batch_id)
     if demand is not None and demand.status == PENDING:
         demands.set_status(session, demand.id, MATCHED, operator)
-    return row.id
+    return dispatch_id
 
 
 def end_dispatch(session: Session, dispatch_id: int, end_on: date | None, operator: str) -> None:
     """Set (or clear) the end date of a dispatch."""
     row = _get(session, dispatch_id)
     _check_period(row.start_on, end_on)
-    if row.end_on != end_on:
-        audit.record(session, operator, "update", ENTITY, row.id, {"end_on": (row.end_on, end_on)})
-        row.end_on = end_on
-        session.flush()
+    audit.apply_changes(session, row, {"end_on": end_on}, operator, ENTITY)
 
 
 def _get(session: Session, dispatch_id: int) -> Dispatch:
-    row = session.get(Dispatch, dispatch_id)
-    if row is None:
-        raise NotFound("派遣记录不存在")
-    return row
+    return fetch(session, Dispatch, dispatch_id, "派遣记录不存在")
 
 
 def soft_delete(session: Session, dispatch_id: int, operator: str) -> None:
     """Move a dispatch to the recycle bin."""
-    row = _get(session, dispatch_id)
-    if row.deleted_at is None:
-        row.deleted_at = now()
-        row.deleted_by = operator
-        audit.record(session, operator, "delete", ENTITY, row.id)
-        session.flush()
+    audit.soft_delete(session, _get(session, dispatch_id), operator, ENTITY)
 
 
 def list_dispatches(

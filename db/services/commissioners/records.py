@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Dispatch, ServiceRecord
 from db.services import audit
-from db.services.commissioners.common import SERVICE_KINDS, clean_strings, first_error, now
-from db.services.errors import InputError, NotFound
+from db.services.commissioners.common import SERVICE_KINDS, clean_strings, fetch, first_error
+from db.services.errors import InputError
 
 ENTITY = "service_record"
 EDITABLE = (
@@ -111,18 +111,11 @@ def add(
     data, errors = check(values, today)
     first_error(errors)
     row = ServiceRecord(dispatch_id=dispatch_id, **data)
-    session.add(row)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    audit.record(session, operator, "create", ENTITY, row.id, changes, batch_id)
-    return row.id
+    return audit.add_created(session, row, data, operator, ENTITY, batch_id)
 
 
 def _get(session: Session, record_id: int) -> ServiceRecord:
-    row = session.get(ServiceRecord, record_id)
-    if row is None:
-        raise NotFound("服务记录不存在")
-    return row
+    return fetch(session, ServiceRecord, record_id, "服务记录不存在")
 
 
 def update(
@@ -137,23 +130,12 @@ def update(
     merged = {k: getattr(row, k) for k in EDITABLE} | dict(values)
     data, errors = check(merged, today)
     first_error(errors)
-    diff = {k: (getattr(row, k), v) for k, v in data.items() if getattr(row, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(row, key, new)
-    if diff:
-        audit.record(session, operator, "update", ENTITY, row.id, diff)
-        session.flush()
-    return diff
+    return audit.apply_changes(session, row, data, operator, ENTITY)
 
 
 def soft_delete(session: Session, record_id: int, operator: str) -> None:
     """Move a service record to the recycle bin."""
-    row = _get(session, record_id)
-    if row.deleted_at is None:
-        row.deleted_at = now()
-        row.deleted_by = operator
-        audit.record(session, operator, "delete", ENTITY, row.id)
-        session.flush()
+    audit.soft_delete(session, _get(session, record_id), operator, ENTITY)
 
 
 def list_records(session: Session, dispatch_id: int) -> list[ServiceRecordView]:

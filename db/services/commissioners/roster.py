@@ -24,11 +24,11 @@ from db.services.commissioners.common import (
     LEVELS,
     STATUSES,
     clean_strings,
+    fetch,
     first_error,
-    now,
     year_bounds,
 )
-from db.services.errors import DuplicateError, NotFound
+from db.services.errors import DuplicateError
 from db.services.search_text import search_text
 
 ENTITY = "commissioner"
@@ -94,10 +94,7 @@ def _view(c: Commissioner) -> CommissionerView:
 
 def get(session: Session, commissioner_id: int) -> CommissionerView:
     """One commissioner (deleted ones too)."""
-    c = session.get(Commissioner, commissioner_id)
-    if c is None:
-        raise NotFound("科技特派员不存在")
-    return _view(c)
+    return _view(_live(session, commissioner_id))
 
 
 def _check_vocab(values: Mapping[str, Any], errors: dict[str, str]) -> None:
@@ -193,18 +190,11 @@ def create(
             raise DuplicateError("该身份证号码的特派员已存在", existing, "id_number")
     c = Commissioner(**{"status": "在岗", **data})
     _refresh_search(c)
-    session.add(c)
-    session.flush()
-    changes = {k: (None, v) for k, v in data.items() if v is not None}
-    audit.record(session, operator, "create", ENTITY, c.id, changes, batch_id)
-    return c.id
+    return audit.add_created(session, c, data, operator, ENTITY, batch_id)
 
 
 def _live(session: Session, commissioner_id: int) -> Commissioner:
-    c = session.get(Commissioner, commissioner_id)
-    if c is None:
-        raise NotFound("科技特派员不存在")
-    return c
+    return fetch(session, Commissioner, commissioner_id, "科技特派员不存在")
 
 
 def update(
@@ -226,34 +216,19 @@ def update(
         other = find_by_id_number(session, number)
         if other is not None and other != c.id:
             raise DuplicateError("该身份证号码已属于另一位特派员", other, "id_number")
-    diff = {k: (getattr(c, k), v) for k, v in data.items() if getattr(c, k) != v}
-    for key, (_old, new) in diff.items():
-        setattr(c, key, new)
-    if diff:
-        _refresh_search(c)
-        audit.record(session, operator, "update", ENTITY, c.id, diff, batch_id)
-        session.flush()
-    return diff
+    return audit.apply_changes(
+        session, c, data, operator, ENTITY, batch_id, on_change=lambda: _refresh_search(c)
+    )
 
 
 def soft_delete(session: Session, commissioner_id: int, operator: str) -> None:
     """Move a commissioner to the recycle bin."""
-    c = _live(session, commissioner_id)
-    if c.deleted_at is None:
-        c.deleted_at = now()
-        c.deleted_by = operator
-        audit.record(session, operator, "delete", ENTITY, c.id)
-        session.flush()
+    audit.soft_delete(session, _live(session, commissioner_id), operator, ENTITY)
 
 
 def restore(session: Session, commissioner_id: int, operator: str) -> None:
     """Bring a commissioner back from the recycle bin."""
-    c = _live(session, commissioner_id)
-    if c.deleted_at is not None:
-        c.deleted_at = None
-        c.deleted_by = None
-        audit.record(session, operator, "restore", ENTITY, c.id)
-        session.flush()
+    audit.restore(session, _live(session, commissioner_id), operator, ENTITY)
 
 
 @dataclass(frozen=True)

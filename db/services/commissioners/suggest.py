@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Commissioner, Demand, Dispatch, Town
 from db.rules.text import normalize_text
-from db.services.commissioners.common import year_bounds
+from db.services.commissioners.common import fetch, year_bounds
 from db.services.commissioners.dispatches import active_loads, in_year_condition
-from db.services.errors import NotFound
 
 EXACT_FIELD = 100
 PARTIAL_FIELD = 50
@@ -95,9 +94,7 @@ def suggest(
     session: Session, demand_id: int, year: int, today: date | None = None, limit: int = LIMIT
 ) -> list[Suggestion]:
     """The best commissioners (在岗, not deleted) for a demand, with the reasons in Chinese."""
-    demand = session.get(Demand, demand_id)
-    if demand is None:
-        raise NotFound("需求不存在")
+    demand = fetch(session, Demand, demand_id, "需求不存在")
     today = today or date.today()
     loads = active_loads(session, today)
     this_year, before = _towns(session, demand.town_id, year)
