@@ -208,3 +208,34 @@ def test_escape_discard_and_clean_close(
     assert not editor.isVisible() and len(message_boxes.shown) == 1
     with app_ctx.session() as s:
         assert enterprises.get(s, known.huaxin).contact is None
+
+
+def test_incubation_history_and_hosted_platforms_show_in_the_editor(
+    qtbot: Any, app_ctx: AppContext, known: Known
+) -> None:
+    from db.services import carriers, platforms
+
+    eid = known.huaxin
+    with app_ctx.store.transaction() as s:
+        cid = carriers.create_carrier(
+            s, {"name": "谯城区科技企业孵化器", "kind": "科技企业孵化器"}, "测试员"
+        )
+        values = {"enterprise_id": eid, "entered_on": date(2022, 3, 1)}
+        carriers.add_incubatee(s, cid, values, "测试员")
+        platforms.create_platform(
+            s,
+            {
+                "name": "中药材工程技术研究中心",
+                "kind": "工程技术研究中心",
+                "level": "省级",
+                "host_enterprise_id": eid,
+                "recognized_year": 2023,
+            },
+            "测试员",
+        )
+    editor = open_editor(qtbot, app_ctx, eid)
+    inc, plat = editor.incubation_model, editor.platform_model
+    assert inc.rowCount() == 1 and inc.item(0, 0).text() == "谯城区科技企业孵化器"
+    assert inc.item(0, 2).text() == "2022-03-01"
+    assert plat.rowCount() == 1 and plat.item(0, 0).text() == "中药材工程技术研究中心"
+    assert plat.item(0, 3).text() == "2023"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
 from db.rules.identifiers import validate_uscc
 from db.rules.validity import qualification_status, valid_from, valid_through
 from db.services import audit, enterprises, qualifications
+from db.services.carriers import IncubationRecord, incubation_history
 from db.services.enterprises import EDITABLE, YEAR_FIELDS, YearFigures
 from db.services.errors import DuplicateError, InputError
+from db.services.platforms import PlatformView, platforms_of_enterprise
 from db.services.qualifications import QualificationTypeView, QualificationView
 from db.services.settings import get_settings
 from db.services.towns import list_towns
@@ -169,6 +172,7 @@ class EnterpriseEditor(QDialog):
         self.history_view, self.history_model = _table(
             [self.tr(t) for t in ("时间", "操作人", "操作", "字段", "原值 → 新值", "导入文件")]
         )
+        self.tabs.addTab(self._links_tab(), self.tr("孵化与平台"))
         self.tabs.addTab(self.history_view, self.tr("历史"))
         self.general_message = FieldBox(QWidget())
         buttons = QDialogButtonBox()
@@ -255,6 +259,35 @@ class EnterpriseEditor(QDialog):
         layout.addWidget(view, 1)
         return page
 
+    def _links_tab(self) -> QWidget:
+        """Where the enterprise was incubated and the innovation platforms it hosts (read-only)."""
+        self.incubation_view, self.incubation_model = _table(
+            [self.tr(t) for t in ("孵化载体", "载体类型", "入孵日期", "离孵日期", "离孵方式")]
+        )
+        self.platform_view, self.platform_model = _table(
+            [self.tr(t) for t in ("平台名称", "平台类型", "级别", "认定年度", "认定部门")]
+        )
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("孵化经历")))
+        layout.addWidget(self.incubation_view, 1)
+        layout.addWidget(QLabel(self.tr("依托本企业的创新平台")))
+        layout.addWidget(self.platform_view, 1)
+        return page
+
+    def _show_links(self, incubations: list[IncubationRecord], hosted: list[PlatformView]) -> None:
+        for model in (self.incubation_model, self.platform_model):
+            model.removeRows(0, model.rowCount())
+        for r in incubations:
+            row = [r.carrier_name, r.carrier_kind, r.entered_on, r.exited_on, r.exit_kind]
+            self.incubation_model.appendRow(_row(row))
+        for p in hosted:
+            self.platform_model.appendRow(
+                _row([p.name, p.kind, p.level, p.recognized_year, p.department])
+            )
+        self.incubation_view.resizeColumnsToContents()
+        self.platform_view.resizeColumnsToContents()
+
     # ----- loading -----
 
     def _load(self) -> None:
@@ -265,6 +298,8 @@ class EnterpriseEditor(QDialog):
                 view = enterprises.get(s, self._id)
                 quals = qualifications.for_enterprise(s, self._id)
                 history = self._history(s)
+                incubations = incubation_history(s, self._id)
+                hosted = platforms_of_enterprise(s, self._id)
             self._stored = {k: getattr(view, k) for k in EDITABLE}
             self.work.quals = [
                 PendingQualification(q.id, self._qual_values(q), q.revoked_on, q.revoke_reason, q)
@@ -273,6 +308,7 @@ class EnterpriseEditor(QDialog):
             self.work.years_stored = {y.year: _year_values(y) for y in view.years}
             self.work.years = {y: dict(v) for y, v in self.work.years_stored.items()}
             self._show_history(history)
+            self._show_links(incubations, hosted)
             self.setWindowTitle(self.tr("企业：{name}").format(name=view.name))
         else:
             self.setWindowTitle(self.tr("新建企业"))
