@@ -995,3 +995,28 @@ def summary(session: Session, on: date | None = None) -> CarrierSummary:
         incubating=count_incubating(session, on),
         graduates_this_year=count_graduates(session, on.year),
     )
+
+
+@dataclass(frozen=True)
+class DeletedCarrier:
+    """A carrier in the recycle bin, with who deleted it and when."""
+
+    id: int
+    name: str
+    kind: str
+    deleted_at: datetime
+    deleted_by: str | None
+
+
+def deleted_carriers(session: Session) -> list[DeletedCarrier]:
+    """The carriers in the recycle bin, most recently deleted first."""
+    stmt = (
+        select(Carrier)
+        .where(Carrier.deleted_at.is_not(None))
+        .order_by(Carrier.deleted_at.desc(), Carrier.id.desc())
+    )
+    return [
+        DeletedCarrier(c.id, c.name, c.kind, c.deleted_at, c.deleted_by)
+        for c in session.scalars(stmt)
+        if c.deleted_at is not None
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -394,3 +394,29 @@ def targets(session: Session, year: int) -> list[PlatformTarget]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class DeletedPlatform:
+    """A platform in the recycle bin, with who deleted it and when."""
+
+    id: int
+    name: str
+    kind: str
+    host_name: str
+    deleted_at: datetime
+    deleted_by: str | None
+
+
+def deleted_platforms(session: Session) -> list[DeletedPlatform]:
+    """The platforms in the recycle bin, most recently deleted first."""
+    stmt = (
+        select(Platform)
+        .where(Platform.deleted_at.is_not(None))
+        .order_by(Platform.deleted_at.desc(), Platform.id.desc())
+    )
+    return [
+        DeletedPlatform(p.id, p.name, p.kind, p.host_name, p.deleted_at, p.deleted_by)
+        for p in session.scalars(stmt)
+        if p.deleted_at is not None
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -185,3 +185,29 @@ def list_demands(
     towns = _town_names(session)
     stmt = stmt.order_by(Demand.raised_on.desc(), Demand.id.desc())
     return [_view(d, towns) for d in session.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class DeletedDemand:
+    """A demand in the recycle bin, with who deleted it and when."""
+
+    id: int
+    requester: str
+    problem: str
+    raised_on: date
+    deleted_at: datetime
+    deleted_by: str | None
+
+
+def deleted_demands(session: Session) -> list[DeletedDemand]:
+    """The demands in the recycle bin, most recently deleted first."""
+    stmt = (
+        select(Demand)
+        .where(Demand.deleted_at.is_not(None))
+        .order_by(Demand.deleted_at.desc(), Demand.id.desc())
+    )
+    return [
+        DeletedDemand(d.id, d.requester, d.problem, d.raised_on, d.deleted_at, d.deleted_by)
+        for d in session.scalars(stmt)
+        if d.deleted_at is not None
+    ]

@@ -297,3 +297,29 @@ def fields_in_use(session: Session) -> list[str]:
         .order_by(func.count().desc(), Commissioner.field)
     )
     return [f for f in session.scalars(stmt) if f]
+
+
+@dataclass(frozen=True)
+class DeletedCommissioner:
+    """A commissioner in the recycle bin, with who deleted it and when."""
+
+    id: int
+    name: str
+    kind: str
+    unit: str | None
+    deleted_at: datetime
+    deleted_by: str | None
+
+
+def deleted_commissioners(session: Session) -> list[DeletedCommissioner]:
+    """The commissioners in the recycle bin, most recently deleted first."""
+    stmt = (
+        select(Commissioner)
+        .where(Commissioner.deleted_at.is_not(None))
+        .order_by(Commissioner.deleted_at.desc(), Commissioner.id.desc())
+    )
+    return [
+        DeletedCommissioner(c.id, c.name, c.kind, c.unit, c.deleted_at, c.deleted_by)
+        for c in session.scalars(stmt)
+        if c.deleted_at is not None
+    ]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from db.services import carriers
 from db.services.towns import list_towns
@@ -29,6 +30,7 @@ from desktop.ui.carriers.dialogs import CarrierDialog, ExitDialog, IncubateeDial
 from desktop.ui.carriers.forms import combo
 from desktop.ui.carriers.tables import Col, ViewTableModel, shown
 from desktop.ui.context import AppContext
+from desktop.ui.recycle import RecycleDialog, RecycleRow
 from desktop.ui.widgets import hint, screen_title
 
 OK_COLOUR = "#1e7b34"
@@ -129,6 +131,14 @@ READINESS_COLUMNS: list[Col[carriers.ThresholdCheck]] = [
         colour=lambda c: OK_COLOUR if c.met else SHORT_COLOUR,
     ),
 ]
+
+
+def deleted_carrier_rows(session: Session) -> list[RecycleRow]:
+    """Deleted carriers as recycle-bin rows."""
+    return [
+        RecycleRow(c.id, (c.name, c.kind), c.deleted_at, c.deleted_by)
+        for c in carriers.deleted_carriers(session)
+    ]
 
 
 def _table(model: Any) -> QTableView:
@@ -234,9 +244,10 @@ class CarriersScreen(QWidget):
         with self._ctx.session() as s:
             towns = list_towns(s)
         self.town = combo([(self.tr("全部镇街"), None), *[(t.name, t.id) for t in towns]])
-        top, (self.new_button, self.edit_button, self.delete_button) = _buttons(
-            self.tr("新建载体"), self.tr("编辑"), self.tr("删除")
+        top, (self.new_button, self.edit_button, self.delete_button, self.bin_button) = _buttons(
+            self.tr("新建载体"), self.tr("编辑"), self.tr("删除"), self.tr("回收站")
         )
+        self.bin_button.setToolTip(self.tr("查看已删除的载体并恢复"))
         for w in (self.level, self.kind, self.search):
             top.insertWidget(0, w)
         top.insertWidget(3, self.town)
@@ -359,6 +370,7 @@ class CarriersScreen(QWidget):
         self.new_button.clicked.connect(self.new_carrier)
         self.edit_button.clicked.connect(self.edit_carrier)
         self.delete_button.clicked.connect(self.delete_carrier)
+        self.bin_button.clicked.connect(self.open_recycle_bin)
         self.add_inc_button.clicked.connect(self.add_incubatee)
         self.edit_inc_button.clicked.connect(self.edit_incubatee)
         self.incubatee_table.doubleClicked.connect(self.edit_incubatee)
@@ -517,6 +529,29 @@ class CarriersScreen(QWidget):
         with self._ctx.store.transaction() as s:
             carriers.delete_carrier(s, cid, self._ctx.operator)
         self.reload_carriers()
+
+    @Slot()
+    def open_recycle_bin(self) -> RecycleDialog:
+        """回收站: deleted carriers with who and when; 恢复 brings them back."""
+        columns = [self.tr("载体名称"), self.tr("类型")]
+        dialog = RecycleDialog(
+            self._ctx,
+            self.tr("载体回收站"),
+            columns,
+            deleted_carrier_rows,
+            carriers.restore_carrier,
+            self,
+        )
+        dialog.restored.connect(self._restored)
+        self.last_bin = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _restored(self, ids: list[int]) -> None:
+        self.reload_carriers()
+        if ids:
+            self.select_carrier(ids[0])
 
     # ----- incubatees -----
 

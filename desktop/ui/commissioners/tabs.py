@@ -47,7 +47,14 @@ from desktop.ui.commissioners.models import (
     RowsModel,
 )
 from desktop.ui.commissioners.records import RecordsModel, RecordsTable, save_row_work
+from desktop.ui.commissioners.recycle import (
+    COMMISSIONER_COLUMNS,
+    DELETED_DEMAND_COLUMNS,
+    commissioner_rows,
+    demand_rows,
+)
 from desktop.ui.context import AppContext
+from desktop.ui.recycle import Loader, RecycleDialog, Restorer
 from desktop.ui.tasks import TaskHandle, run_task
 
 SEARCH_DEBOUNCE_MS = 150
@@ -125,6 +132,17 @@ class Tab(QWidget):
         self.reload()
         self.changed.emit()
 
+    def open_bin(
+        self, title: str, columns: tuple[str, ...], loader: Loader, restorer: Restorer
+    ) -> RecycleDialog:
+        """The 回收站 dialog (modal); the tab reloads after each 恢复."""
+        labels = [self.tr(c) for c in columns]
+        dialog = RecycleDialog(self._ctx, title, labels, loader, restorer, self)
+        dialog.restored.connect(self._written)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
 
 # --------------------------------------------------------------------------- 特派员名录
 
@@ -157,8 +175,9 @@ class RosterTab(Tab):
         self.reveal.setToolTip(self.tr("显示完整的身份证号码（个人信息，请注意保密）"))
         self.buttons = {
             k: QPushButton(self.tr(t))
-            for k, t in (("new", "新建"), ("edit", "编辑"), ("delete", "删除"))
+            for k, t in (("new", "新建"), ("edit", "编辑"), ("delete", "删除"), ("bin", "回收站"))
         }
+        self.buttons["bin"].setToolTip(self.tr("查看已删除的特派员并恢复"))
         self.count = QLabel()
         self.view = table(self.model, (150, 60, 60, 45, 170, 110, 200, 90, 110, 70))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -206,6 +225,7 @@ class RosterTab(Tab):
         self.buttons["new"].clicked.connect(self.new_commissioner)
         self.buttons["edit"].clicked.connect(self.edit_current)
         self.buttons["delete"].clicked.connect(self.delete_current)
+        self.buttons["bin"].clicked.connect(self.open_recycle_bin)
         self.view.doubleClicked.connect(self.edit_current)
 
     def current_filter(self) -> roster.CommissionerFilter:
@@ -263,6 +283,12 @@ class RosterTab(Tab):
             op = self._ctx.operator
             self.run_write(lambda s: roster.soft_delete(s, cid, op), self.tr("正在删除…"))
 
+    @Slot()
+    def open_recycle_bin(self) -> RecycleDialog:
+        """回收站: deleted commissioners with who and when; 恢复 brings them back."""
+        title = self.tr("特派员回收站")
+        return self.open_bin(title, COMMISSIONER_COLUMNS, commissioner_rows, roster.restore)
+
 
 # --------------------------------------------------------------------------- 需求库
 
@@ -305,8 +331,10 @@ class DemandsTab(Tab):
                 ("solved", "标记已解决"),
                 ("closed", "关闭需求"),
                 ("delete", "删除"),
+                ("bin", "回收站"),
             )
         }
+        self.buttons["bin"].setToolTip(self.tr("查看已删除的需求并恢复"))
         self.view = table(self.model, (90, 150, 60, 80, 100, 60))
         self.suggest_title = QLabel(self.tr("推荐特派员"))
         self.suggest_title.setObjectName("sectionHeader")
@@ -339,6 +367,7 @@ class DemandsTab(Tab):
         self.buttons["solved"].clicked.connect(self.mark_solved)
         self.buttons["closed"].clicked.connect(self.mark_closed)
         self.buttons["delete"].clicked.connect(self.delete_current)
+        self.buttons["bin"].clicked.connect(self.open_recycle_bin)
         self.dispatch_button.clicked.connect(self.dispatch_selected)
         self.view.doubleClicked.connect(self.edit_current)
 
@@ -464,6 +493,12 @@ class DemandsTab(Tab):
         if answer == QMessageBox.StandardButton.Yes:
             op, did = self._ctx.operator, demand.id
             self.run_write(lambda s: demands.soft_delete(s, did, op), self.tr("正在删除…"))
+
+    @Slot()
+    def open_recycle_bin(self) -> RecycleDialog:
+        """回收站: deleted demands with who and when; 恢复 brings them back."""
+        title = self.tr("需求回收站")
+        return self.open_bin(title, DELETED_DEMAND_COLUMNS, demand_rows, demands.restore)
 
 
 # --------------------------------------------------------------------------- 选派结对

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from db.services import platforms
 from desktop.ui.carriers.forms import combo
@@ -23,7 +24,17 @@ from desktop.ui.carriers.screen import OK_COLOUR, SHORT_COLOUR, _buttons, _table
 from desktop.ui.carriers.tables import Col, ViewTableModel, shown
 from desktop.ui.context import AppContext
 from desktop.ui.platforms.dialogs import PlatformDialog
+from desktop.ui.recycle import RecycleDialog, RecycleRow
 from desktop.ui.widgets import hint, screen_title
+
+
+def deleted_platform_rows(session: Session) -> list[RecycleRow]:
+    """Deleted platforms as recycle-bin rows."""
+    return [
+        RecycleRow(p.id, (p.name, p.kind, p.host_name), p.deleted_at, p.deleted_by)
+        for p in platforms.deleted_platforms(session)
+    ]
+
 
 PLATFORM_COLUMNS: list[Col[platforms.PlatformView]] = [
     Col("平台名称", lambda p: p.name),
@@ -105,9 +116,10 @@ class PlatformsScreen(QWidget):
         self.kind = combo([(self.tr("全部类型"), None), *[(k, k) for k in platforms.KINDS]])
         self.level = combo([(self.tr("全部级别"), None), *[(v, v) for v in platforms.LEVELS]])
         self.year = combo([(self.tr("全部认定年份"), None)])
-        bar, (self.new_button, self.edit_button, self.delete_button) = _buttons(
-            self.tr("新建平台"), self.tr("编辑"), self.tr("删除")
+        bar, (self.new_button, self.edit_button, self.delete_button, self.bin_button) = _buttons(
+            self.tr("新建平台"), self.tr("编辑"), self.tr("删除"), self.tr("回收站")
         )
+        self.bin_button.setToolTip(self.tr("查看已删除的平台并恢复"))
         for i, w in enumerate((self.search, self.kind, self.level, self.year)):
             bar.insertWidget(i, w)
         self.count_label = QLabel()
@@ -162,6 +174,7 @@ class PlatformsScreen(QWidget):
         self.new_button.clicked.connect(self.new_platform)
         self.edit_button.clicked.connect(self.edit_platform)
         self.delete_button.clicked.connect(self.delete_platform)
+        self.bin_button.clicked.connect(self.open_recycle_bin)
 
     # ----- data -----
 
@@ -267,3 +280,27 @@ class PlatformsScreen(QWidget):
         with self._ctx.store.transaction() as s:
             platforms.delete_platform(s, pid, self._ctx.operator)
         self.refresh()
+
+    @Slot()
+    def open_recycle_bin(self) -> RecycleDialog:
+        """回收站: deleted platforms with who and when; 恢复 brings them back."""
+        columns = [self.tr("平台名称"), self.tr("类型"), self.tr("依托单位")]
+        dialog = RecycleDialog(
+            self._ctx,
+            self.tr("平台回收站"),
+            columns,
+            deleted_platform_rows,
+            platforms.restore_platform,
+            self,
+        )
+        dialog.restored.connect(self._restored)
+        self.last_bin = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _restored(self, ids: list[int]) -> None:
+        if ids:
+            self._saved(ids[0])
+        else:
+            self.refresh()
