@@ -17,46 +17,47 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_data_path
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from db.errors import NewerSchemaError, StoreError
+from db.locate import (
+    APP_AUTHOR,
+    APP_NAME,
+    backups_dir_for,
+    default_store_path,
+    resolve_url,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
-APP_NAME = "kechuang-taizhang"
-APP_AUTHOR = "bureau"
+# SQLAlchemy is imported where it is used, not here: `bureau gui` shows its window before paying
+# for it, and `desktop.paths` imports this module for APP_NAME.
+__all__ = [
+    "APP_AUTHOR",
+    "APP_NAME",
+    "BUSY_TIMEOUT_MS",
+    "MIGRATIONS",
+    "NewerSchemaError",
+    "Store",
+    "StoreError",
+    "backup",
+    "backups_dir_for",
+    "default_store_path",
+    "head_revision",
+    "integrity_problems",
+    "known_revisions",
+    "make_engine",
+    "network_share_warnings",
+    "open_store",
+    "resolve_url",
+    "restore",
+    "upgrade_store",
+    "validate_store_file",
+]
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """A store that cannot be used; the message is for the clerk."""
-
-
-class NewerSchemaError(StoreError):
-    """The store was written by a newer version of the program."""
-
-
-def default_store_path() -> Path:
-    """The store used when neither --db nor $BUREAU_DB names one."""
-    return user_data_path(APP_NAME, APP_AUTHOR) / "bureau.sqlite"
-
-
-def backups_dir_for(store_path: Path) -> Path:
-    """Backups made before upgrades and restores sit beside the store, in `backups/`."""
-    return store_path.parent / "backups"
-
-
-def resolve_url(target: str | os.PathLike[str] | None) -> str:
-    """A SQLAlchemy URL from --db (path or URL), else $BUREAU_DB, else the default store file."""
-    raw = str(target) if target else os.environ.get("BUREAU_DB", "")
-    if not raw:
-        raw = str(default_store_path())
-    if "://" in raw:
-        return raw
-    return "sqlite:///" + str(Path(raw).expanduser().resolve())
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -70,6 +71,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for the URL; SQLite connections get the store's pragmas."""
+    from sqlalchemy import create_engine, event
+
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -131,11 +134,15 @@ class Store:
     _sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
+        from sqlalchemy.orm import sessionmaker
+
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def path(self) -> Path | None:
         """The SQLite file, or None for a server database."""
+        from sqlalchemy.engine import make_url
+
         parsed = make_url(self.url)
         if parsed.get_backend_name() != "sqlite" or not parsed.database:
             return None
@@ -144,6 +151,8 @@ class Store:
     @property
     def display_name(self) -> str:
         """What the status bar shows: the file path, or the URL without its password."""
+        from sqlalchemy.engine import make_url
+
         p = self.path
         return str(p) if p else make_url(self.url).render_as_string(hide_password=True)
 
@@ -201,6 +210,8 @@ def _checked_revision(store: Store) -> str | None:
 
 
 def _read_revision(conn: Connection) -> str | None:
+    from sqlalchemy import inspect, text
+
     if not inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -301,6 +312,8 @@ def restore(store: Store, source: str | os.PathLike[str]) -> Path:
 
 def integrity_problems(store: Store) -> list[str]:
     """Integrity check: SQLite's own checks, foreign keys and the schema revision; [] when sound."""
+    from sqlalchemy import text
+
     problems: list[str] = []
     with store.engine.connect() as conn:
         if store.path is not None:

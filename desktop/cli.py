@@ -15,11 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from db.store import NewerSchemaError, Store, StoreError, open_store
+from db.errors import NewerSchemaError, StoreError
 from desktop.logs import setup_logging
 from desktop.preferences import resolve_operator
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the commands that open the store: fast `bureau gui`
+    from db.store import Store
 
 log = logging.getLogger("bureau.cli")
 
@@ -48,6 +51,8 @@ class Context:
 
     def open(self, *, create: bool = True) -> Store:
         """Open (creating and upgrading as needed) the store named by --db / $BUREAU_DB."""
+        from db.store import open_store
+
         return open_store(self.args.db, create=create)
 
 

@@ -1,7 +1,9 @@
-"""Application set-up: DPI, font, icon, style, log, error hook, open the store, show the window.
+"""Application set-up: DPI, font, icon, style, log, error hook, show the window, open the store.
 
-Cold start stays fast: only what the first screen needs is imported here; screens load lazily and
-heavy libraries (reportlab, openpyxl, calamine, QtCharts) are imported by the screens that use them.
+Cold start stays fast: the window's frame (navigation, status bar, "正在打开数据…") is shown first,
+before SQLAlchemy is imported; the store is opened and the first screen built on the next turn of
+the event loop. Screens load lazily and heavy libraries (reportlab, openpyxl, calamine, QtCharts)
+are imported by the screens that use them.
 """
 
 from __future__ import annotations
@@ -10,17 +12,23 @@ import logging
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from db.store import NewerSchemaError, Store, StoreError, open_store
+from db.errors import NewerSchemaError, StoreError
+from db.locate import display_name_for
 from desktop.logs import setup_logging
 from desktop.paths import resource
 from desktop.preferences import Preferences, resolve_operator
 from desktop.ui.context import AppContext
 from desktop.ui.errors import install_excepthook
+from desktop.ui.main_window import MainWindow, Opening
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +116,56 @@ def configure_application(app: QApplication) -> None:
     app.setStyleSheet(style_sheet())
 
 
-def open_store_or_explain(db: str | None) -> Store | int:
+def open_store_or_explain(db: str | None, parent: QWidget | None = None) -> Store | int:
     """The open store, or an exit code after telling the clerk why it cannot be opened."""
+    from db.store import open_store  # SQLAlchemy: imported once the window is shown
+
     try:
         store = open_store(db)
     except NewerSchemaError as exc:
-        QMessageBox.critical(None, _tr("无法打开数据文件"), str(exc))
+        QMessageBox.critical(parent, _tr("无法打开数据文件"), str(exc))
         return 3
     except StoreError as exc:
-        QMessageBox.critical(None, _tr("无法打开数据文件"), str(exc))
+        QMessageBox.critical(parent, _tr("无法打开数据文件"), str(exc))
         return 2
     for warning in store.warnings:
-        QMessageBox.warning(None, _tr("注意"), warning)
+        QMessageBox.warning(parent, _tr("注意"), warning)
     return store
+
+
+def _probe(event: str) -> None:
+    """Benchmark hook (tests/benchmarks/bench_startup.py): print when `event` happened."""
+    if os.environ.get("BUREAU_STARTUP_PROBE"):
+        print(f"{event} {time.time():.6f}", flush=True)
+
+
+class _Starter:
+    """Opens the store once the window's frame is shown, then fills the window."""
+
+    def __init__(self, window: MainWindow, db: str | None, operator: str, prefs: Preferences):
+        self.window = window
+        self.db = db
+        self.operator = operator
+        self.prefs = prefs
+        self.store: Store | None = None
+        self.exit_code: int | None = None  # set when the store could not be opened
+
+    def start(self) -> None:
+        """Open the store; on failure explain and end the event loop with the exit code."""
+        opened = open_store_or_explain(self.db, self.window)
+        if isinstance(opened, int):
+            self.exit_code = opened
+            self.window.hide()
+            QApplication.exit(opened)
+            return
+        self.store = opened
+        self.window.attach(AppContext(store=opened, operator=self.operator, prefs=self.prefs))
+        if os.environ.get("BUREAU_STARTUP_PROBE"):
+            from desktop.ui.tasks import wait_for_tasks
+
+            wait_for_tasks(60_000)  # the first screen's first refresh delivered
+            _probe("filled-at")
+            os._exit(0)  # no teardown
 
 
 def run_gui(db: str | None, operator: str) -> int:
@@ -129,26 +174,22 @@ def run_gui(db: str | None, operator: str) -> int:
     app = make_application()
     install_excepthook()
     log.info("window starting; log at %s", log_file)
-    opened = open_store_or_explain(db)
-    if isinstance(opened, int):
-        return opened
-    from desktop.ui.main_window import MainWindow
-
-    ctx = AppContext(store=opened, operator=operator, prefs=Preferences.load())
-    window = MainWindow(ctx)
+    prefs = Preferences.load()
+    window = MainWindow(Opening(display_name_for(db), operator, prefs))
     window.show()
-    if os.environ.get("BUREAU_STARTUP_PROBE"):
-        # Benchmark hook (tests/benchmarks/bench_startup.py): report when the window is shown, exit.
-        app.processEvents()
-        print(f"shown-at {time.time():.6f}", flush=True)
-        os._exit(0)  # no teardown: background refreshes may still be running
+    app.processEvents()  # paint the frame before the store is opened
+    _probe("shown-at")
+    starter = _Starter(window, db, operator, prefs)
+    QTimer.singleShot(0, starter.start)
     try:
-        return app.exec()
+        code = app.exec()
+        return code if starter.exit_code is None else starter.exit_code
     finally:
         from desktop.ui.tasks import wait_for_tasks
 
         wait_for_tasks(10_000)
-        opened.close()
+        if starter.store is not None:
+            starter.store.close()
 
 
 def main() -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from db.store import Store
 from desktop.preferences import Preferences
+
+if TYPE_CHECKING:  # the window's frame is shown before SQLAlchemy is imported
+    from sqlalchemy.orm import Session
+
+    from db.store import Store
 
 
 @dataclass

@@ -10,28 +10,26 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from db.services.errors import InputError, NotFound
-from db.services.settings import SettingsError
-from db.services.towns import TownError
-from db.store import StoreError
 from desktop.logs import log_path
 
 log = logging.getLogger("desktop.ui")
 
-CLERK_ERRORS: tuple[type[BaseException], ...] = (
-    InputError,
-    NotFound,
-    SettingsError,
-    TownError,
-    StoreError,
-)
-
 _showing = False  # one unexpected-error dialog at a time: no dialog storm
+
+
+def clerk_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions whose message is meant for the clerk (imported on first use: cold start)."""
+    from db.errors import StoreError
+    from db.services.errors import InputError, NotFound
+    from db.services.settings import SettingsError
+    from db.services.towns import TownError
+
+    return (InputError, NotFound, SettingsError, TownError, StoreError)
 
 
 def is_clerk_error(exc: BaseException) -> bool:
     """Whether the exception carries a message meant for the clerk (bad input, unusable store)."""
-    return isinstance(exc, CLERK_ERRORS)
+    return isinstance(exc, clerk_errors())
 
 
 def _tr(text: str) -> str:

@@ -1,8 +1,14 @@
-"""The main window: left navigation built from SCREENS, a stack of lazily built screens, status bar."""
+"""The main window: left navigation built from SCREENS, a stack of lazily built screens, status bar.
+
+Cold start: `bureau gui` shows the window's frame (navigation, status bar, a "正在打开数据…" line)
+from an `Opening`, then opens the store and calls `attach(ctx)`, which builds the first screen.
+`MainWindow(ctx)` does both at once.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Slot
@@ -13,12 +19,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
 
-from db.services.settings import get_settings
 from desktop.paths import resource
+from desktop.preferences import Preferences
 from desktop.ui.context import AppContext
 from desktop.ui.errors import show_unexpected
 from desktop.ui.screens import SCREENS, ScreenSpec
@@ -29,26 +36,64 @@ NAV_WIDTH = 168
 DEFAULT_SIZE = QSize(1200, 780)
 
 
+@dataclass(frozen=True)
+class Opening:
+    """What the window shows while its store is still being opened."""
+
+    store_name: str
+    operator: str
+    prefs: Preferences
+
+
 class MainWindow(QMainWindow):
     """科创台账's window: navigation on the left, the current screen on the right."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | Opening, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self._ctx: AppContext | None = None
+        self._prefs = ctx.prefs
         self.specs: list[ScreenSpec] = list(SCREENS)
         self._screens: dict[str, QWidget] = {}
         self._current_key = ""
         self._shown: set[str] = set()
         self.nav = self._build_navigation()
         self.stack = QStackedWidget()
+        self.placeholder = self._build_placeholder()
         self._build_central()
         self.store_label = QLabel()
         self.operator_label = QLabel()
         self._build_status_bar()
         self._build_shortcuts()
-        self.context_changed()
+        self.setWindowTitle("科创台账")
         self._restore_geometry()
-        self.navigate(self._first_screen())
+        if isinstance(ctx, Opening):
+            self._show_status(ctx.store_name, ctx.operator)
+            self.nav.setEnabled(False)
+        else:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        """The open store, operator and preferences (RuntimeError before `attach`)."""
+        if self._ctx is None:
+            raise RuntimeError("the main window has no store yet")
+        return self._ctx
+
+    def is_attached(self) -> bool:
+        """Whether the store is open and the screens can be built."""
+        return self._ctx is not None
+
+    def attach(self, ctx: AppContext) -> QWidget | None:
+        """Take the open store: fill title and status bar, then build and show the first screen."""
+        self._ctx = ctx
+        self._prefs = ctx.prefs
+        self.context_changed()
+        self.nav.setEnabled(True)
+        first = self.navigate(self._first_screen())
+        if first is not None:
+            self.stack.removeWidget(self.placeholder)
+            self.placeholder.deleteLater()
+        return first
 
     # ---- building -------------------------------------------------------------------------
 
@@ -67,6 +112,14 @@ class MainWindow(QMainWindow):
             nav.addItem(item)
         nav.currentRowChanged.connect(self._on_nav_row)
         return nav
+
+    def _build_placeholder(self) -> QLabel:
+        label = QLabel(self.tr("正在打开数据…"))
+        label.setObjectName("openingPlaceholder")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.stack.addWidget(label)
+        return label
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -103,6 +156,8 @@ class MainWindow(QMainWindow):
 
     def navigate(self, key: str, **kw: Any) -> QWidget | None:
         """Show the screen `key` (building it the first time); kw go to its open_filter()."""
+        if self._ctx is None:
+            return None  # still opening the store
         if key != self._current_key and not self._can_leave_current():
             self._select_nav_row(self._current_key)
             return None
@@ -150,7 +205,7 @@ class MainWindow(QMainWindow):
 
     def _first_screen(self) -> str:
         keys = [s.key for s in self.specs]
-        last = self.ctx.prefs.last_screen
+        last = self._prefs.last_screen
         return last if last in keys else keys[0]
 
     @Slot(int)
@@ -167,17 +222,22 @@ class MainWindow(QMainWindow):
 
     def context_changed(self) -> None:
         """Re-read what the window shows of the context (bureau name, operator)."""
+        from db.services.settings import get_settings
+
         with self.ctx.session() as session:
             bureau = get_settings(session).bureau_name.strip()
         self.setWindowTitle(f"科创台账 — {bureau}" if bureau else "科创台账")
-        self.store_label.setText(self.tr("数据文件：{0}").format(self.ctx.store.display_name))
-        self.store_label.setToolTip(self.ctx.store.display_name)
-        self.operator_label.setText(self.tr("操作员：{0}").format(self.ctx.operator))
+        self._show_status(self.ctx.store.display_name, self.ctx.operator)
+
+    def _show_status(self, store_name: str, operator: str) -> None:
+        self.store_label.setText(self.tr("数据文件：{0}").format(store_name))
+        self.store_label.setToolTip(store_name)
+        self.operator_label.setText(self.tr("操作员：{0}").format(operator))
 
     # ---- geometry -------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        prefs = self.ctx.prefs
+        prefs = self._prefs
         restored = False
         if prefs.window_geometry:
             restored = self.restoreGeometry(QByteArray.fromBase64(prefs.window_geometry.encode()))
@@ -188,10 +248,11 @@ class MainWindow(QMainWindow):
 
     def save_geometry(self) -> None:
         """Keep geometry, state and the current screen in this user's preferences."""
-        prefs = self.ctx.prefs
+        prefs = self._prefs
         prefs.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         prefs.window_state = bytes(self.saveState().toBase64().data()).decode("ascii")
-        prefs.last_screen = self._current_key
+        if self._current_key:  # closed while the store was still opening: keep the last screen
+            prefs.last_screen = self._current_key
         try:
             prefs.save()
         except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,16 @@ import pytest
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
+import db.store as store_module
 from db.services.settings import update_settings
 from db.store import Store
 from desktop.logs import log_path
 from desktop.preferences import Preferences
-from desktop.ui import app as app_module
 from desktop.ui import errors
 from desktop.ui import main_window as main_window_module
 from desktop.ui.app import open_store_or_explain, run_gui
 from desktop.ui.context import AppContext
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import MainWindow, Opening
 from desktop.ui.screens import SCREENS, ScreenSpec
 
 
@@ -153,14 +154,14 @@ def test_unusable_store_gives_exit_code_2(tmp_path: Path, message_boxes: Any) ->
 def test_store_warnings_are_shown(
     store_path: Path, message_boxes: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_open = app_module.open_store
+    real_open = store_module.open_store
 
     def open_with_warning(target: str | None) -> Store:
         opened = real_open(target)
         opened.warnings.append("数据文件位于网络共享文件夹")
         return opened
 
-    monkeypatch.setattr(app_module, "open_store", open_with_warning)
+    monkeypatch.setattr(store_module, "open_store", open_with_warning)
     opened = open_store_or_explain(str(store_path))
     assert isinstance(opened, Store)
     opened.close()
@@ -200,3 +201,69 @@ def test_run_gui_opens_the_window_and_returns(
     assert run_gui(str(store_path), "测试员") == 0
     assert seen == ["科创台账"]
     assert Preferences.load().window_geometry
+
+
+def test_run_gui_on_a_newer_store_explains_and_exits_3(
+    store_path: Path, message_boxes: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    assert run_gui(str(store_path), "测试员") == 3
+    [(kind, _title, text)] = message_boxes.shown
+    assert kind == "critical" and "更新版本" in text
+    assert not any(w.isVisible() for w in QApplication.topLevelWidgets())
+
+
+def test_run_gui_fills_the_first_screen(
+    store_path: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen: list[tuple[str, str, str]] = []
+
+    def close_it() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        if not window.is_attached():
+            QTimer.singleShot(50, close_it)
+            return
+        screen = window.screen_widget("home")
+        seen.append((window.current_key(), type(screen).__name__, window.store_label.text()))
+        window.close()
+
+    QTimer.singleShot(0, close_it)
+    assert run_gui(str(store_path), "测试员") == 0
+    [(key, screen_class, store_text)] = seen
+    assert (key, screen_class) == ("home", "HomeScreen")
+    assert str(store_path) in store_text
+
+
+def test_frame_is_shown_before_the_store_opens(qtbot: Any, app_ctx: AppContext) -> None:
+    opening = Opening(str(app_ctx.store.path), "测试员", app_ctx.prefs)
+    window = MainWindow(opening)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.is_attached()
+    assert window.stack.currentWidget() is window.placeholder
+    assert "正在打开数据" in window.placeholder.text()
+    assert str(app_ctx.store.path) in window.store_label.text()
+    assert "测试员" in window.operator_label.text()
+    assert not window.nav.isEnabled()
+    assert window.navigate("settings") is None
+    with pytest.raises(RuntimeError):
+        _ = window.ctx
+    first = window.attach(app_ctx)
+    assert window.is_attached() and window.nav.isEnabled()
+    assert type(first).__name__ == "HomeScreen"
+    assert window.stack.currentWidget() is first
+    assert window.stack.indexOf(window.placeholder) == -1
+
+
+def test_window_modules_do_not_import_sqlalchemy() -> None:
+    code = (
+        "import sys, desktop.cli, desktop.ui.app, desktop.ui.main_window, desktop.ui.screens\n"
+        "import desktop.ui.context, desktop.ui.errors, desktop.paths\n"
+        "desktop.cli.build_parser()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'db.models'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
