@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -33,7 +33,7 @@ from desktop.ui.screens import SCREENS, ScreenSpec
 log = logging.getLogger(__name__)
 
 NAV_WIDTH = 168
-DEFAULT_SIZE = QSize(1200, 780)
+DEFAULT_SIZE = QSize(1440, 900)  # the dashboard's natural size; capped by the screen
 
 
 @dataclass(frozen=True)
@@ -242,9 +242,19 @@ class MainWindow(QMainWindow):
         if prefs.window_geometry:
             restored = self.restoreGeometry(QByteArray.fromBase64(prefs.window_geometry.encode()))
         if not restored:
-            self.resize(DEFAULT_SIZE)
+            self.resize(self._first_run_size())
         if prefs.window_state:
             self.restoreState(QByteArray.fromBase64(prefs.window_state.encode()))
+
+    def _first_run_size(self) -> QSize:
+        """DEFAULT_SIZE, or 92% of the available screen when that is smaller (1366×768 laptops)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return DEFAULT_SIZE
+        area = screen.availableGeometry()
+        width = min(DEFAULT_SIZE.width(), int(area.width() * 0.92))
+        height = min(DEFAULT_SIZE.height(), int(area.height() * 0.92))
+        return QSize(width, height)
 
     def save_geometry(self) -> None:
         """Keep geometry, state and the current screen in this user's preferences."""
