@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path, user_log_path
 
-from db.store import APP_AUTHOR, APP_NAME
+from db.locate import APP_AUTHOR, APP_NAME
 
 
 def resources_dir() -> Path:
