@@ -7,19 +7,16 @@ from typing import Any
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QSpinBox,
     QWidget,
 )
 
 from db.services import carriers
 from db.services.towns import list_towns
-from desktop.ui.carriers.forms import FormDialog, combo, select_data
+from desktop.ui.carriers.forms import FormDialog, choice_row, combo, select_data
 from desktop.ui.carriers.picker import EnterprisePicker
 from desktop.ui.context import AppContext
 from desktop.ui.enterprises.widgets import NumberEdit, OptionalDateEdit
@@ -117,19 +114,9 @@ class IncubateeDialog(FormDialog):
         self.remember_initial()
 
     def _mode_row(self) -> None:
-        self.as_enterprise = QRadioButton(self.tr("名录中的企业"))
-        self.as_team = QRadioButton(self.tr("创业团队"))
-        self.as_enterprise.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.as_enterprise)
-        group.addButton(self.as_team)
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.as_enterprise)
-        layout.addWidget(self.as_team)
-        layout.addStretch(1)
-        self.form.addRow(self.tr("入孵对象"), row)
+        self.as_enterprise, self.as_team = choice_row(
+            self, self.tr("入孵对象"), self.tr("名录中的企业"), self.tr("创业团队")
+        )
         self.as_team.toggled.connect(self._mode_changed)
 
     def _load(self, incubatee_id: int) -> None:

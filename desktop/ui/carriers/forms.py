@@ -7,14 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,6 +27,25 @@ from db.services.errors import InputError
 from desktop.ui.carriers.picker import EnterprisePicker
 from desktop.ui.context import AppContext
 from desktop.ui.enterprises.widgets import FieldBox, NumberEdit, OptionalDateEdit
+
+
+def choice_row(
+    dialog: FormDialog, label: str, first: str, second: str
+) -> tuple[QRadioButton, QRadioButton]:
+    """A form row of two exclusive choices (texts already translated; the first checked)."""
+    one, two = QRadioButton(first), QRadioButton(second)
+    one.setChecked(True)
+    group = QButtonGroup(dialog)
+    group.addButton(one)
+    group.addButton(two)
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(one)
+    layout.addWidget(two)
+    layout.addStretch(1)
+    dialog.form.addRow(label, row)
+    return one, two
 
 
 def combo(items: list[tuple[str, Any]]) -> QComboBox:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from db.services import platforms
 from db.services.towns import list_towns
-from desktop.ui.carriers.forms import FormDialog, combo, select_data
+from desktop.ui.carriers.forms import FormDialog, choice_row, combo, select_data
 from desktop.ui.carriers.picker import EnterprisePicker
 from desktop.ui.context import AppContext
 from desktop.ui.enterprises.widgets import NumberEdit
@@ -48,19 +48,9 @@ class PlatformDialog(FormDialog):
         self.remember_initial()
 
     def _host_row(self) -> None:
-        self.host_enterprise = QRadioButton(self.tr("名录中的企业"))
-        self.host_other = QRadioButton(self.tr("其他单位（高校、院所等）"))
-        self.host_enterprise.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.host_enterprise)
-        group.addButton(self.host_other)
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.host_enterprise)
-        layout.addWidget(self.host_other)
-        layout.addStretch(1)
-        self.form.addRow(self.tr("依托主体"), row)
+        self.host_enterprise, self.host_other = choice_row(
+            self, self.tr("依托主体"), self.tr("名录中的企业"), self.tr("其他单位（高校、院所等）")
+        )
         self.host_other.toggled.connect(self._host_changed)
 
     def _show(self, view: platforms.PlatformView) -> None:
