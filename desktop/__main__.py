@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from desktop.ui.app import main
+from desktop.ui.shell.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli import Context, UsageError, parse_day
+from desktop.commands.context import Context, UsageError, parse_day
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -33,7 +33,7 @@ def cmd_export(ctx: Context) -> int:
     if out.suffix.lower() not in SUFFIXES:
         raise UsageError("导出文件应以 .xlsx 或 .csv 结尾")
     # Imported here so that every other command (and `bureau gui`) starts without openpyxl.
-    from db.services.roster import RosterFilter
+    from db.services.enterprises.roster import RosterFilter
     from desktop.exporting.enterprises import export_enterprises
     from desktop.progress import drain
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli import Context, Refused, UsageError, emit_json
+from desktop.commands.context import Context, Refused, UsageError, emit_json
 from desktop.progress import Progress, drain
 
 
@@ -136,7 +136,7 @@ def _print_summary(r: dict[str, Any]) -> None:
 
 
 def _undo(ctx: Context, batch_id: int) -> int:
-    from db.services.imports import BatchNotFound, UndoRefused
+    from db.services.imports.batches import BatchNotFound, UndoRefused
     from desktop.importing.engine import undo_import
 
     store = ctx.open()
@@ -159,7 +159,7 @@ def _undo(ctx: Context, batch_id: int) -> int:
 
 
 def _history(ctx: Context) -> int:
-    from db.services.imports import history
+    from db.services.imports.batches import history
 
     store = ctx.open()
     try:

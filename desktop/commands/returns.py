@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli import Context, UsageError, emit_json, parse_day
+from desktop.commands.context import Context, UsageError, emit_json, parse_day
 
 KIND_TEXT = {"year": "年", "quarter": "季度", "month": "月", "as_of": "截至日期"}
 

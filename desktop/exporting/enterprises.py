@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType, Town
 from db.rules.validity import is_valid_on
-from db.services.roster import RosterFilter, RosterQuery
+from db.services.enterprises.roster import RosterFilter, RosterQuery
 from db.store import Store
 from desktop.progress import CancelToken, Progress
 

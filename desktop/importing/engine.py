@@ -14,9 +14,12 @@ from typing import Any
 
 from db.rules.normalize import money_unit_of
 from db.rules.text import normalize_header
-from db.services import imports
-from db.services.imports import BatchInfo, EnterpriseIncoming, EnterprisePlan, UndoResult
-from db.services.imports_other import KindPlan, load_mappings
+from db.services.imports import batches, undo
+from db.services.imports import enterprises as imports
+from db.services.imports.batches import BatchInfo, UndoResult
+from db.services.imports.enterprises import EnterpriseIncoming, EnterprisePlan
+from db.services.imports.mappings import load_mappings
+from db.services.imports.other import KindPlan
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store
@@ -261,7 +264,7 @@ def plan_import(
             plan.rejected.sort(key=lambda r: r.row)
             yield Progress(0, 0, "正在与库中数据比对…")
             plan.plans = imports.plan_enterprises(session, accepted, year)
-        plan.duplicate_of_batch = imports.duplicate_of_batch(session, sha)
+        plan.duplicate_of_batch = batches.duplicate_of_batch(session, sha)
     plan.warnings.sort(key=lambda p: p.row)
     return plan
 
@@ -343,7 +346,7 @@ def apply_import(
         },
     )
     with store.transaction() as session:
-        batch_id = imports.create_batch(session, info)
+        batch_id = batches.create_batch(session, info)
         if plan.kind != ENTERPRISES:
             yield from _apply_other_kind(session, plan, batch_id, operator, cancel)
             total = 0
@@ -367,7 +370,7 @@ def undo_import(
     cancel = cancel or CancelToken()
     yield Progress(0, 0, "正在撤销导入…")
     with store.transaction() as session:
-        result = imports.undo_batch(session, batch_id, operator)
+        result = undo.undo_batch(session, batch_id, operator)
         cancel.raise_if_cancelled()
     yield Progress(1, 1, "已撤销")
     return result

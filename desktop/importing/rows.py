@@ -28,7 +28,7 @@ from db.rules.normalize import (
 )
 from db.rules.results import Checked
 from db.rules.text import EMPTY_MARKERS, is_empty, normalize_code, normalize_text
-from db.services.imports import EnterpriseIncoming
+from db.services.imports.enterprises import EnterpriseIncoming
 from desktop.importing.header import Header, cell_text
 from desktop.importing.readers import Cell
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from db.services import returns_data
-from db.services.returns_data import SubmittedFiles, SubmittedSummary
+from db.services.figures import returns_data
+from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary
 from desktop.returns.model import ReturnTable
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from db.services.returns_data import legal_mark_overrides
+from db.services.figures.returns_data import legal_mark_overrides
 from db.services.settings import get_settings
 from desktop.returns.model import (
     Column,

@@ -1,4 +1,4 @@
-"""Benchmark: the dashboard refresh (db.services.dashboard) on a 100,000-enterprise store.
+"""Benchmark: the dashboard refresh (db.services.figures.dashboard) on a 100,000-enterprise store.
 
 Run: `.venv/bin/python -m tests.benchmarks.bench_dashboard [ROWS]` (not part of `make test`).
 Reuses the store generator of bench_roster when it exists (100,000 enterprises, 150,000
@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, update
 
 from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType
 from db.rules.identifiers import uscc_check_char
-from db.services.dashboard import Dashboard, Figure, dashboard, ids_for
+from db.services.figures.dashboard import Dashboard, Figure, dashboard, ids_for
 from db.services.settings import set_count_target
 from db.services.towns import add_towns, list_towns
 from db.store import Store, open_store

@@ -26,7 +26,7 @@ from sqlalchemy import insert, select
 from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType
 from db.rules.identifiers import org_code_check_char, uscc_check_char
 from db.rules.validity import add_years
-from db.services.search_text import pinyin_initials, search_text
+from db.services.enterprises.search_text import pinyin_initials, search_text
 from db.services.towns import add_towns, list_towns
 from db.store import Store, open_store
 
@@ -123,8 +123,8 @@ def bench_roster_model(store: Store) -> dict[str, float]:
     from PySide6.QtCore import Qt
 
     from desktop.preferences import Preferences
-    from desktop.ui.context import AppContext
     from desktop.ui.enterprises.model import COL_LADDER, COL_NAME, COL_REVENUE, RosterModel
+    from desktop.ui.shell.context import AppContext
 
     ctx = AppContext(store, "bench", Preferences())
     r: dict[str, float] = {}
@@ -169,7 +169,7 @@ def bench_standard_model(store: Store) -> dict[str, float]:
     from PySide6.QtCore import QSortFilterProxyModel, Qt
     from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-    from db.services.roster import RosterFilter, RosterQuery
+    from db.services.enterprises.roster import RosterFilter, RosterQuery
 
     r: dict[str, float] = {}
 
@@ -221,7 +221,7 @@ def _print_plans(store: Store) -> None:
     """EXPLAIN QUERY PLAN of the ladder sort and the expiring filter (no per-row subqueries)."""
     from sqlalchemy.dialects import sqlite
 
-    from db.services.roster import RosterFilter, RosterQuery
+    from db.services.enterprises.roster import RosterFilter, RosterQuery
 
     q = RosterQuery()
     cases = (

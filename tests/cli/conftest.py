@@ -17,8 +17,7 @@ import pytest
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 TOWNS = ("十九里镇", "五马镇", "牛集镇", "古井镇", "汤陵街道", "芍花路街道")
 
-# Not `-m desktop.cli`: run as __main__, its UsageError would be a different class from the one
-# command modules import, and refusals would exit 1 instead of 2.
+# The console script's own entry: `main()` of desktop.cli, as `bureau` calls it.
 BUREAU = (sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())")
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

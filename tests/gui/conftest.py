@@ -10,13 +10,19 @@ from PySide6.QtWidgets import QMessageBox
 
 from db.store import Store
 from desktop.preferences import Preferences
-from desktop.ui.context import AppContext
+from desktop.ui.shell import editors
+from desktop.ui.shell.context import AppContext
 
 
 @pytest.fixture
 def app_ctx(store: Store) -> AppContext:
     """What the screens receive: the test's store, the operator 测试员 and fresh preferences."""
-    return AppContext(store=store, operator="测试员", prefs=Preferences.load())
+    return AppContext(
+        store=store,
+        operator="测试员",
+        prefs=Preferences.load(),
+        enterprise_editor=editors.enterprise_editor,
+    )
 
 
 class MessageBoxes:
@@ -57,7 +63,7 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
 @pytest.fixture
 def main_window(message_boxes: MessageBoxes, qtbot: Any, app_ctx: AppContext) -> Iterator[Any]:
     """The main window on the test's store, shown; closed while message boxes are still patched."""
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.shell.main_window import MainWindow
 
     window = MainWindow(app_ctx)
     qtbot.addWidget(window)

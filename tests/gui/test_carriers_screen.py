@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from db.rules.identifiers import uscc_check_char
 from db.services import carriers, enterprises
 from desktop.ui.carriers.screen import CarriersScreen
-from desktop.ui.context import AppContext
-from desktop.ui.screens import screen_spec
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.screens import screen_spec
 
 OP = "测试员"
 

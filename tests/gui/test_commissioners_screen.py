@@ -13,8 +13,8 @@ from db.services.commissioners import assessments, demands, records, roster
 from db.services.towns import add_towns, list_towns
 from desktop.ui.commissioners.models import COL_ID_NUMBER, CommissionerTableModel
 from desktop.ui.commissioners.screen import CommissionersScreen
-from desktop.ui.context import AppContext
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import wait_for_tasks
 
 OP = "测试员"
 BODY = "34160219800101001"

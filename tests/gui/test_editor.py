@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from db.rules.validity import add_years
-from db.services import enterprises, qualifications
+from db.services import enterprises
+from db.services.enterprises import qualifications
 from db.store import Store
-from desktop.ui.context import AppContext
 from desktop.ui.enterprises.editor import EnterpriseEditor
 from desktop.ui.enterprises.subdialogs import QualificationDialog, YearDialog
+from desktop.ui.shell.context import AppContext
 from tests.unit.test_roster_service import Known, build_known, make_uscc
 
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, Qt
 
-from db.services.dashboard import dashboard
+from db.services.figures.dashboard import dashboard
 from desktop.ui.enterprises.screen import RosterScreen
 from desktop.ui.home.charts import BLUE, BarChart, LineChart, Series
 from desktop.ui.home.model import COL_HIGH_TECH, TownCountsModel
 from desktop.ui.home.screen import HomeScreen
-from desktop.ui.main_window import MainWindow
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.shell.tasks import wait_for_tasks
 from tests.unit.test_dashboard import AS_OF, Known, fill
 
 

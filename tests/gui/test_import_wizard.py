@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from db.models import Enterprise, ImportBatch
 from db.services.towns import add_towns
 from db.store import Store
-from desktop.ui.context import AppContext
-from desktop.ui.imports.mapping import IGNORE, mapping_supported
+from desktop.ui.imports.mapping import IGNORE
 from desktop.ui.imports.panel import FilePanel, guess_town
 from desktop.ui.imports.screen import ImportScreen
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import wait_for_tasks
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 SHIJIULI = SAMPLES / "十九里镇-2025年科技型企业统计表.xlsx"
@@ -179,7 +179,6 @@ def test_changing_town_and_year_plans_again(qtbot: Any, screen: ImportScreen) ->
     assert created.index(0, 3).data() == "五马镇"
 
 
-@pytest.mark.skipif(not mapping_supported(), reason="ImportOptions.mapping is not there yet")
 def test_ignoring_a_column_removes_its_field(qtbot: Any, screen: ImportScreen) -> None:
     panel = _add(screen, SHIJIULI)
     assert panel.plan is not None
@@ -254,7 +253,6 @@ def test_the_main_window_opens_the_import_screen(main_window: Any) -> None:
     assert wait_for_tasks(10_000)
 
 
-@pytest.mark.skipif(not mapping_supported(), reason="ImportOptions.mapping is not there yet")
 def test_a_changed_mapping_is_remembered_for_the_town(
     qtbot: Any, screen: ImportScreen, app_ctx: AppContext
 ) -> None:

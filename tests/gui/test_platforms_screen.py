@@ -11,9 +11,9 @@ from sqlalchemy import insert
 from db.models import Indicator, IndicatorTarget
 from db.rules.identifiers import uscc_check_char
 from db.services import enterprises, platforms
-from desktop.ui.context import AppContext
 from desktop.ui.platforms.screen import PlatformsScreen
-from desktop.ui.screens import screen_spec
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.screens import screen_spec
 
 OP = "测试员"
 

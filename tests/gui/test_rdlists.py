@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QFileDialog
 from db.services import enterprises
 from db.services.settings import update_settings
 from desktop.ui.enterprises.screen import RosterScreen
-from desktop.ui.main_window import MainWindow
 from desktop.ui.rdlists.screen import RdListsScreen
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.shell.tasks import wait_for_tasks
 from tests.unit.test_dashboard import OP, fill, make_uscc
 
 

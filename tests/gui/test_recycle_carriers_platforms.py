@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 
 from db.services import carriers, platforms
 from desktop.ui.carriers.screen import CarriersScreen
-from desktop.ui.context import AppContext
+from desktop.ui.common.recycle import RecycleDialog
 from desktop.ui.platforms.screen import PlatformsScreen
-from desktop.ui.recycle import RecycleDialog
+from desktop.ui.shell.context import AppContext
 
 OP = "测试员"
 

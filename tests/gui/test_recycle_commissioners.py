@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 
 from db.services.commissioners import demands, roster
 from desktop.ui.commissioners.screen import CommissionersScreen
-from desktop.ui.context import AppContext
-from desktop.ui.recycle import RecycleDialog
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.common.recycle import RecycleDialog
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import wait_for_tasks
 
 OP = "测试员"
 

@@ -19,9 +19,9 @@ from db.models import Qualification
 from db.services import enterprises
 from db.store import Store
 from desktop.returns import archive
-from desktop.ui.context import AppContext
 from desktop.ui.returns.screen import ReturnsScreen
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import wait_for_tasks
 from tests.unit.returns import builders
 
 TODAY = date(2025, 12, 31)

@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import insert
 
 from db.models import Enterprise
-from db.services.roster import RosterFilter
+from db.services.enterprises.roster import RosterFilter
 from db.store import Store
-from desktop.ui.context import AppContext
 from desktop.ui.enterprises.model import (
     COL_HTE,
     COL_NAME,
@@ -21,6 +20,7 @@ from desktop.ui.enterprises.model import (
     PAGE_SIZE,
     RosterModel,
 )
+from desktop.ui.shell.context import AppContext
 from tests.unit.test_roster_service import build_known, make_uscc
 
 

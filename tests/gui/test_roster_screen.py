@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from db.services.roster import RosterFilter
+from db.services.enterprises.roster import RosterFilter
 from db.store import Store
 from desktop.preferences import Preferences
-from desktop.ui.context import AppContext
 from desktop.ui.enterprises.model import COL_REVENUE, ID_ROLE
 from desktop.ui.enterprises.screen import RosterScreen
-from desktop.ui.screens import screen_spec
-from desktop.ui.tasks import wait_for_tasks
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.screens import screen_spec
+from desktop.ui.shell.tasks import wait_for_tasks
 from tests.unit.test_roster_service import Known, build_known
 
 

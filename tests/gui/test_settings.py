@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from db.services.settings import get_count_targets, get_settings
 from db.services.towns import add_towns, list_towns
 from desktop.preferences import Preferences
-from desktop.ui.main_window import MainWindow
 from desktop.ui.settings.screen import SettingsScreen
+from desktop.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from db.services.errors import InputError
 from desktop.progress import CancelToken, Progress
-from desktop.ui import tasks
-from desktop.ui.tasks import run_task, wait_for_tasks
+from desktop.ui.shell import tasks
+from desktop.ui.shell.tasks import run_task, wait_for_tasks
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from db.services.settings import update_settings
 from db.store import Store
 from desktop.logs import log_path
 from desktop.preferences import Preferences
-from desktop.ui import errors
-from desktop.ui import main_window as main_window_module
-from desktop.ui.app import open_store_or_explain, run_gui
-from desktop.ui.context import AppContext
-from desktop.ui.main_window import MainWindow, Opening
-from desktop.ui.screens import SCREENS, ScreenSpec
+from desktop.ui.shell import errors
+from desktop.ui.shell import main_window as main_window_module
+from desktop.ui.shell.app import open_store_or_explain, run_gui
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.main_window import MainWindow, Opening
+from desktop.ui.shell.screens import SCREENS, ScreenSpec
 
 
 def index_of(key: str) -> int:
@@ -260,8 +260,8 @@ def test_frame_is_shown_before_the_store_opens(qtbot: Any, app_ctx: AppContext) 
 
 def test_window_modules_do_not_import_sqlalchemy() -> None:
     code = (
-        "import sys, desktop.cli, desktop.ui.app, desktop.ui.main_window, desktop.ui.screens\n"
-        "import desktop.ui.context, desktop.ui.errors, desktop.paths\n"
+        "import sys, desktop.cli, desktop.ui.shell.app, desktop.ui.shell.main_window, desktop.ui.shell.screens\n"
+        "import desktop.ui.shell.context, desktop.ui.shell.errors, desktop.paths\n"
         "desktop.cli.build_parser()\n"
         "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'db.models'))))"
     )

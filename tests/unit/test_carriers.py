@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, CarrierYear
 from db.rules.identifiers import uscc_check_char
-from db.services import carriers, enterprises, qualifications
+from db.services import carriers, enterprises
+from db.services.enterprises import qualifications
 from db.services.errors import DuplicateError, InputError
 from db.services.settings import update_settings
 from db.store import Store

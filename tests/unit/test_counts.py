@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from db.rules.identifiers import uscc_check_char
 from db.rules.validity import hte_valid_through, is_valid_on
-from db.services import counts, enterprises, qualifications
+from db.services import enterprises
 from db.services import settings as bureau_settings
+from db.services.enterprises import qualifications
+from db.services.figures import counts
 from db.services.towns import add_towns, list_towns
 from db.store import Store
 

@@ -1,4 +1,4 @@
-"""Dashboard figures equal db.services.counts and the rules; each figure's ids are the roster's."""
+"""Dashboard figures equal db.services.figures.counts and the rules; each figure's ids are the roster's."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from sqlalchemy import update
 
 from db.models import Qualification
 from db.rules.identifiers import uscc_check_char
-from db.services import dashboard as dashboard_service
-from db.services import enterprises, qualifications
-from db.services.counts import count_high_tech, count_tech_sme, double_breakthrough
-from db.services.dashboard import Figure, dashboard, ids_for, one_enterprise, rd_list_details
-from db.services.roster import RosterFilter, RosterQuery
+from db.services import enterprises
+from db.services.enterprises import qualifications
+from db.services.enterprises.roster import RosterFilter, RosterQuery
+from db.services.figures import dashboard as dashboard_service
+from db.services.figures.counts import count_high_tech, count_tech_sme, double_breakthrough
+from db.services.figures.dashboard import (
+    Figure,
+    dashboard,
+    ids_for,
+    one_enterprise,
+    rd_list_details,
+)
 from db.services.settings import set_count_target, update_settings
 from db.services.towns import add_towns, list_towns
 from db.store import Store

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import demo
 from db.models import (
     Assessment,
     AuditEntry,
@@ -41,11 +40,12 @@ from db.rules.identifiers import (
     validate_uscc,
 )
 from db.rules.validity import HeldQualification, ladder_stage
-from db.services import qualifications
-from db.services.counts import double_breakthrough
+from db.services.enterprises import qualifications
+from db.services.figures.counts import double_breakthrough
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store, open_store
+from desktop import demo
 
 DAY = date(2025, 12, 31)
 TABLES = (

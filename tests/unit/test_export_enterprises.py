@@ -13,7 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from db.services import enterprises
-from db.services.roster import RosterFilter
+from db.services.enterprises.roster import RosterFilter
 from db.store import Store
 from desktop.exporting.enterprises import HEADERS, export_enterprises
 from desktop.progress import Progress, drain

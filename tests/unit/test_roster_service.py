@@ -9,8 +9,9 @@ import pytest
 
 from db.rules.identifiers import org_code_check_char, uscc_check_char
 from db.rules.validity import add_years
-from db.services import enterprises, qualifications, towns
-from db.services.roster import (
+from db.services import enterprises, towns
+from db.services.enterprises import qualifications
+from db.services.enterprises.roster import (
     PROBLEM_NO_FIGURES,
     PROBLEM_NO_TOWN,
     SORT_KEYS,

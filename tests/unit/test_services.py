@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry
-from db.services import audit, enterprises, qualifications, settings, towns
+from db.services import audit, enterprises, settings, towns
+from db.services.enterprises import qualifications
 from db.services.errors import DuplicateError, InputError
 from db.store import Store
 

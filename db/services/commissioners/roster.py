@@ -28,8 +28,8 @@ from db.services.commissioners.common import (
     first_error,
     year_bounds,
 )
+from db.services.enterprises.search_text import search_text
 from db.services.errors import DuplicateError
-from db.services.search_text import search_text
 
 ENTITY = "commissioner"
 EDITABLE = (

@@ -2,7 +2,7 @@
 
 A kind provides a `KindHook`: `parse` turns one data row into an `Incoming` (its key, its model
 values, lookup references) or row problems, using the generic cell parsers of db.rules like the
-enterprise kind; `plan` and `apply` (db/services/import_kinds.py) compare with the store and write
+enterprise kind; `plan` and `apply` (db/services/imports/kinds.py) compare with the store and write
 through the services with the batch id; undo is generic over the batch's audit rows
 (db/services/imports_other.undo_other_batch).
 """
@@ -24,8 +24,8 @@ from db.rules.identifiers import (
 from db.rules.normalize import parse_bool, parse_date, parse_int, parse_money, parse_number
 from db.rules.results import Checked
 from db.rules.text import is_empty, normalize_code
-from db.services.import_kinds import Planner, Writer
-from db.services.imports_other import Incoming
+from db.services.imports.kinds import Planner, Writer
+from db.services.imports.other import Incoming
 from desktop.importing.header import cell_text
 from desktop.importing.readers import Cell
 from desktop.importing.rows import Problem, RowContext, shown

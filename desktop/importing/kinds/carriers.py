@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.services.import_kinds import apply_carrier, plan_carrier
+from db.services.imports.kinds import apply_carrier, plan_carrier
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
 
 

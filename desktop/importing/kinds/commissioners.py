@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.rules.text import is_empty
-from db.services.import_kinds import apply_commissioner, plan_commissioner
+from db.services.imports.kinds import apply_commissioner, plan_commissioner
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
 
 PERSON = "个人"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.services.import_kinds import apply_demand, plan_demand
+from db.services.imports.kinds import apply_demand, plan_demand
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
 
 

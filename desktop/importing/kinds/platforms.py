@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.services.import_kinds import apply_platform, plan_platform
+from db.services.imports.kinds import apply_platform, plan_platform
 from db.services.platforms import KINDS, canonical_kind
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.services.errors import InputError, NotFound
-from db.services.imports_other import Incoming, Issue, KindPlan
+from db.services.imports.other import Incoming, Issue, KindPlan
 from desktop.importing.header import Header
 from desktop.importing.kinds import hook_for
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.services.import_kinds import apply_service, plan_service
+from db.services.imports.kinds import apply_service, plan_service
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
 
 DEFAULT_KIND = "现场指导"

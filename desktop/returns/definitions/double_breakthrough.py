@@ -2,7 +2,7 @@
 
 Rules: 有效数 = enterprises with a high-tech certificate valid on the as-of date; 其中本年新认定 = of
 those, certified in the year; 年内到期 = of those, whose certificate ends in the year; 年末预计 = valid
-on 31 December (db.services.counts); 入库数 = tech-SMEs of the year. Targets exist for the district
+on 31 December (db.services.figures.counts); 入库数 = tech-SMEs of the year. Targets exist for the district
 only, so they and the completion rates are shown on 合计.
 """
 
@@ -12,8 +12,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from db.services import counts
-from db.services import returns_data as data
+from db.services.figures import counts
+from db.services.figures import returns_data as data
 from db.services.settings import get_count_targets
 from desktop.returns.model import (
     CheckResult,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db.services import returns_data as data
+from db.services.figures import returns_data as data
 from desktop.returns.definitions.rosters import NAME, SEQ, TOWN
 from desktop.returns.model import (
     CheckResult,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db.services import returns_data as data
+from db.services.figures import returns_data as data
 from db.services.settings import get_settings
 from desktop.returns.definitions.rosters import NAME, SEQ, TOWN
 from desktop.returns.model import (

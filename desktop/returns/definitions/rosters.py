@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db.services import counts
-from db.services import returns_data as data
+from db.services.figures import counts
+from db.services.figures import returns_data as data
 from desktop.returns.model import (
     CheckResult,
     Column,

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 
 from db.services import carriers
 from db.services.towns import list_towns
-from desktop.ui.carriers.forms import FormDialog, choice_row, combo, select_data
-from desktop.ui.carriers.picker import EnterprisePicker
-from desktop.ui.context import AppContext
-from desktop.ui.enterprises.widgets import NumberEdit, OptionalDateEdit
+from desktop.ui.common.fields import NumberEdit, OptionalDateEdit
+from desktop.ui.common.forms import FormDialog, choice_row, combo, select_data
+from desktop.ui.common.picker import EnterprisePicker
+from desktop.ui.shell.context import AppContext
 
 
 def _text(widget: QLineEdit, value: object) -> None:

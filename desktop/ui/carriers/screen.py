@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 from db.services import carriers
 from db.services.towns import list_towns
 from desktop.ui.carriers.dialogs import CarrierDialog, ExitDialog, IncubateeDialog, YearDialog
-from desktop.ui.carriers.forms import combo
-from desktop.ui.carriers.tables import Col, ViewTableModel, shown
-from desktop.ui.context import AppContext
-from desktop.ui.recycle import RecycleDialog, RecycleRow
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.common.forms import combo
+from desktop.ui.common.recycle import RecycleDialog, RecycleRow
+from desktop.ui.common.tables import Col, ViewTableModel, shown
+from desktop.ui.common.widgets import hint, screen_title
+from desktop.ui.shell.context import AppContext
 
 OK_COLOUR = "#1e7b34"
 SHORT_COLOUR = "#b3261e"

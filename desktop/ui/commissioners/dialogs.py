@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from desktop.progress import CancelToken, Progress
-from desktop.ui.context import AppContext
-from desktop.ui.errors import is_clerk_error
-from desktop.ui.tasks import TaskHandle, run_task
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.errors import is_clerk_error
+from desktop.ui.shell.tasks import TaskHandle, run_task
 
 ERROR_STYLE = "color:#a61b1b;"
 WARNING_STYLE = "color:#8a5a00;"
@@ -192,7 +192,7 @@ class RecordDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         if not is_clerk_error(exc):
-            from desktop.ui.tasks import show_error
+            from desktop.ui.shell.tasks import show_error
 
             show_error(self, exc)
             return

@@ -22,7 +22,7 @@ from desktop.ui.commissioners.dialogs import (
     spin_year,
     year_spin,
 )
-from desktop.ui.context import AppContext
+from desktop.ui.shell.context import AppContext
 
 
 def _towns(ctx: AppContext, blank: str) -> QComboBox:

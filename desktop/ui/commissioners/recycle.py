@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db.services.commissioners import demands, roster
-from desktop.ui.recycle import RecycleRow
+from desktop.ui.common.recycle import RecycleRow
 
 COMMISSIONER_COLUMNS = ("姓名（名称）", "类型", "派出单位")
 DELETED_DEMAND_COLUMNS = ("需求方", "提出日期", "需求内容")

@@ -14,8 +14,8 @@ from desktop.ui.commissioners.tabs import (
     RosterTab,
     Tab,
 )
-from desktop.ui.context import AppContext
-from desktop.ui.widgets import screen_title
+from desktop.ui.common.widgets import screen_title
+from desktop.ui.shell.context import AppContext
 
 
 class CommissionersScreen(QWidget):

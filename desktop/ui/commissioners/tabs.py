@@ -53,9 +53,9 @@ from desktop.ui.commissioners.recycle import (
     commissioner_rows,
     demand_rows,
 )
-from desktop.ui.context import AppContext
-from desktop.ui.recycle import Loader, RecycleDialog, Restorer
-from desktop.ui.tasks import TaskHandle, run_task
+from desktop.ui.common.recycle import Loader, RecycleDialog, Restorer
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import TaskHandle, run_task
 
 SEARCH_DEBOUNCE_MS = 150
 

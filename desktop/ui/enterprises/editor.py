@@ -28,17 +28,17 @@ from PySide6.QtWidgets import (
 
 from db.rules.identifiers import validate_uscc
 from db.rules.validity import qualification_status, valid_from, valid_through
-from db.services import audit, enterprises, qualifications
+from db.services import audit, enterprises
 from db.services.carriers import IncubationRecord, incubation_history
-from db.services.enterprises import EDITABLE, YEAR_FIELDS, YearFigures
+from db.services.enterprises import EDITABLE, YEAR_FIELDS, YearFigures, qualifications
+from db.services.enterprises.qualifications import QualificationTypeView, QualificationView
 from db.services.errors import DuplicateError, InputError
 from db.services.platforms import PlatformView, platforms_of_enterprise
-from db.services.qualifications import QualificationTypeView, QualificationView
 from db.services.settings import get_settings
 from db.services.towns import list_towns
-from desktop.ui.context import AppContext
+from desktop.ui.common.fields import NO_VALUE, FieldBox, OptionalDateEdit
 from desktop.ui.enterprises.subdialogs import QualificationDialog, RevokeDialog, YearDialog
-from desktop.ui.enterprises.widgets import NO_VALUE, FieldBox, OptionalDateEdit
+from desktop.ui.shell.context import AppContext
 
 FIELD_LABELS = {
     "name": "企业名称",

@@ -17,8 +17,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from db.rules.validity import LADDER_NAMES, STATUS_EXPIRED, STATUS_EXPIRING, STATUS_REVOKED
-from db.services.roster import RosterFilter, RosterQuery, RosterRow
-from desktop.ui.context import AppContext
+from db.services.enterprises.roster import RosterFilter, RosterQuery, RosterRow
+from desktop.ui.shell.context import AppContext
 
 PAGE_SIZE = 200
 CACHE_PAGES = 8

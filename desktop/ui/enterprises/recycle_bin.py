@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.services import enterprises
-from desktop.ui.context import AppContext
+from desktop.ui.shell.context import AppContext
 
 
 class RecycleBinDialog(QDialog):

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 
 from db.rules.validity import LADDER_NAMES
 from db.services import enterprises
-from db.services.qualifications import list_types
-from db.services.roster import RosterFilter
+from db.services.enterprises.qualifications import list_types
+from db.services.enterprises.roster import RosterFilter
 from db.services.towns import list_towns
 from desktop.progress import CancelToken, Progress
-from desktop.ui.context import AppContext
 from desktop.ui.enterprises.model import COLUMNS, ID_ROLE, RosterModel
-from desktop.ui.tasks import run_task
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import run_task
 
 SEARCH_DEBOUNCE_MS = 150
 # Never None as item data: PySide6 6.12 on Python 3.11 drops a reference to None each time an

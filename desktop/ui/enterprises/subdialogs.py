@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.identifiers import validate_hte_number, validate_sme_number
-from db.services.qualifications import HIGH_TECH, TECH_SME, QualificationTypeView
-from desktop.ui.enterprises.widgets import FieldBox, NumberEdit, OptionalDateEdit, YesNoCombo
+from db.services.enterprises.qualifications import HIGH_TECH, TECH_SME, QualificationTypeView
+from desktop.ui.common.fields import FieldBox, NumberEdit, OptionalDateEdit, YesNoCombo
 
 
 class QualificationDialog(QDialog):

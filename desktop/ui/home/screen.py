@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.dashboard import Dashboard, Figure, dashboard, ids_for, one_enterprise
+from db.services.figures.dashboard import Dashboard, Figure, dashboard, ids_for, one_enterprise
 from db.store import Store
 from desktop.progress import Progress
-from desktop.ui.context import AppContext
+from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.home.charts import BLUE, LADDER_COLORS, TEAL, BarChart, LineChart, Series
 from desktop.ui.home.model import COL_ENTERPRISES, COL_TOWN, NO_TOWN, ExpiringModel, TownCountsModel
 from desktop.ui.home.widgets import CountCard, PairCard, Panel
-from desktop.ui.tasks import run_task
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import run_task
 
 SHORT_LIST = 8
 

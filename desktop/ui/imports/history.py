@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.imports import BatchView, UndoResult, history
+from db.services.imports.batches import BatchView, UndoResult, history
 from db.store import Store
 from desktop.progress import Progress, Work
-from desktop.ui.context import AppContext
-from desktop.ui.errors import show_message
+from desktop.ui.common.widgets import hint
 from desktop.ui.imports.models import LazyTableModel, history_columns
 from desktop.ui.imports.panel import confirm_undo, show_kept, start_undo, undo_error
-from desktop.ui.tasks import TaskHandle, run_task
-from desktop.ui.widgets import hint
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.errors import show_message
+from desktop.ui.shell.tasks import TaskHandle, run_task
 
 
 def load_history(store: Store) -> Work[list[BatchView]]:

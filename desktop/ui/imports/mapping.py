@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -16,17 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.text import normalize_header
-from desktop.importing.engine import ImportOptions, ImportPlan
+from desktop.importing.engine import ImportPlan
 from desktop.importing.header import match_labels
 from desktop.importing.schemas import schema_for
 
 IGNORE = ""
 COMBO_WIDTH = 120
-
-
-def mapping_supported() -> bool:
-    """Whether the engine accepts a column mapping (ImportOptions.mapping)."""
-    return any(f.name == "mapping" for f in dataclass_fields(ImportOptions))
 
 
 def column_fields(plan: ImportPlan, overrides: dict[str, str]) -> list[str]:

@@ -9,7 +9,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from db.services.imports import BatchView, EnterprisePlan
+from db.services.imports.batches import BatchView
+from db.services.imports.enterprises import EnterprisePlan
 from desktop.importing.engine import ImportPlan
 from desktop.importing.rows import Problem
 from desktop.importing.schemas import SCHEMAS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from datetime import date
@@ -25,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.text import normalize_header
-from db.services.imports import BatchNotFound, UndoRefused, UndoResult
+from db.services.imports.batches import BatchNotFound, UndoRefused, UndoResult
+from db.services.imports.mappings import load_mappings, save_mappings
 from desktop.importing.engine import (
     ApplyResult,
     ImportOptions,
@@ -38,12 +38,13 @@ from desktop.importing.engine import (
 )
 from desktop.importing.readers import UnreadableFile
 from desktop.progress import Progress, Work
-from desktop.ui.context import AppContext
-from desktop.ui.errors import show_message
-from desktop.ui.imports.mapping import MappingTable, mapping_supported
+from desktop.ui.imports.mapping import MappingTable
 from desktop.ui.imports.models import kind_title
 from desktop.ui.imports.preview import PreviewTabs
-from desktop.ui.tasks import TaskHandle, run_task, show_error
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.errors import show_message
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 log = logging.getLogger(__name__)
 
@@ -70,40 +71,10 @@ def export_errors(plan: ImportPlan, out: Path) -> Work[int]:
     return write_error_workbook(plan, out)
 
 
-_MAPPING_MODULES = ("desktop.importing.engine", "db.services.imports", "db.services.imports_other")
-
-
-def _mapping_api(name: str) -> Any:
-    """load_mappings / save_mappings wherever the engine offers them (None when nowhere)."""
-    for module_name in _MAPPING_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        found = getattr(module, name, None)
-        if found is not None:
-            return found
-    return None
-
-
 def load_remembered(ctx: AppContext, town: str | None, kind: str) -> dict[str, str]:
-    """The column mapping remembered for a town (empty when the engine cannot remember yet)."""
-    loader = _mapping_api("load_mappings")
-    if loader is None or not mapping_supported():
-        return {}
+    """The column mapping remembered for a town and kind."""
     with ctx.session() as session:
-        found = loader(session, town, kind)
-    return dict(found or {})
-
-
-def remember(ctx: AppContext, town: str | None, kind: str, mapping: dict[str, str]) -> bool:
-    """Save a town's column mapping when the engine offers save_mappings; False otherwise."""
-    saver = _mapping_api("save_mappings")
-    if saver is None or not mapping_supported():
-        return False
-    with ctx.store.transaction() as session:
-        saver(session, town, kind, mapping)
-    return True
+        return dict(load_mappings(session, town, kind))
 
 
 class FilePanel(QWidget):
@@ -256,7 +227,7 @@ class FilePanel(QWidget):
     def options(self) -> ImportOptions:
         """The options of the next plan: town, year and (when supported) the column mapping."""
         kw: dict[str, Any] = {"town": self.town(), "year": self.year_spin.value()}
-        if mapping_supported() and self.overrides:
+        if self.overrides:
             kw["mapping"] = dict(self.overrides)
         return ImportOptions(**kw)
 
@@ -352,7 +323,7 @@ class FilePanel(QWidget):
                 kind=kind_title(plan.kind), sheet=plan.sheet, row=plan.header_row
             )
         )
-        self.mapping.show_plan(plan, self.overrides, mapping_supported())
+        self.mapping.show_plan(plan, self.overrides, True)
         ignored = [label for label in plan.ignored if label]
         self.ignored_label.setText(
             self.tr("不导入的列：{names}").format(names="、".join(ignored))
@@ -392,11 +363,27 @@ class FilePanel(QWidget):
     def _on_mapping_changed(self, key: str, field: str) -> None:
         self.overrides[key] = field
         if self.plan is not None:
-            try:
-                remember(self.ctx, self.plan.town, self.plan.kind, {key: field})
-            except Exception:  # remembering is a convenience; the import itself goes on
-                log.exception("saving the column mapping failed")
+            remember = partial(
+                save_mappings, town=self.plan.town, kind=self.plan.kind, mapping={key: field}
+            )
+            self.remember_task = run_op(
+                self,
+                self.ctx,
+                remember,
+                label=self.tr("正在保存列对应…"),
+                on_done=self._remembered,
+                on_error=self._remember_failed,
+            )
         self.replan()
+
+    @Slot(object)
+    def _remembered(self, _result: object) -> None:
+        """The town's column mapping is saved for next time."""
+
+    @Slot(object)
+    def _remember_failed(self, exc: BaseException) -> None:
+        # remembering is a convenience; the import itself goes on
+        log.error("saving the column mapping failed", exc_info=(type(exc), exc, exc.__traceback__))
 
     # ---- importing ------------------------------------------------------------------------
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.towns import list_towns
-from desktop.ui.context import AppContext
+from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.imports.history import HistoryPage
 from desktop.ui.imports.panel import FilePanel
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.shell.context import AppContext
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 FILE_FILTER = "表格文件 (*.xlsx *.xls *.xlsm *.ods *.csv);;所有文件 (*)"

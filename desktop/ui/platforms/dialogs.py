@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from db.services import platforms
 from db.services.towns import list_towns
-from desktop.ui.carriers.forms import FormDialog, choice_row, combo, select_data
-from desktop.ui.carriers.picker import EnterprisePicker
-from desktop.ui.context import AppContext
-from desktop.ui.enterprises.widgets import NumberEdit
+from desktop.ui.common.fields import NumberEdit
+from desktop.ui.common.forms import FormDialog, choice_row, combo, select_data
+from desktop.ui.common.picker import EnterprisePicker
+from desktop.ui.shell.context import AppContext
 
 
 class PlatformDialog(FormDialog):

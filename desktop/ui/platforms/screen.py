@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from db.services import platforms
-from desktop.ui.carriers.forms import combo
 from desktop.ui.carriers.screen import OK_COLOUR, SHORT_COLOUR, _buttons, _table
-from desktop.ui.carriers.tables import Col, ViewTableModel, shown
-from desktop.ui.context import AppContext
+from desktop.ui.common.forms import combo
+from desktop.ui.common.recycle import RecycleDialog, RecycleRow
+from desktop.ui.common.tables import Col, ViewTableModel, shown
+from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.platforms.dialogs import PlatformDialog
-from desktop.ui.recycle import RecycleDialog, RecycleRow
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.shell.context import AppContext
 
 
 def deleted_platform_rows(session: Session) -> list[RecycleRow]:

@@ -32,14 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.dashboard import RdListRow, RdLists, rd_list_details
+from db.services.figures.dashboard import RdListRow, RdLists, rd_list_details
 from db.store import Store
 from desktop.exporting.rdlists import export_rd_lists, list_titles
 from desktop.progress import Progress
-from desktop.ui.context import AppContext
+from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.home.widgets import Panel
-from desktop.ui.tasks import run_task
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import run_task
 
 HEADERS = (
     "企业名称",

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.returns_data import SubmittedSummary
+from db.services.figures.returns_data import SubmittedSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ("报表", "报告期", "镇街", "报出人", "报出时间")

@@ -10,7 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog, QWidget
 
-from desktop.ui.context import AppContext
+from desktop.ui.shell.context import AppContext
 
 PRINT_DPI = 300  # sharp on paper, and a page image stays ~35 MB
 

@@ -16,17 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.returns_data import SubmittedFiles, SubmittedSummary
+from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary
 from desktop.returns.archive import SubmitRefused
-from desktop.ui.context import AppContext
+from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.returns import work
 from desktop.ui.returns.checks import ChecksPanel
 from desktop.ui.returns.history import HistoryPanel
 from desktop.ui.returns.picker import ReturnPicker
 from desktop.ui.returns.preview import PdfPreview
 from desktop.ui.returns.printing import print_pdf, save_bytes
-from desktop.ui.tasks import run_task, show_error
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import run_task, show_error
 
 
 class ReturnsScreen(QWidget):

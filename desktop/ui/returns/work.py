@@ -8,7 +8,7 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from db.services.returns_data import SubmittedFiles, SubmittedSummary, town_names
+from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary, town_names
 from db.store import Store
 from desktop.progress import CancelToken, Progress
 from desktop.returns import archive

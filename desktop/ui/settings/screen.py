@@ -27,8 +27,8 @@ from db.services import settings as settings_service
 from db.services import towns as town_service
 from db.services.settings import Settings, SettingsError
 from db.services.towns import TownError
-from desktop.ui.context import AppContext
 from desktop.ui.settings.view import NOT_SET, SettingsView
+from desktop.ui.shell.context import AppContext
 
 TEXT_FIELDS = (
     "bureau_name",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.widgets import hint, screen_title
+from desktop.ui.common.widgets import hint, screen_title
 
 NOT_SET = -1  # the target spin boxes show 未设 at their minimum
 FIELD_WIDTH = 260

@@ -26,8 +26,8 @@ from db.rules.identifiers import (
     uscc_check_char,
 )
 from db.services import carriers as carrier_service
-from db.services.imports import UndoRefused
-from db.services.imports_other import load_mappings, save_mappings
+from db.services.imports.batches import UndoRefused
+from db.services.imports.mappings import load_mappings, save_mappings
 from db.services.towns import add_towns
 from db.store import Store
 from desktop.importing.engine import (

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.models import AuditEntry, Enterprise, EnterpriseYear
 from db.rules.identifiers import clean_uscc, uscc_check_char, validate_uscc
 from db.rules.text import normalize_code, normalize_header, normalize_text
-from db.services import search_text as search
+from db.services.enterprises import search_text as search
 from db.services.towns import add_towns
 from db.store import Store
 from desktop.importing import rows

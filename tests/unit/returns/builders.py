@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from db.rules.identifiers import uscc_check_char
-from db.services import enterprises, qualifications, settings, towns
-from db.services.qualifications import type_id
+from db.services import enterprises, settings, towns
+from db.services.enterprises import qualifications
+from db.services.enterprises.qualifications import type_id
 
 OPERATOR = "测试员"
 TOWNS = ("十九里镇", "亳州街道", "濉溪镇")

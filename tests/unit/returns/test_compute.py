@@ -1,4 +1,4 @@
-"""Returns computed from a small known store agree with db.services.counts and domain rules."""
+"""Returns computed from a small known store agree with db.services.figures.counts and domain rules."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from db.models import ReturnLegalMarks
-from db.services import counts
+from db.services.figures import counts
 from db.store import Store
 from desktop.returns.compute import PeriodError, compute, orientation, parse_period
 from desktop.returns.definitions import BY_ID, CATALOGUE

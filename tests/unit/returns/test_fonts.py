@@ -19,11 +19,9 @@ SAMPLE_TEXT = (
 
 
 def _demo_text(store: Store) -> str:
-    """All the text of the demo data when db/demo.py exists (another engineer's module)."""
-    try:
-        from db import demo  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return ""
+    """All the text of the demo data."""
+    from desktop import demo
+
     with store.transaction() as session:
         demo.fill(session, "测试员")
     parts: list[str] = []

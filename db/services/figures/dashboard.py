@@ -1,0 +1,776 @@
+"""Everything the 首页 dashboard shows: each figure is a count and the selector of its enterprises.
+
+The counting conditions are those of db/services/figures/counts.py (so the dashboard agrees with the
+returns and `bureau stats`). A refresh only counts, with SQL aggregates; each figure carries a
+small Selector naming what it counts, and `ids_for(session, selector)` lists the enterprises behind
+it when the figure is clicked — exactly those the roster then shows.
+
+Rules and choices (domain.md "Counts that the bureau reports"):
+* 高企 on the as-of date; 科小 of the chosen year; targets of the chosen year; the 高企 year-end
+  projection = valid on 31 December of the year (expiries drop out, new ones only when entered).
+* By town: towns have no targets of their own, so a town's share of a target is the district
+  target × the town's share of the district's live enterprises (its base), and its share of the
+  district count is its count ÷ the district count.
+* Trend since 2019: 高企 valid on 31 December of each year (on the as-of date for the as-of year);
+  科小 entries of each evaluation year.
+* Expiring: enterprises counted as 高企 on the as-of date whose latest certificate (not revoked)
+  ends within N days (as-of + N included) — they drop out unless they are re-certified.
+* 两清零 (thresholds are settings): the figures of `rd_year` (default: the year before), list A =
+  规上工业企业 with revenue ≥ A and R&D activity reported as none; list B = revenue ≥ B and
+  R&D institution reported as none (as in the 两清零 return; unreported is not listed).
+* Ladder: each live enterprise's stage on the as-of date (highest rank valid then, 0 when none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
+
+from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType, Town
+from db.rules.validity import LADDER_NAMES
+from db.services.figures.counts import high_tech_ids, tech_sme_ids
+from db.services.figures.returns_data import RdRow, above_scale_figures
+from db.services.settings import get_count_targets, get_settings
+
+TREND_FIRST_YEAR = 2019
+EXPIRY_WINDOWS = (90, 180)
+EXPIRING_ROWS = 20  # the soonest-expiring certificates listed on the dashboard
+
+LIVE = "live"
+HIGH_TECH = "high_tech"
+TECH_SME = "tech_sme"
+BOTH = "both"
+EXPIRING = "expiring"
+RD_LIST_A = "rd_a"
+RD_LIST_B = "rd_b"
+LADDER = "ladder"
+ONE = "one"
+
+
+@dataclass(frozen=True)
+class Selector:
+    """What a figure counts; `ids_for` turns it into the ids of those enterprises.
+
+    kind and its parameters: LIVE; HIGH_TECH (on); TECH_SME (year); BOTH (on, year); EXPIRING
+    (on, days); RD_LIST_A / RD_LIST_B (year, revenue threshold); LADDER (on, stage); ONE
+    (enterprise_id). With by_town only the enterprises of town_id (None = without a town).
+    """
+
+    kind: str
+    on: date | None = None
+    year: int | None = None
+    days: int | None = None
+    stage: int | None = None
+    revenue: float | None = None
+    enterprise_id: int | None = None
+    by_town: bool = False
+    town_id: int | None = None
+
+    def in_town(self, town_id: int | None) -> Selector:
+        """The same figure restricted to one town (None = enterprises without a town)."""
+        return replace(self, by_town=True, town_id=town_id)
+
+    def district(self) -> Selector:
+        """The same figure for the whole district."""
+        return replace(self, by_town=False, town_id=None)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count of enterprises and the selector that lists them (ids_for)."""
+
+    value: int
+    selector: Selector
+
+
+def one_enterprise(enterprise_id: int) -> Figure:
+    """A figure of a single enterprise (a row of the expiring list)."""
+    return Figure(1, Selector(ONE, enterprise_id=enterprise_id))
+
+
+def district_total(figures: Iterable[Figure]) -> Figure:
+    """The sum of the same figure over every town (each enterprise is in exactly one town)."""
+    found = list(figures)
+    if not found:
+        return Figure(0, Selector(LIVE))
+    return Figure(sum(f.value for f in found), found[0].selector.district())
+
+
+@dataclass(frozen=True)
+class CountSummary:
+    """One of the two counts with its target (gap and completion derived)."""
+
+    count: Figure
+    target: int | None
+
+    @property
+    def gap(self) -> int | None:
+        """Still missing to reach the target (0 when reached; None without a target)."""
+        return None if self.target is None else max(self.target - self.count.value, 0)
+
+    @property
+    def completion(self) -> float | None:
+        """Count ÷ target (None without a target or with a zero target)."""
+        return None if not self.target else self.count.value / self.target
+
+
+@dataclass(frozen=True)
+class TownFigures:
+    """One town (town_id None = enterprises without a town)."""
+
+    town_id: int | None
+    town: str | None
+    enterprises: Figure
+    high_tech: Figure
+    tech_sme: Figure
+    high_tech_share: float | None  # of the district count
+    tech_sme_share: float | None
+    high_tech_target_share: float | None  # target × share of the district's enterprises
+    tech_sme_target_share: float | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    high_tech_on: date
+    high_tech: Figure
+    tech_sme: Figure
+
+
+@dataclass(frozen=True)
+class ExpiringRow:
+    enterprise_id: int
+    name: str
+    town: str | None
+    number: str | None
+    valid_through: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Expiring:
+    days: int
+    figure: Figure
+    rows: tuple[ExpiringRow, ...]  # the EXPIRING_ROWS soonest first
+
+
+@dataclass(frozen=True)
+class LadderBar:
+    stage: int
+    name: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: date
+    year: int
+    rd_year: int
+    high_tech: CountSummary
+    tech_sme: CountSummary
+    projection_high_tech: Figure
+    both: Figure
+    enterprises: Figure
+    towns: tuple[TownFigures, ...]
+    trend: tuple[TrendPoint, ...]
+    expiring: tuple[Expiring, ...]
+    rd_list_a: Figure
+    rd_list_b: Figure
+    rd_list_a_revenue: float
+    rd_list_b_revenue: float
+    ladder: tuple[LadderBar, ...]
+
+    def expiring_within(self, days: int) -> Expiring:
+        """The expiring figure of a window (KeyError when not computed)."""
+        for e in self.expiring:
+            if e.days == days:
+                return e
+        raise KeyError(days)
+
+
+# ----- conditions shared by the counts and the id lists -----
+
+
+def _type_id(code: str) -> Any:
+    return select(QualificationType.id).where(QualificationType.code == code).scalar_subquery()
+
+
+def _live() -> ColumnElement[bool]:
+    return Enterprise.deleted_at.is_(None)
+
+
+def _of_live(enterprise_id: Any) -> ColumnElement[bool]:
+    """The enterprise is not deleted (cheap: deleted ids are few and indexed)."""
+    deleted = select(Enterprise.id).where(Enterprise.deleted_at.is_not(None))
+    return enterprise_id.not_in(deleted)  # type: ignore[no-any-return]
+
+
+def _unindexed(column: Any) -> Any:
+    """`+column`: SQLite then reads the covering (type, enterprise, dates) index, not the dates one.
+
+    (The type-and-dates index looks more selective to the planner but costs a table read per row.)
+    """
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _valid_on(on: date) -> ColumnElement[bool]:
+    """The dates of counts.high_tech_valid_on (type and deletion checked by the caller)."""
+    return and_(
+        _unindexed(Qualification.valid_from) <= on,
+        or_(Qualification.valid_through.is_(None), Qualification.valid_through >= on),
+        or_(Qualification.revoked_on.is_(None), Qualification.revoked_on > on),
+    )
+
+
+def _high_tech_certificates() -> Select[Any]:
+    """Live high-tech certificates of live enterprises (columns to add)."""
+    return (
+        select()
+        .select_from(Qualification)
+        .where(
+            Qualification.type_id == _type_id("high_tech"),
+            Qualification.deleted_at.is_(None),
+            _of_live(Qualification.enterprise_id),
+        )
+    )
+
+
+def _renewed(end: date) -> Any:
+    """The enterprise already holds a certificate (not revoked) ending after `end`."""
+    later = aliased(Qualification)
+    return (
+        select(later.id)
+        .where(
+            later.enterprise_id == Qualification.enterprise_id,
+            later.type_id == _type_id("high_tech"),
+            later.deleted_at.is_(None),
+            later.revoked_on.is_(None),
+            later.valid_through > end,
+        )
+        .correlate(Qualification)
+        .exists()
+    )
+
+
+def _expiring_certificates(on: date, days: int) -> Select[Any]:
+    """Certificates valid on `on`, not revoked, ending by on + days, of firms not yet renewed.
+
+    An enterprise has one exactly when its latest valid certificate ends in the window: a later
+    one would be a renewal.
+    """
+    end = on + timedelta(days=days)
+    return _high_tech_certificates().where(
+        Qualification.revoked_on.is_(None),
+        _unindexed(Qualification.valid_from) <= on,
+        Qualification.valid_through.between(on, end),
+        ~_renewed(end),
+    )
+
+
+def _ladder_stages(on: date) -> Any:
+    """Subquery (enterprise_id, stage) of the live enterprises holding a qualification on `on`."""
+    return (
+        select(
+            Qualification.enterprise_id.label("enterprise_id"),
+            func.max(QualificationType.ladder_rank).label("stage"),
+        )
+        .join(QualificationType, QualificationType.id == Qualification.type_id)
+        .where(
+            Qualification.deleted_at.is_(None),
+            _valid_on(on),
+            _of_live(Qualification.enterprise_id),
+        )
+        # "+ 0": a scan then a sort beats walking the enterprise_id index with a read per row
+        .group_by(Qualification.enterprise_id + 0)
+        .subquery()
+    )
+
+
+def _rd_figures(year: int) -> Select[Any]:
+    """Figures of a year of live 规上工业企业 (the row source of the 两清零 return)."""
+    return (
+        select()
+        .select_from(EnterpriseYear)
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(EnterpriseYear.year == year, Enterprise.above_scale.is_(True), _live())
+    )
+
+
+def _rd_condition(kind: str, revenue: float) -> ColumnElement[bool]:
+    flag = EnterpriseYear.rd_activity if kind == RD_LIST_A else EnterpriseYear.rd_institution
+    return and_(EnterpriseYear.revenue >= revenue, flag.is_(False))
+
+
+# ----- id lists (on click) -----
+
+
+def _selected(s: Selector) -> Select[Any]:
+    """A SELECT of the enterprise ids of a selector (before the town restriction)."""
+    if s.kind == LIVE:
+        return select(Enterprise.id).where(_live())
+    if s.kind == HIGH_TECH and s.on is not None:
+        return high_tech_ids(s.on)
+    if s.kind == TECH_SME and s.year is not None:
+        return tech_sme_ids(s.year)
+    if s.kind == BOTH and s.on is not None and s.year is not None:
+        return high_tech_ids(s.on).intersect(tech_sme_ids(s.year))  # type: ignore[return-value]
+    if s.kind == EXPIRING and s.on is not None and s.days is not None:
+        return _expiring_certificates(s.on, s.days).add_columns(Qualification.enterprise_id)
+    if s.kind in (RD_LIST_A, RD_LIST_B) and s.year is not None and s.revenue is not None:
+        cond = _rd_condition(s.kind, s.revenue)
+        return _rd_figures(s.year).add_columns(EnterpriseYear.enterprise_id).where(cond)
+    if s.kind == LADDER and s.on is not None and s.stage is not None:
+        return _ladder_ids(s.on, s.stage)
+    if s.kind == ONE and s.enterprise_id is not None:
+        return select(Enterprise.id).where(Enterprise.id == s.enterprise_id)
+    raise ValueError(f"incomplete selector {s!r}")
+
+
+def _ladder_ids(on: date, stage: int) -> Select[Any]:
+    stages = _ladder_stages(on)
+    if stage:
+        return select(stages.c.enterprise_id).where(stages.c.stage == stage)
+    ranked = select(stages.c.enterprise_id).where(stages.c.stage != 0)
+    return select(Enterprise.id).where(_live(), Enterprise.id.not_in(ranked))
+
+
+def ids_for(session: Session, selector: Selector) -> list[int]:
+    """The ids (ascending) of the enterprises behind a figure: what a click shows in the roster."""
+    sub = _selected(selector).subquery()
+    eid = sub.c[0]
+    stmt = select(eid).distinct().join(Enterprise, Enterprise.id == eid).order_by(eid)
+    if selector.by_town:
+        town = selector.town_id
+        stmt = stmt.where(
+            Enterprise.town_id.is_(None) if town is None else Enterprise.town_id == town
+        )
+    return [int(i) for i in session.scalars(stmt)]
+
+
+# ----- counts (on refresh) -----
+# Joining every qualification to its (wide) enterprise row costs a random read each; the counts
+# instead leave out the few deleted enterprises by id and split by town in one enterprise scan.
+
+
+def town_names(session: Session) -> list[tuple[int, str]]:
+    """All towns (id, name) in display order."""
+    stmt = select(Town.id, Town.name).order_by(Town.sort_order, Town.id)
+    return [(int(i), n) for i, n in session.execute(stmt)]
+
+
+def _tech_sme_of(year: int) -> Select[Any]:
+    return select(Qualification.enterprise_id).where(
+        Qualification.type_id == _type_id("tech_sme"),
+        Qualification.deleted_at.is_(None),
+        Qualification.revoked_on.is_(None),
+        Qualification.evaluation_year == year,
+    )
+
+
+@dataclass(frozen=True)
+class _TownCounts:
+    live: int
+    high_tech: int
+    tech_sme: int
+
+
+def _live_by_town(session: Session) -> dict[int | None, int]:
+    """Live enterprises per town: all (town index only) less the few deleted ones."""
+    found = {
+        town: int(n)
+        for town, n in session.execute(
+            select(Enterprise.town_id, func.count()).group_by(Enterprise.town_id)
+        )
+    }
+    # Reads only the deleted rows, found by id on the deleted_at index.
+    town = Enterprise.town_id + 0  # not the town index: it would read every row
+    deleted_ids = select(Enterprise.id).where(Enterprise.deleted_at.is_not(None))
+    deleted = select(town, func.count()).where(Enterprise.id.in_(deleted_ids)).group_by(town)
+    for town_id, n in session.execute(deleted):
+        found[town_id] -= int(n)
+    return found
+
+
+def _count_by_town(session: Session, ids: Select[Any]) -> dict[int | None, int]:
+    """Per town, how many live enterprises a SELECT of qualification rows names."""
+    town = Enterprise.town_id + 0  # group with a sort, not by walking the town index
+    stmt = (
+        ids.with_only_columns(town, func.count(distinct(Qualification.enterprise_id)))
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(_live())
+        .group_by(town)
+    )
+    return {town_id: int(n) for town_id, n in session.execute(stmt)}
+
+
+def _by_town(
+    session: Session, ht: dict[int | None, int], year: int
+) -> dict[int | None, _TownCounts]:
+    """Per town: live enterprises, 高企 (counted by _high_tech_counts) and 科小 of `year`."""
+    live = _live_by_town(session)
+    sme = _count_by_town(session, _tech_sme_of(year))
+    return {
+        town: _TownCounts(live.get(town, 0), ht.get(town, 0), sme.get(town, 0))
+        for town in {*live, *ht, *sme}
+    }
+
+
+@dataclass(frozen=True)
+class _HighTechCounts:
+    on: dict[date, int]  # day → 高企 valid that day
+    expiring: dict[int, int]  # window in days → 高企 on as_of expiring within it
+    by_town: dict[int | None, int]  # 高企 on as_of per town
+    both: int  # 高企 on as_of that are 科小 of the year
+
+
+_NO_TOWN = -1  # grouping keys of _high_tech_counts
+_NOT_HELD = -2
+
+
+def _high_tech_counts(
+    session: Session, dates: list[date], as_of: date, year: int, windows: Iterable[int]
+) -> _HighTechCounts:
+    """Every 高企 figure: one pass over the certificates, grouped per enterprise then per town.
+
+    Per enterprise (in index order): held on each date and on as_of; `latest` = last day of its
+    latest certificate not revoked; `dated` = one not revoked is valid on as_of and has an end. It
+    is expiring within N days exactly when dated and latest ≤ as_of + N (as in
+    _expiring_certificates). Only the enterprises held on as_of are joined to their town.
+    """
+    live_cert = Qualification.revoked_on.is_(None)
+    through = Qualification.valid_through
+    flags = [_valid_on(on) for on in dates] + [_valid_on(as_of)]
+    held = [func.max(case((flag, 1), else_=0)).label(f"d{i}") for i, flag in enumerate(flags)]
+    dated = and_(live_cert, _unindexed(Qualification.valid_from) <= as_of, through >= as_of)
+    per_firm = (
+        select(
+            Qualification.enterprise_id.label("enterprise_id"),
+            *held,
+            func.max(case((live_cert, through))).label("latest"),
+            func.max(case((dated, 1), else_=0)).label("dated"),
+        )
+        .where(
+            Qualification.type_id == _type_id("high_tech"),
+            Qualification.deleted_at.is_(None),
+            _of_live(Qualification.enterprise_id),
+        )
+        .group_by(Qualification.enterprise_id)
+        .subquery()
+    )
+    now = per_firm.c[f"d{len(dates)}"] == 1
+    town = case((now, func.coalesce(Enterprise.town_id + 0, _NO_TOWN)), else_=_NOT_HELD)
+    days = list(windows)
+    ending = [
+        func.count(
+            case((and_(per_firm.c.dated == 1, per_firm.c.latest <= as_of + timedelta(n)), 1))
+        )
+        for n in days
+    ]
+    sme = per_firm.c.enterprise_id.in_(_tech_sme_of(year))
+    stmt = (
+        select(
+            town,
+            func.count(),
+            *(func.sum(per_firm.c[f"d{i}"]) for i in range(len(dates))),
+            *ending,
+            func.count(case((now, case((sme, 1))))),  # CASE: asks only for those held
+        )
+        .select_from(per_firm)
+        .outerjoin(Enterprise, and_(now, Enterprise.id == per_firm.c.enterprise_id))
+        .group_by(town)
+    )
+    on = dict.fromkeys(dates, 0)
+    expiring, by_town, both = dict.fromkeys(days, 0), {}, 0
+    for key, firms, *found in session.execute(stmt):
+        counts = [int(n or 0) for n in found]
+        for d, n in zip(dates, counts, strict=False):
+            on[d] += n
+        for w, n in zip(days, counts[len(dates) :], strict=False):
+            expiring[w] += n
+        both += counts[-1]
+        if key != _NOT_HELD:  # every enterprise of the group holds one on as_of
+            by_town[None if key == _NO_TOWN else int(key)] = int(firms)
+    return _HighTechCounts(on, expiring, by_town, both)
+
+
+def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
+    """Evaluation year → 科小 count, for the years first..last (distinct pairs, in index order)."""
+    year = Qualification.evaluation_year
+    pairs = (
+        select(year.label("year"), Qualification.enterprise_id)
+        .where(
+            Qualification.type_id == _type_id("tech_sme"),
+            Qualification.deleted_at.is_(None),
+            Qualification.revoked_on.is_(None),
+            _unindexed(year).between(first, last),
+            _of_live(Qualification.enterprise_id),
+        )
+        .distinct()
+        .subquery()
+    )
+    stmt = select(pairs.c.year, func.count()).group_by(pairs.c.year)
+    return {int(y): int(n) for y, n in session.execute(stmt) if y is not None}
+
+
+def _expiring_rows(
+    session: Session, on: date, days: int, limit: int
+) -> list[tuple[ExpiringRow, date]]:
+    """expiring_rows, each with the end of the enterprise's latest certificate not revoked."""
+    through = func.max(Qualification.valid_through)
+    later = aliased(Qualification)
+    latest = (
+        select(func.max(later.valid_through))
+        .where(
+            later.enterprise_id == Qualification.enterprise_id,
+            later.type_id == _type_id("high_tech"),
+            later.deleted_at.is_(None),
+            later.revoked_on.is_(None),
+        )
+        .correlate(Qualification)
+        .scalar_subquery()
+    )
+    stmt = (
+        _expiring_certificates(on, days)
+        # SQLite takes the bare column (number) from the row holding the max.
+        .add_columns(
+            Enterprise.id, Enterprise.name, Town.name, Qualification.number, through, latest
+        )
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .outerjoin(Town, Town.id == Enterprise.town_id)
+        .group_by(Enterprise.id)
+        .order_by(through, Enterprise.name, Enterprise.id)
+        .limit(limit)
+    )
+    return [
+        (ExpiringRow(int(eid), name, town, number, end, (end - on).days), last)
+        for eid, name, town, number, end, last in session.execute(stmt)
+    ]
+
+
+def expiring_rows(session: Session, on: date, days: int, limit: int) -> list[ExpiringRow]:
+    """The `limit` soonest 高企 on `on` whose latest certificate ends by on + days (inclusive)."""
+    return [row for row, _latest in _expiring_rows(session, on, days, limit)]
+
+
+def _expiring(session: Session, on: date, counts: dict[int, int]) -> tuple[Expiring, ...]:
+    """Every window's figure; the rows of the widest window also give the narrower ones'.
+
+    A narrower window's enterprises are those of the widest whose latest certificate ends within
+    it, in the same order: its soonest rows are those found among the widest window's rows unless
+    fewer than it has were found (then it is asked for on its own).
+    """
+    widest = max(counts)
+    found = _expiring_rows(session, on, widest, EXPIRING_ROWS)
+    out = []
+    for days, n in counts.items():
+        end = on + timedelta(days=days)
+        rows = [row for row, latest in found if latest <= end]
+        if len(rows) < min(n, EXPIRING_ROWS):
+            rows = expiring_rows(session, on, days, EXPIRING_ROWS)
+        figure = Figure(n, Selector(EXPIRING, on=on, days=days))
+        out.append(Expiring(days, figure, tuple(rows)))
+    return tuple(out)
+
+
+def _ladder(session: Session, on: date, live: int) -> tuple[LadderBar, ...]:
+    stages = _ladder_stages(on)
+    stmt = select(stages.c.stage, func.count()).group_by(stages.c.stage)
+    counts = {int(stage): int(n) for stage, n in session.execute(stmt)}
+    counts[0] = live - sum(n for stage, n in counts.items() if stage != 0)
+    return tuple(
+        LadderBar(stage, name, Figure(counts.get(stage, 0), Selector(LADDER, on=on, stage=stage)))
+        for stage, name in sorted(LADDER_NAMES.items())
+    )
+
+
+def _rd_counts(session: Session, year: int, a_revenue: float, b_revenue: float) -> list[int]:
+    """How many enterprises are on 两清零 lists A and B."""
+    conds = [_rd_condition(RD_LIST_A, a_revenue), _rd_condition(RD_LIST_B, b_revenue)]
+    sums = [func.count(case((cond, EnterpriseYear.enterprise_id))) for cond in conds]
+    # Only the figures on either list are joined to their (wide) enterprise rows.
+    stmt = _rd_figures(year).add_columns(*sums).where(or_(*conds))
+    return [int(n or 0) for n in session.execute(stmt).one()]
+
+
+def rd_lists(
+    session: Session, year: int, a_revenue: float, b_revenue: float
+) -> tuple[list[RdRow], list[RdRow]]:
+    """两清零 lists A and B of a year's figures (the row source of the 两清零 return)."""
+    rows = above_scale_figures(session, year, None, min(a_revenue, b_revenue))
+    list_a = [r for r in rows if (r.revenue or 0.0) >= a_revenue and r.rd_activity is False]
+    list_b = [r for r in rows if (r.revenue or 0.0) >= b_revenue and r.rd_institution is False]
+    return list_a, list_b
+
+
+# ----- assembling -----
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+def _target_share(target: int | None, base_share: float | None) -> float | None:
+    return None if target is None or base_share is None else target * base_share
+
+
+def _towns(
+    session: Session,
+    c: dict[int | None, _TownCounts],
+    as_of: date,
+    year: int,
+    targets: tuple[int | None, int | None],
+) -> tuple[TownFigures, ...]:
+    towns: list[tuple[int | None, str | None]] = list(town_names(session))
+    if None in c and c[None].live:
+        towns.append((None, None))
+    n_all, n_ht, n_sme = (sum(getattr(t, k) for t in c.values()) for k in _KINDS)
+    live, ht = Selector(LIVE), Selector(HIGH_TECH, on=as_of)
+    sme = Selector(TECH_SME, year=year)
+    out = []
+    for town_id, name in towns:
+        n = c.get(town_id, _TownCounts(0, 0, 0))
+        base_share = _share(n.live, n_all)
+        out.append(
+            TownFigures(
+                town_id=town_id,
+                town=name,
+                enterprises=Figure(n.live, live.in_town(town_id)),
+                high_tech=Figure(n.high_tech, ht.in_town(town_id)),
+                tech_sme=Figure(n.tech_sme, sme.in_town(town_id)),
+                high_tech_share=_share(n.high_tech, n_ht),
+                tech_sme_share=_share(n.tech_sme, n_sme),
+                high_tech_target_share=_target_share(targets[0], base_share),
+                tech_sme_target_share=_target_share(targets[1], base_share),
+            )
+        )
+    return tuple(out)
+
+
+_KINDS = ("live", "high_tech", "tech_sme")
+
+
+def _trend_dates(as_of: date, year: int) -> list[tuple[int, date]]:
+    """(year, day 高企 are counted on) for every year of the trend."""
+    last = max(year, as_of.year)
+    return [
+        (y, as_of if y == as_of.year else date(y, 12, 31))
+        for y in range(TREND_FIRST_YEAR, last + 1)
+    ]
+
+
+def _trend(
+    points: list[tuple[int, date]], high_tech: dict[date, int], tech_sme: dict[int, int]
+) -> tuple[TrendPoint, ...]:
+    return tuple(
+        TrendPoint(
+            y,
+            on,
+            Figure(high_tech[on], Selector(HIGH_TECH, on=on)),
+            Figure(tech_sme.get(y, 0), Selector(TECH_SME, year=y)),
+        )
+        for y, on in points
+    )
+
+
+def dashboard(
+    session: Session, as_of: date, year: int | None = None, rd_year: int | None = None
+) -> Dashboard:
+    """Every figure of the dashboard on `as_of` for `year` (default as_of's year)."""
+    year = as_of.year if year is None else year
+    rd_year = year - 1 if rd_year is None else rd_year
+    settings = get_settings(session)
+    targets = get_count_targets(session, year)
+    points = _trend_dates(as_of, year)
+    year_end = date(year, 12, 31)
+    days = sorted({year_end, *(on for _, on in points)})
+    ht = _high_tech_counts(session, days, as_of, year, EXPIRY_WINDOWS)
+    sme = _tech_sme_counts(session, TREND_FIRST_YEAR, max(year, as_of.year))
+    towns = _by_town(session, ht.by_town, year)
+    total = _TownCounts(*(sum(getattr(t, f) for t in towns.values()) for f in _KINDS))
+    a, b = settings.rd_list_a_revenue, settings.rd_list_b_revenue
+    n_a, n_b = _rd_counts(session, rd_year, a, b)
+    return Dashboard(
+        as_of=as_of,
+        year=year,
+        rd_year=rd_year,
+        high_tech=CountSummary(
+            Figure(total.high_tech, Selector(HIGH_TECH, on=as_of)), targets["high_tech"]
+        ),
+        tech_sme=CountSummary(
+            Figure(total.tech_sme, Selector(TECH_SME, year=year)), targets["tech_sme"]
+        ),
+        projection_high_tech=Figure(ht.on[year_end], Selector(HIGH_TECH, on=year_end)),
+        both=Figure(ht.both, Selector(BOTH, on=as_of, year=year)),
+        enterprises=Figure(total.live, Selector(LIVE)),
+        towns=_towns(session, towns, as_of, year, (targets["high_tech"], targets["tech_sme"])),
+        trend=_trend(points, ht.on, sme),
+        expiring=_expiring(session, as_of, ht.expiring),
+        rd_list_a=Figure(n_a, Selector(RD_LIST_A, year=rd_year, revenue=a)),
+        rd_list_b=Figure(n_b, Selector(RD_LIST_B, year=rd_year, revenue=b)),
+        rd_list_a_revenue=a,
+        rd_list_b_revenue=b,
+        ladder=_ladder(session, as_of, total.live),
+    )
+
+
+# ----- the 两清零一提升 lists in full -----
+
+
+@dataclass(frozen=True)
+class RdListRow:
+    enterprise_id: int
+    name: str
+    uscc: str
+    town: str | None
+    revenue: float | None
+    rd_expense: float | None
+    rd_activity: bool | None
+    rd_institution: bool | None
+
+
+@dataclass(frozen=True)
+class RdLists:
+    year: int
+    a_revenue: float
+    b_revenue: float
+    list_a: tuple[RdListRow, ...]
+    list_b: tuple[RdListRow, ...]
+
+
+def _usccs(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    stmt = select(Enterprise.id, Enterprise.uscc).where(Enterprise.id.in_(ids))
+    return {int(eid): uscc for eid, uscc in session.execute(stmt)}
+
+
+def rd_list_details(session: Session, year: int) -> RdLists:
+    """Lists A and B of a year's figures with the thresholds of the settings (for the screen)."""
+    settings = get_settings(session)
+    a, b = settings.rd_list_a_revenue, settings.rd_list_b_revenue
+    list_a, list_b = rd_lists(session, year, a, b)
+    codes = _usccs(session, {r.enterprise_id for r in list_a + list_b})
+
+    def rows(found: list[RdRow]) -> tuple[RdListRow, ...]:
+        return tuple(
+            RdListRow(
+                r.enterprise_id,
+                r.name,
+                codes.get(r.enterprise_id, ""),
+                r.town,
+                r.revenue,
+                r.rd_expense,
+                r.rd_activity,
+                r.rd_institution,
+            )
+            for r in found
+        )
+
+    return RdLists(year, a, b, rows(list_a), rows(list_b))

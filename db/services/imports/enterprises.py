@@ -1,0 +1,787 @@
+"""Import batches of enterprises: compare with the store, write in bulk, undo, history (import.md).
+
+Writes go through SQLAlchemy Core in bulk inside the caller's one transaction. Audit conventions:
+- a created enterprise: one row (action create, entity enterprise, field None) whose new_value holds
+  every created field, its figures and qualifications (undo deletes it with them);
+- a changed field: one row per field (action update), figures as "YEAR.field" like enterprises.set_year;
+- a new qualification / figures row of an existing enterprise: action create, entity qualification /
+  enterprise_year; a changed qualification field: action update, entity qualification.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import (
+    AuditEntry,
+    Enterprise,
+    EnterpriseYear,
+    ImportBatch,
+    Qualification,
+    QualificationType,
+)
+from db.rules.validity import ValidityRule, valid_from, valid_through
+from db.services.audit import to_json
+from db.services.enterprises.search_text import pinyin_initials, search_columns, search_text
+from db.services.imports.batches import KeptRecord, UndoResult, batch_entries
+from db.services.settings import get_settings
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "uscc",
+    "town_id",
+    "address",
+    "founded_on",
+    "industry",
+    "legal_rep",
+    "contact",
+    "phone",
+    "above_scale",
+    "note",
+)
+YEAR_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
+HIGH_TECH = "high_tech"
+TECH_SME = "tech_sme"
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class EnterpriseIncoming:
+    """One accepted row of an enterprise sheet, normalised; only non-blank values are present."""
+
+    row: int
+    fields: dict[str, Any]
+    figures: dict[str, Any] = field(default_factory=dict)
+    high_tech: tuple[str, date] | None = None  # number, issue date
+    tech_sme: tuple[str | None, int] | None = None  # number, evaluation year
+
+
+@dataclass
+class QualificationChange:
+    type_code: str
+    qualification_id: int | None  # None → create
+    values: dict[str, Any]
+    changes: dict[str, tuple[Any, Any]]
+
+
+@dataclass(slots=True)
+class EnterprisePlan:
+    """What committing one incoming row will do."""
+
+    incoming: EnterpriseIncoming
+    enterprise_id: int | None = None  # None → create
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    year_row_id: int | None = None
+    year_changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    qualifications: list[QualificationChange] = field(default_factory=list)
+    deleted: bool = False
+    new: bool = True
+
+    @property
+    def outcome(self) -> str:
+        """created / updated / unchanged."""
+        if self.new:
+            return "created"
+        if self.changes or self.year_changes or self.qualifications:
+            return "updated"
+        return "unchanged"
+
+    def shown_changes(self, year: int) -> dict[str, tuple[Any, Any]]:
+        """Every changed field old → new, figures prefixed by their year."""
+        out = dict(self.changes)
+        out.update({f"{year}.{k}": v for k, v in self.year_changes.items()})
+        for q in self.qualifications:
+            out.update({f"{q.type_code}.{k}": v for k, v in q.changes.items()})
+        return out
+
+
+@dataclass(frozen=True)
+class QualificationRules:
+    """Catalogue ids and validity rules of the two qualification types an import writes."""
+
+    type_ids: dict[str, int]
+    rules: dict[str, ValidityRule]
+    hte_last_day_included: bool
+    province_code: str
+
+    def window(self, code: str, issued: date | None, year: int | None) -> tuple[date | None, ...]:
+        """valid_from and valid_through like qualifications.validate computes them."""
+        rule = self.rules[code]
+        frm = valid_from(rule, issued, year)
+        through = valid_through(rule, issued, year)
+        if code == HIGH_TECH and through is not None and not self.hte_last_day_included:
+            through = date.fromordinal(through.toordinal() - 1)
+        return frm, through
+
+
+def qualification_rules(session: Session) -> QualificationRules:
+    """The catalogue entries and settings an import needs, read once."""
+    types = session.scalars(
+        select(QualificationType).where(QualificationType.code.in_([HIGH_TECH, TECH_SME]))
+    ).all()
+    settings = get_settings(session)
+    return QualificationRules(
+        {t.code: t.id for t in types},
+        {t.code: ValidityRule(t.validity_kind, t.validity_years) for t in types},  # type: ignore[arg-type]
+        settings.hte_last_day_included,
+        settings.province_code,
+    )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while bulk rows (which form no cycles) are built.
+
+    Its passes grow with the number of live objects, so a 100,000-row import would otherwise
+    walk the whole plan again and again. The previous state is restored on exit.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- plan
+
+
+def _existing(session: Session, usccs: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    cols = [getattr(Enterprise, f) for f in ("id", "deleted_at", *ENTERPRISE_FIELDS)]
+    for chunk in _chunks(usccs):
+        for row in session.execute(select(*cols).where(Enterprise.uscc.in_(chunk))):
+            found[row.uscc] = row
+    return found
+
+
+def _years(session: Session, ids: list[int], year: int) -> dict[int, Any]:
+    found: dict[int, Any] = {}
+    for chunk in _chunks(ids):
+        stmt = select(_table(EnterpriseYear)).where(
+            EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.year == year
+        )
+        for y in session.execute(stmt):  # plain rows: attribute access, no ORM identity map
+            found[y.enterprise_id] = y
+    return found
+
+
+def _qualifications(session: Session, ids: list[int]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
+    for chunk in _chunks(ids):
+        stmt = select(_table(Qualification)).where(
+            Qualification.enterprise_id.in_(chunk), Qualification.deleted_at.is_(None)
+        )
+        for q in session.execute(stmt):
+            found.setdefault(q.enterprise_id, []).append(q)
+    return found
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, float) or isinstance(new, float):
+        try:
+            return old is not None and new is not None and abs(float(old) - float(new)) < 1e-6
+        except (TypeError, ValueError):
+            return False
+    return bool(old == new)
+
+
+def _diff(stored: Any, incoming: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Changed fields; blank incoming values never erase stored ones."""
+    return {
+        k: (getattr(stored, k), v)
+        for k, v in incoming.items()
+        if v is not None and not _same(getattr(stored, k), v)
+    }
+
+
+def _plan_high_tech(
+    held: list[Any], number: str, issued: date, rules: QualificationRules
+) -> QualificationChange | None:
+    frm, through = rules.window(HIGH_TECH, issued, None)
+    values = {"number": number, "issued_on": issued, "valid_from": frm, "valid_through": through}
+    type_id = rules.type_ids[HIGH_TECH]
+    for q in held:
+        if q.type_id == type_id and q.number == number:
+            diff = _diff(q, values)
+            return QualificationChange(HIGH_TECH, q.id, values, diff) if diff else None
+    return QualificationChange(HIGH_TECH, None, values, {k: (None, v) for k, v in values.items()})
+
+
+def _plan_tech_sme(
+    held: list[Any], number: str | None, year: int, rules: QualificationRules
+) -> QualificationChange | None:
+    frm, through = rules.window(TECH_SME, None, year)
+    values = {
+        "number": number,
+        "evaluation_year": year,
+        "valid_from": frm,
+        "valid_through": through,
+    }
+    type_id = rules.type_ids[TECH_SME]
+    for q in held:
+        if q.type_id == type_id and (q.evaluation_year == year or (number and q.number == number)):
+            diff = _diff(q, values)
+            return QualificationChange(TECH_SME, q.id, values, diff) if diff else None
+    created = {k: (None, v) for k, v in values.items() if v is not None}
+    return QualificationChange(TECH_SME, None, values, created)
+
+
+def _plan_qualifications(
+    incoming: EnterpriseIncoming, held: list[Any], rules: QualificationRules
+) -> list[QualificationChange]:
+    out: list[QualificationChange] = []
+    if incoming.high_tech is not None:
+        change = _plan_high_tech(held, *incoming.high_tech, rules)
+        if change is not None:
+            out.append(change)
+    if incoming.tech_sme is not None:
+        change = _plan_tech_sme(held, *incoming.tech_sme, rules)
+        if change is not None:
+            out.append(change)
+    return out
+
+
+def plan_enterprises(
+    session: Session, records: Sequence[EnterpriseIncoming], year: int
+) -> list[EnterprisePlan]:
+    """Compare incoming rows with the store (looked up in bulk by code): created/updated/unchanged."""
+    with gc_paused():
+        return _plan_enterprises(session, records, year)
+
+
+def _plan_enterprises(
+    session: Session, records: Sequence[EnterpriseIncoming], year: int
+) -> list[EnterprisePlan]:
+    rules = qualification_rules(session)
+    existing = _existing(session, [r.fields["uscc"] for r in records])
+    ids = [e.id for e in existing.values()]
+    years = _years(session, ids, year)
+    held = _qualifications(session, ids)
+    plans: list[EnterprisePlan] = []
+    for record in records:
+        stored = existing.get(record.fields["uscc"])
+        if stored is None:
+            plans.append(EnterprisePlan(record))
+            continue
+        plan = EnterprisePlan(record, stored.id, _diff(stored, record.fields))
+        plan.deleted = stored.deleted_at is not None
+        plan.new = False
+        stored_year = years.get(stored.id)
+        if stored_year is None:
+            plan.year_changes = {k: (None, v) for k, v in record.figures.items() if v is not None}
+        else:
+            plan.year_row_id = stored_year.id
+            plan.year_changes = _diff(stored_year, record.figures)
+        plan.qualifications = _plan_qualifications(record, held.get(stored.id, []), rules)
+        plans.append(plan)
+    return plans
+
+
+# ---------------------------------------------------------------- apply
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in values.items()}
+
+
+def _iso(value: Any) -> str:
+    """json.dumps default: dates as ISO text (the same text _jsonable gives)."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _audit(
+    operator: str, action: str, entity: str, entity_id: int, batch_id: int | None
+) -> dict[str, Any]:
+    return {
+        "operator": operator,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "batch_id": batch_id,
+        "field": None,
+        "old_value": None,
+        "new_value": None,
+    }
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _qual_row(enterprise_id: int, type_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    row = {"number": None, "issued_on": None, "evaluation_year": None, **values}
+    return row | {"enterprise_id": enterprise_id, "type_id": type_id}
+
+
+# What json.dumps(record, ensure_ascii=False, default=_iso) does, without a new encoder per call.
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=_iso)
+_ENTERPRISE_COLUMNS = (*ENTERPRISE_FIELDS, "search_text", "pinyin_initials")
+_YEAR_COLUMNS = ("enterprise_id", "year", *YEAR_FIELDS)
+_AUDIT_COLUMNS = ("operator", "action", "entity", "entity_id", "batch_id", "field", "new_value")
+
+
+def _same_value(value: Any) -> Any:
+    return value
+
+
+def _iso_day(value: date | None) -> str | None:
+    """SQLite's text form of a date column (what SQLAlchemy's SQLite Date type writes)."""
+    return None if value is None else value.isoformat()
+
+
+def _insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain tuples in one executemany: straight to the driver on SQLite, else via Core.
+
+    On SQLite the tuples must already hold driver values (dates as ISO text, see _day_writer).
+    """
+    if not rows:
+        return
+    if _raw_sqlite(conn):
+        quote = conn.dialect.identifier_preparer
+        names = ", ".join(quote.quote(c) for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", rows
+        )
+    else:
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _raw_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark"
+
+
+def _day_writer(conn: Connection) -> Any:
+    return _iso_day if _raw_sqlite(conn) else _same_value
+
+
+def _enterprise_tuple(fields: dict[str, Any], day: Any) -> tuple[Any, ...]:
+    """One enterprises row in _ENTERPRISE_COLUMNS order, with its search columns."""
+    get = fields.get
+    name = get("name")
+    uscc = get("uscc")
+    found, initials = search_columns(name, uscc)
+    return (
+        name,
+        uscc,
+        get("town_id"),
+        get("address"),
+        day(get("founded_on")),
+        get("industry"),
+        get("legal_rep"),
+        get("contact"),
+        get("phone"),
+        bool(get("above_scale")),
+        get("note"),
+        found,
+        initials,
+    )
+
+
+def _new_ids(conn: Connection, plans: Sequence[EnterprisePlan]) -> list[int]:
+    """Insert the enterprises with one executemany and read their ids back by code in one query.
+
+    Inside the write transaction nobody else inserts, so the new rows are exactly those above
+    the largest id before the insert.
+    """
+    table = _table(Enterprise)
+    day = _day_writer(conn)
+    rows = [_enterprise_tuple(p.incoming.fields, day) for p in plans]
+    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
+    _insert_rows(conn, table, _ENTERPRISE_COLUMNS, rows)
+    found = dict(conn.execute(select(table.c.uscc, table.c.id).where(table.c.id > before)).all())
+    return [int(found[p.incoming.fields["uscc"]]) for p in plans]
+
+
+def _created_record(
+    incoming: EnterpriseIncoming, created: list[QualificationChange], year: int
+) -> str:
+    """The audit new_value of a created enterprise: fields, figures and qualifications."""
+    record = {k: v for k, v in incoming.fields.items() if v is not None}
+    founded = record.get("founded_on")
+    if isinstance(founded, date):  # spares the encoder a call back into Python
+        record["founded_on"] = founded.isoformat()
+    prefixed = _year_keys(year)
+    for k, v in incoming.figures.items():
+        if v is not None:
+            record[prefixed.get(k) or f"{year}.{k}"] = v
+    for q in created:
+        for k, v in q.values.items():
+            if v:
+                record[f"{q.type_code}.{k}"] = v
+    return _AUDIT_JSON.encode(record)
+
+
+@lru_cache(maxsize=8)
+def _year_keys(year: int) -> dict[str, str]:
+    return {k: f"{year}.{k}" for k in YEAR_FIELDS}
+
+
+def write_created(
+    session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
+) -> None:
+    """Insert new enterprises with their figures and qualifications in bulk (one audit row each)."""
+    if not plans:
+        return
+    with gc_paused():
+        _write_created(session, batch_id, plans, year, operator)
+
+
+def _write_created(
+    session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
+) -> None:
+    rules = qualification_rules(session)
+    conn = session.connection()  # plain executemany: no ORM bulk bookkeeping
+    ids = _new_ids(conn, plans)
+    years: list[tuple[Any, ...]] = []
+    audits: list[tuple[Any, ...]] = []
+    quals: list[dict[str, Any]] = []
+    for plan, enterprise_id in zip(plans, ids, strict=True):
+        plan.enterprise_id = enterprise_id
+        incoming = plan.incoming
+        figures = incoming.figures
+        if figures:
+            years.append((enterprise_id, year, *[figures.get(k) for k in YEAR_FIELDS]))
+        created = _plan_qualifications(incoming, [], rules) if _has_qualification(incoming) else []
+        for q in created:
+            quals.append(_qual_row(enterprise_id, rules.type_ids[q.type_code], q.values))
+        record = _created_record(incoming, created, year)
+        audits.append((operator, "create", "enterprise", enterprise_id, batch_id, None, record))
+    _insert_rows(conn, _table(EnterpriseYear), _YEAR_COLUMNS, years)
+    if quals:
+        conn.execute(insert(_table(Qualification)), quals)
+    _insert_rows(conn, _table(AuditEntry), _AUDIT_COLUMNS, audits)
+
+
+def _has_qualification(incoming: EnterpriseIncoming) -> bool:
+    return incoming.high_tech is not None or incoming.tech_sme is not None
+
+
+def _field_audits(
+    base: dict[str, Any], changes: dict[str, tuple[Any, Any]], prefix: str = ""
+) -> list[dict[str, Any]]:
+    return [
+        base | {"field": prefix + k, "old_value": to_json(old), "new_value": to_json(new)}
+        for k, (old, new) in changes.items()
+    ]
+
+
+def _update_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """UPDATE table SET … WHERE id = :_id, one executemany per set of changed columns."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(k for k in row if k != "_id"), []).append(row)
+    for keys, group in groups.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({k: bindparam(f"_v_{k}") for k in keys})
+        )
+        conn.execute(
+            stmt, [{f"_v_{k}": v for k, v in row.items()} | {"_id": row["_id"]} for row in group]
+        )
+
+
+def _enterprise_values(plan: EnterprisePlan) -> dict[str, Any]:
+    """The new values of an enterprise's changed fields, search columns redone on a new name."""
+    values = {k: new for k, (_old, new) in plan.changes.items()}
+    if "name" in values or "uscc" in values:
+        merged = {**{k: old for k, (old, _new) in plan.changes.items()}, **values}
+        name = values.get("name") or plan.incoming.fields.get("name") or merged.get("name")
+        values["search_text"] = search_text(name, plan.incoming.fields["uscc"])
+        values["pinyin_initials"] = pinyin_initials(str(name or ""))
+    return values
+
+
+def _insert_years(conn: Connection, plans: list[EnterprisePlan], year: int) -> None:
+    """Insert the figures rows of enterprises that had none for the year; set year_row_id."""
+    if not plans:
+        return
+    table = _table(EnterpriseYear)
+    rows = []
+    for plan in plans:
+        values = {k: new for k, (_old, new) in plan.year_changes.items()}
+        rows.append((plan.enterprise_id, year, *[values.get(k) for k in YEAR_FIELDS]))
+    _insert_rows(conn, table, _YEAR_COLUMNS, rows)
+    found: dict[int, int] = {}
+    ids = [p.enterprise_id for p in plans]
+    for chunk in _chunks(ids):
+        stmt = select(table.c.enterprise_id, table.c.id).where(
+            table.c.year == year, table.c.enterprise_id.in_(chunk)
+        )
+        found.update({int(e): int(i) for e, i in conn.execute(stmt)})
+    for plan in plans:
+        assert plan.enterprise_id is not None
+        plan.year_row_id = found[plan.enterprise_id]
+
+
+def _insert_qualifications(
+    conn: Connection, created: list[tuple[int, QualificationChange]], rules: QualificationRules
+) -> None:
+    """Insert new qualifications of known enterprises in one executemany; set their ids.
+
+    The rows get ids above the largest one before, in insertion order (one write transaction).
+    """
+    if not created:
+        return
+    table = _table(Qualification)
+    rows = [_qual_row(eid, rules.type_ids[q.type_code], q.values) for eid, q in created]
+    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
+    conn.execute(insert(table), rows)
+    ids = conn.execute(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
+    for (_eid, q), new_id in zip(created, ids.scalars().all(), strict=True):
+        q.qualification_id = int(new_id)
+
+
+def write_updated(
+    session: Session, batch_id: int, plans: Sequence[EnterprisePlan], year: int, operator: str
+) -> None:
+    """Apply changed fields, figures and qualifications of known enterprises (audited per field).
+
+    Every kind of write is one executemany; the audit rows keep the per-enterprise order
+    (fields, figures, qualifications) that undo replays backwards.
+    """
+    rules = qualification_rules(session)
+    conn = session.connection()
+    new_years = [p for p in plans if p.year_changes and p.year_row_id is None]
+    created_years = {id(p) for p in new_years}
+    _insert_years(conn, new_years, year)
+    new_quals = [
+        (p.enterprise_id, q) for p in plans for q in p.qualifications if q.qualification_id is None
+    ]
+    # Ids of rows created here are only known after the inserts; remember which ones are new.
+    created_quals = {id(q) for _eid, q in new_quals}
+    _insert_qualifications(conn, new_quals, rules)  # type: ignore[arg-type]
+    enterprise_rows: list[dict[str, Any]] = []
+    year_rows: list[dict[str, Any]] = []
+    qual_rows: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    for plan in plans:
+        assert plan.enterprise_id is not None
+        base = _audit(operator, "update", "enterprise", plan.enterprise_id, batch_id)
+        if plan.changes:
+            enterprise_rows.append(_enterprise_values(plan) | {"_id": plan.enterprise_id})
+            audits += _field_audits(base, plan.changes)
+        if plan.year_changes:
+            audits += _field_audits(base, plan.year_changes, f"{year}.")
+            if id(plan) in created_years:
+                created = {"action": "create", "entity": "enterprise_year"}
+                audits.append(base | created | {"entity_id": plan.year_row_id})
+            else:
+                values = {k: new for k, (_old, new) in plan.year_changes.items()}
+                year_rows.append(values | {"_id": plan.year_row_id})
+        for q in plan.qualifications:
+            audits += _qualification_audits(q, base, id(q) in created_quals, rules, qual_rows)
+    _update_many(conn, _table(Enterprise), enterprise_rows)
+    _update_many(conn, _table(EnterpriseYear), year_rows)
+    _update_many(conn, _table(Qualification), qual_rows)
+    columns = (*_AUDIT_COLUMNS, "old_value")
+    _insert_rows(conn, _table(AuditEntry), columns, [tuple(a[c] for c in columns) for a in audits])
+
+
+def _qualification_audits(
+    q: QualificationChange,
+    base: dict[str, Any],
+    created: bool,
+    rules: QualificationRules,
+    qual_rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    assert q.qualification_id is not None
+    entity = base | {"entity": "qualification"}
+    if created:
+        row = _qual_row(base["entity_id"], rules.type_ids[q.type_code], q.values)
+        entry = entity | {"action": "create", "entity_id": q.qualification_id}
+        entry["new_value"] = json.dumps(_jsonable(row), ensure_ascii=False)
+        return [entry]
+    qual_rows.append({k: new for k, (_old, new) in q.changes.items()} | {"_id": q.qualification_id})
+    return _field_audits(entity | {"entity_id": q.qualification_id}, q.changes)
+
+
+# ---------------------------------------------------------------- undo
+
+
+def _enterprise_of(session: Session, entity: str, entity_id: int) -> int | None:
+    if entity == "enterprise":
+        return entity_id
+    model = Qualification if entity == "qualification" else EnterpriseYear
+    return session.scalar(select(model.enterprise_id).where(model.id == entity_id))
+
+
+def _edited_later(session: Session, batch_id: int, last_id: int) -> set[int]:
+    """Enterprises with audit rows after the batch by anyone else (other batches or by hand)."""
+    later = session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id).where(
+            AuditEntry.id > last_id,
+            AuditEntry.entity.in_(["enterprise", "qualification", "enterprise_year"]),
+            (AuditEntry.batch_id.is_(None)) | (AuditEntry.batch_id != batch_id),
+        )
+    ).all()
+    out: set[int] = set()
+    for entity, entity_id in set(later):
+        eid = _enterprise_of(session, entity, entity_id)
+        if eid is not None:
+            out.add(eid)
+    return out
+
+
+def _referenced(session: Session, enterprise_id: int) -> bool:
+    from db.models import Base
+
+    table = _table(Enterprise)
+    for other in Base.metadata.sorted_tables:
+        if other.name in ("enterprise_years", "qualifications"):
+            continue
+        for fk in other.foreign_keys:
+            if fk.column.table is table:
+                hit = session.execute(
+                    select(func.count()).select_from(other).where(fk.parent == enterprise_id)
+                ).scalar_one()
+                if hit:
+                    return True
+    return False
+
+
+def _uscc_of(session: Session, enterprise_id: int) -> str:
+    return session.scalar(select(Enterprise.uscc).where(Enterprise.id == enterprise_id)) or ""
+
+
+def _restore_entry(session: Session, entry: AuditEntry) -> None:
+    old = None if entry.old_value is None else json.loads(entry.old_value)
+    if entry.entity == "enterprise" and entry.field and "." in entry.field:
+        year_text, name = entry.field.split(".", 1)
+        stmt = update(EnterpriseYear).where(
+            EnterpriseYear.enterprise_id == entry.entity_id, EnterpriseYear.year == int(year_text)
+        )
+        session.execute(stmt.values({name: _typed(EnterpriseYear, name, old)}))
+    elif entry.entity == "enterprise" and entry.field:
+        session.execute(
+            update(Enterprise)
+            .where(Enterprise.id == entry.entity_id)
+            .values({entry.field: _typed(Enterprise, entry.field, old)})
+        )
+    elif entry.entity == "qualification" and entry.field:
+        session.execute(
+            update(Qualification)
+            .where(Qualification.id == entry.entity_id)
+            .values({entry.field: _typed(Qualification, entry.field, old)})
+        )
+
+
+def _typed(model: Any, name: str, value: Any) -> Any:
+    """Audit JSON keeps dates as ISO text; turn them back into dates for date columns."""
+    column = model.__table__.c[name]
+    if isinstance(value, str) and column.type.python_type is date:
+        return date.fromisoformat(value)
+    return value
+
+
+def _remove_created(session: Session, entry: AuditEntry) -> None:
+    if entry.entity == "enterprise":
+        session.execute(
+            delete(EnterpriseYear).where(EnterpriseYear.enterprise_id == entry.entity_id)
+        )
+        session.execute(delete(Qualification).where(Qualification.enterprise_id == entry.entity_id))
+        session.execute(delete(Enterprise).where(Enterprise.id == entry.entity_id))
+    elif entry.entity == "qualification":
+        session.execute(delete(Qualification).where(Qualification.id == entry.entity_id))
+    elif entry.entity == "enterprise_year":
+        session.execute(delete(EnterpriseYear).where(EnterpriseYear.id == entry.entity_id))
+
+
+def undo_enterprise_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
+    """Undo an enterprises batch: every record it created or changed, except those edited after it."""
+    entries = batch_entries(session, batch_id)
+    last_id = max((e.id for e in entries), default=0)
+    edited = _edited_later(session, batch_id, last_id)
+    by_enterprise: dict[int, list[AuditEntry]] = {}
+    for entry in entries:
+        eid = (
+            entry.entity_id
+            if entry.entity == "enterprise"
+            else _enterprise_of(session, entry.entity, entry.entity_id)
+        )
+        if eid is not None:
+            by_enterprise.setdefault(eid, []).append(entry)
+    kept: list[KeptRecord] = []
+    reverted = 0
+    audits: list[dict[str, Any]] = []
+    for eid, own in by_enterprise.items():
+        reason = _keep_reason(session, eid, own, edited)
+        if reason:
+            kept.append(KeptRecord(_uscc_of(session, eid), reason))
+            continue
+        uscc = _uscc_of(session, eid)
+        for entry in reversed(own):
+            if entry.action == "create":
+                _remove_created(session, entry)
+            else:
+                _restore_entry(session, entry)
+        _refresh_search_columns(session, eid)
+        reverted += 1
+        undo = _audit(operator, "undo", "enterprise", eid, None)
+        undo["old_value"] = json.dumps({"batch_id": batch_id, "uscc": uscc}, ensure_ascii=False)
+        audits.append(undo)
+    audits.append(_audit(operator, "undo", "import_batch", batch_id, None))
+    session.execute(insert(AuditEntry), audits)
+    session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id)
+        .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
+    )
+    return UndoResult(batch_id, reverted, tuple(kept))
+
+
+def _refresh_search_columns(session: Session, enterprise_id: int) -> None:
+    """Recompute the search columns after an undo restored the name (they are not audited)."""
+    row = session.execute(
+        select(Enterprise.name, Enterprise.uscc).where(Enterprise.id == enterprise_id)
+    ).first()
+    if row is None:  # the undo removed an enterprise the batch created
+        return
+    text, initials = search_columns(row.name, row.uscc)
+    session.execute(
+        update(Enterprise)
+        .where(Enterprise.id == enterprise_id)
+        .values(search_text=text, pinyin_initials=initials)
+    )
+
+
+def _keep_reason(
+    session: Session, enterprise_id: int, own: list[AuditEntry], edited: set[int]
+) -> str | None:
+    if enterprise_id in edited:
+        return "导入后该企业又被修改过，已保留"
+    creates = any(e.action == "create" and e.entity == "enterprise" for e in own)
+    if creates and _referenced(session, enterprise_id):
+        return "该企业已被其他记录引用，已保留"
+    return None
+
+
+# ---------------------------------------------------------------- history
+
+
+def usccs(records: Iterable[EnterpriseIncoming]) -> list[str]:
+    """The codes of incoming rows, for bulk lookups."""
+    return [r.fields["uscc"] for r in records]

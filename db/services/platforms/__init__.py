@@ -1,0 +1,61 @@
+"""Innovation platforms (创新平台): records (CRUD, lists, recycle bin) and targets (counts by kind).
+
+Callers use the names re-exported here: `platforms.create_platform(session, values, operator)`."""
+
+from db.services.platforms.records import (
+    ENTITY,
+    FIELDS,
+    KIND_ALIASES,
+    KINDS,
+    LEVELS,
+    SOURCE_PREFIX,
+    DeletedPlatform,
+    PlatformFilter,
+    PlatformView,
+    canonical_kind,
+    clean_platform,
+    create_platform,
+    delete_platform,
+    deleted_platforms,
+    get_platform,
+    list_platforms,
+    platform_problems,
+    platforms_of_enterprise,
+    recognition_years,
+    restore_platform,
+    update_platform,
+)
+from db.services.platforms.targets import (
+    PlatformTarget,
+    count_by_kind,
+    default_target_year,
+    targets,
+)
+
+__all__ = [
+    "ENTITY",
+    "FIELDS",
+    "KINDS",
+    "KIND_ALIASES",
+    "LEVELS",
+    "SOURCE_PREFIX",
+    "DeletedPlatform",
+    "PlatformFilter",
+    "PlatformTarget",
+    "PlatformView",
+    "canonical_kind",
+    "clean_platform",
+    "count_by_kind",
+    "create_platform",
+    "default_target_year",
+    "delete_platform",
+    "deleted_platforms",
+    "get_platform",
+    "list_platforms",
+    "platform_problems",
+    "platforms_of_enterprise",
+    "recognition_years",
+    "restore_platform",
+    "targets",
+    "update_platform",
+]

@@ -1,0 +1,56 @@
+"""What every `bureau` command gets and may raise: the context, the usage and refusal errors, output.
+
+Its own module so that command modules and `desktop.cli` import it without a circle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the commands that open the store: fast `bureau gui`
+    from db.store import Store
+
+
+class UsageError(Exception):
+    """Unusable input or arguments: exit 2, message on stderr, nothing written."""
+
+
+class Refused(Exception):
+    """Refused for safety: exit 3."""
+
+
+@dataclass
+class Context:
+    """What every command gets: the parsed arguments and the resolved operator."""
+
+    args: argparse.Namespace
+    operator: str
+
+    def open(self, *, create: bool = True) -> Store:
+        """Open (creating and upgrading as needed) the store named by --db / $BUREAU_DB."""
+        from db.store import open_store
+
+        return open_store(self.args.db, create=create)
+
+
+Handler = Callable[[Context], int]
+
+
+def emit_json(value: Any) -> None:
+    """Print one JSON value, UTF-8, non-ASCII kept."""
+    print(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+
+
+def parse_day(text: str | None) -> date:
+    """A YYYY-MM-DD option (default today)."""
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"日期应写作 YYYY-MM-DD：{text}") from exc

@@ -1,0 +1,236 @@
+"""A dialog of fields validated as you type: messages under the fields, 保存 enabled when valid,
+Esc/取消 ask before unsaved changes are lost. Subclasses say what the values are and how to save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.services.errors import InputError
+from desktop.ui.common.fields import FieldBox, NumberEdit, OptionalDateEdit
+from desktop.ui.common.picker import EnterprisePicker
+from desktop.ui.shell.context import AppContext
+
+
+def choice_row(
+    dialog: FormDialog, label: str, first: str, second: str
+) -> tuple[QRadioButton, QRadioButton]:
+    """A form row of two exclusive choices (texts already translated; the first checked)."""
+    one, two = QRadioButton(first), QRadioButton(second)
+    one.setChecked(True)
+    group = QButtonGroup(dialog)
+    group.addButton(one)
+    group.addButton(two)
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(one)
+    layout.addWidget(two)
+    layout.addStretch(1)
+    dialog.form.addRow(label, row)
+    return one, two
+
+
+def combo(items: list[tuple[str, Any]]) -> QComboBox:
+    """A combo box of (text, data) items."""
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    return box
+
+
+def select_data(box: QComboBox, value: object) -> None:
+    """Select the item whose data is `value` (the first item when none is)."""
+    index = box.findData(value)
+    box.setCurrentIndex(max(index, 0))
+
+
+def read(widget: QWidget) -> Any:
+    """The value of an input widget (None when blank); a bad number is returned as typed text."""
+    if isinstance(widget, EnterprisePicker):
+        return widget.value()
+    if isinstance(widget, NumberEdit):
+        try:
+            return widget.value()
+        except ValueError:
+            return widget.text()
+    if isinstance(widget, OptionalDateEdit):
+        return widget.value()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value() or None
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText().strip() or None
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip() or None
+    raise TypeError(type(widget).__name__)
+
+
+def changed_signal(widget: QWidget) -> Any:
+    """The signal a widget emits when the user changes it."""
+    if isinstance(widget, EnterprisePicker):
+        return widget.changed
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, OptionalDateEdit):
+        return widget.dateChanged
+    if isinstance(widget, QCheckBox):
+        return widget.toggled
+    if isinstance(widget, QSpinBox):
+        return widget.valueChanged
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QLineEdit):
+        return widget.textChanged
+    raise TypeError(type(widget).__name__)
+
+
+class FormDialog(QDialog):
+    """Fields in a form; `problems()` checks them as you type; `write(session)` saves."""
+
+    saved = Signal(int)
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.boxes: dict[str, FieldBox] = {}
+        self.form = QFormLayout()
+        self.general = FieldBox(QWidget())
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save_and_close)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        self._initial: dict[str, Any] = {}
+        self.labels: dict[str, str] = {}
+        self.touched: set[str] = set()
+
+    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+        """Add an input under a label; its changes trigger validation."""
+        box = FieldBox(widget)
+        self.boxes[key] = box
+        self.labels[key] = label
+        self.form.addRow(self.tr(label), box)
+        changed_signal(widget).connect(self._field_changed)
+        return widget
+
+    @Slot()
+    def _field_changed(self) -> None:
+        for key, box in self.boxes.items():
+            if box.editor is self.sender():
+                self.touched.add(key)
+        self.validate()
+
+    def widget(self, key: str) -> Any:
+        """The input of a field."""
+        return self.boxes[key].editor
+
+    def values(self) -> dict[str, Any]:
+        """The values of every field, by key."""
+        return {key: read(box.editor) for key, box in self.boxes.items()}
+
+    def remember_initial(self) -> None:
+        """Call after loading: what 'unchanged' means."""
+        self._initial = self.values()
+        self.validate()
+
+    def is_dirty(self) -> bool:
+        """Whether any field differs from what was loaded."""
+        return self.values() != self._initial
+
+    def problems(self, values: dict[str, Any]) -> dict[str, str]:
+        """Problems per field (override)."""
+        return {}
+
+    @Slot()
+    def validate(self) -> bool:
+        """Problems of fields the user touched show under them, the others in one line below;
+        保存 is enabled only when there is none."""
+        found = self.problems(self.values())
+        shown = {k: v for k, v in found.items() if k in self.touched or self._initial.get(k)}
+        for key, box in self.boxes.items():
+            box.show_error(shown.get(key, ""))
+        pending = [self.labels.get(k, "") for k in found if k not in shown and k in self.labels]
+        general = found.get("", "")
+        if pending:
+            general = (
+                (general + "；" if general else "") + self.tr("尚需填写：") + "、".join(pending)
+            )
+        self.general.show_error(general)
+        self.save_button.setEnabled(not found)
+        return not found
+
+    def write(self, session: Any) -> int:
+        """Save and return the record's id (override)."""
+        raise NotImplementedError
+
+    def save(self) -> bool:
+        """Write in one transaction; bad input is shown next to its field."""
+        self.touched |= set(self.boxes)
+        if not self.validate():
+            return False
+        try:
+            with self._ctx.store.transaction() as s:
+                record_id = self.write(s)
+        except InputError as exc:
+            box = self.boxes.get(exc.field or "")
+            (box or self.general).show_error(str(exc))
+            return False
+        self._initial = self.values()
+        self.saved.emit(record_id)
+        return True
+
+    @Slot()
+    def save_and_close(self) -> None:
+        """保存: write, then close."""
+        if self.save():
+            self.accept()
+
+    def reject(self) -> None:
+        """Esc / 取消: ask 保存/放弃/取消 when something would be lost."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("未保存的修改"),
+            self.tr("有未保存的修改，是否保存？"),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            self.save_and_close()
+        elif answer == QMessageBox.StandardButton.Discard:
+            super().reject()

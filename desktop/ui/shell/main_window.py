@@ -1,0 +1,277 @@
+"""The main window: left navigation built from SCREENS, a stack of lazily built screens, status bar.
+
+Cold start: `bureau gui` shows the window's frame (navigation, status bar, a "正在打开数据…" line)
+from an `Opening`, then opens the store and calls `attach(ctx)`, which builds the first screen.
+`MainWindow(ctx)` does both at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSize, Qt, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.paths import resource
+from desktop.preferences import Preferences
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.errors import show_unexpected
+from desktop.ui.shell.screens import SCREENS, ScreenSpec
+
+log = logging.getLogger(__name__)
+
+NAV_WIDTH = 168
+DEFAULT_SIZE = QSize(1440, 900)  # the dashboard's natural size; capped by the screen
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the window shows while its store is still being opened."""
+
+    store_name: str
+    operator: str
+    prefs: Preferences
+
+
+class MainWindow(QMainWindow):
+    """科创台账's window: navigation on the left, the current screen on the right."""
+
+    def __init__(self, ctx: AppContext | Opening, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx: AppContext | None = None
+        self._prefs = ctx.prefs
+        self.specs: list[ScreenSpec] = list(SCREENS)
+        self._screens: dict[str, QWidget] = {}
+        self._current_key = ""
+        self._shown: set[str] = set()
+        self.nav = self._build_navigation()
+        self.stack = QStackedWidget()
+        self.placeholder = self._build_placeholder()
+        self._build_central()
+        self.store_label = QLabel()
+        self.operator_label = QLabel()
+        self._build_status_bar()
+        self._build_shortcuts()
+        self.setWindowTitle("科创台账")
+        self._restore_geometry()
+        if isinstance(ctx, Opening):
+            self._show_status(ctx.store_name, ctx.operator)
+            self.nav.setEnabled(False)
+        else:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        """The open store, operator and preferences (RuntimeError before `attach`)."""
+        if self._ctx is None:
+            raise RuntimeError("the main window has no store yet")
+        return self._ctx
+
+    def is_attached(self) -> bool:
+        """Whether the store is open and the screens can be built."""
+        return self._ctx is not None
+
+    def attach(self, ctx: AppContext) -> QWidget | None:
+        """Take the open store: fill title and status bar, then build and show the first screen."""
+        self._ctx = ctx
+        self._prefs = ctx.prefs
+        self.context_changed()
+        self.nav.setEnabled(True)
+        first = self.navigate(self._first_screen())
+        if first is not None:
+            self.stack.removeWidget(self.placeholder)
+            self.placeholder.deleteLater()
+        return first
+
+    # ---- building -------------------------------------------------------------------------
+
+    def _build_navigation(self) -> QListWidget:
+        nav = QListWidget()
+        nav.setObjectName("navigation")
+        nav.setFixedWidth(NAV_WIDTH)
+        nav.setIconSize(QSize(20, 20))
+        nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for i, spec in enumerate(self.specs):
+            item = QListWidgetItem(QIcon(str(resource("icons", spec.icon))), self.tr(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(NAV_WIDTH - 16, nav.fontMetrics().height() * 2 + 8))
+            if i < 9:
+                item.setToolTip(f"{self.tr(spec.title)}（Ctrl+{i + 1}）")
+            nav.addItem(item)
+        nav.currentRowChanged.connect(self._on_nav_row)
+        return nav
+
+    def _build_placeholder(self) -> QLabel:
+        label = QLabel(self.tr("正在打开数据…"))
+        label.setObjectName("openingPlaceholder")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.stack.addWidget(label)
+        return label
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(True)
+        self.store_label.setObjectName("storeLabel")
+        self.operator_label.setObjectName("operatorLabel")
+        bar.addWidget(self.store_label, 1)
+        bar.addPermanentWidget(self.operator_label)
+
+    def _build_shortcuts(self) -> None:
+        for i, spec in enumerate(self.specs[:9]):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            shortcut.setObjectName(f"shortcut-{spec.key}")
+            shortcut.activated.connect(self._on_shortcut)
+
+    # ---- navigation -----------------------------------------------------------------------
+
+    def current_key(self) -> str:
+        """The key of the screen shown now."""
+        return self._current_key
+
+    def screen_widget(self, key: str) -> QWidget | None:
+        """The screen built for `key`, if it was shown once."""
+        return self._screens.get(key)
+
+    def navigate(self, key: str, **kw: Any) -> QWidget | None:
+        """Show the screen `key` (building it the first time); kw go to its open_filter()."""
+        if self._ctx is None:
+            return None  # still opening the store
+        if key != self._current_key and not self._can_leave_current():
+            self._select_nav_row(self._current_key)
+            return None
+        widget = self._ensure_screen(key)
+        if widget is None:
+            self._select_nav_row(self._current_key)
+            return None
+        shown_before = key in self._shown
+        self._current_key = key
+        self.stack.setCurrentWidget(widget)
+        self._select_nav_row(key)
+        if shown_before and hasattr(widget, "refresh"):
+            widget.refresh()
+        self._shown.add(key)
+        if kw and hasattr(widget, "open_filter"):
+            widget.open_filter(**kw)
+        return widget
+
+    def _ensure_screen(self, key: str) -> QWidget | None:
+        if key in self._screens:
+            return self._screens[key]
+        spec = next((s for s in self.specs if s.key == key), None)
+        if spec is None:
+            log.warning("unknown screen %s", key)
+            return None
+        try:
+            widget = spec.load()(self.ctx, self.stack)
+        except Exception as exc:
+            show_unexpected(self, exc)
+            return None
+        self._screens[key] = widget
+        self.stack.addWidget(widget)
+        return widget
+
+    def _can_leave_current(self) -> bool:
+        widget = self._screens.get(self._current_key)
+        can_leave = getattr(widget, "can_leave", None)
+        return bool(can_leave()) if callable(can_leave) else True
+
+    def _select_nav_row(self, key: str) -> None:
+        rows = [i for i, s in enumerate(self.specs) if s.key == key]
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(rows[0] if rows else -1)
+        self.nav.blockSignals(False)
+
+    def _first_screen(self) -> str:
+        keys = [s.key for s in self.specs]
+        last = self._prefs.last_screen
+        return last if last in keys else keys[0]
+
+    @Slot(int)
+    def _on_nav_row(self, row: int) -> None:
+        if 0 <= row < len(self.specs):
+            self.navigate(self.specs[row].key)
+
+    @Slot()
+    def _on_shortcut(self) -> None:
+        name = self.sender().objectName()
+        self.navigate(name.removeprefix("shortcut-"))
+
+    # ---- context: title, store, operator ---------------------------------------------------
+
+    def context_changed(self) -> None:
+        """Re-read what the window shows of the context (bureau name, operator)."""
+        from db.services.settings import get_settings
+
+        with self.ctx.session() as session:
+            bureau = get_settings(session).bureau_name.strip()
+        self.setWindowTitle(f"科创台账 — {bureau}" if bureau else "科创台账")
+        self._show_status(self.ctx.store.display_name, self.ctx.operator)
+
+    def _show_status(self, store_name: str, operator: str) -> None:
+        self.store_label.setText(self.tr("数据文件：{0}").format(store_name))
+        self.store_label.setToolTip(store_name)
+        self.operator_label.setText(self.tr("操作员：{0}").format(operator))
+
+    # ---- geometry -------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        prefs = self._prefs
+        restored = False
+        if prefs.window_geometry:
+            restored = self.restoreGeometry(QByteArray.fromBase64(prefs.window_geometry.encode()))
+        if not restored:
+            self.resize(self._first_run_size())
+        if prefs.window_state:
+            self.restoreState(QByteArray.fromBase64(prefs.window_state.encode()))
+
+    def _first_run_size(self) -> QSize:
+        """DEFAULT_SIZE, or 92% of the available screen when that is smaller (1366×768 laptops)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return DEFAULT_SIZE
+        area = screen.availableGeometry()
+        width = min(DEFAULT_SIZE.width(), int(area.width() * 0.92))
+        height = min(DEFAULT_SIZE.height(), int(area.height() * 0.92))
+        return QSize(width, height)
+
+    def save_geometry(self) -> None:
+        """Keep geometry, state and the current screen in this user's preferences."""
+        prefs = self._prefs
+        prefs.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        prefs.window_state = bytes(self.saveState().toBase64().data()).decode("ascii")
+        if self._current_key:  # closed while the store was still opening: keep the last screen
+            prefs.last_screen = self._current_key
+        try:
+            prefs.save()
+        except OSError:
+            log.exception("could not save preferences")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask the current screen (unsaved changes), then save geometry."""
+        if not self._can_leave_current():
+            event.ignore()
+            return
+        self.save_geometry()
+        super().closeEvent(event)
