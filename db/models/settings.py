@@ -1,9 +1,13 @@
-"""The bureau's own settings: one typed row, shared with everyone who uses the store."""
+"""The bureau's own settings: one typed row, shared with everyone who uses the store.
+
+The defaults are those of db/rules/settings.py (one source for the model, the migration, the service).
+"""
 
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Timestamped
+from db.rules.settings import DEFAULTS
 
 
 class BureauSettings(Timestamped, Base):
@@ -11,21 +15,21 @@ class BureauSettings(Timestamped, Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    bureau_name: Mapped[str] = mapped_column(String(128), default="")
-    province_code: Mapped[str] = mapped_column(String(2), default="34")
-    district_code: Mapped[str] = mapped_column(String(6), default="")
-    head_of_unit: Mapped[str] = mapped_column(String(32), default="")
-    head_of_statistics: Mapped[str] = mapped_column(String(32), default="")
-    preparer: Mapped[str] = mapped_column(String(32), default="")
-    contact_phone: Mapped[str] = mapped_column(String(32), default="")
-    hte_last_day_included: Mapped[bool] = mapped_column(default=True)
-    expiry_warning_days: Mapped[int] = mapped_column(default=180)
-    rd_list_a_revenue: Mapped[float] = mapped_column(default=10000.0)
-    rd_list_b_revenue: Mapped[float] = mapped_column(default=50000.0)
-    assessment_grades: Mapped[str] = mapped_column(Text, default="优秀,良好,合格,不合格")
-    incubator_min_area: Mapped[float] = mapped_column(default=10000.0)
-    incubator_min_incubatees: Mapped[int] = mapped_column(default=50)
-    incubator_min_graduates: Mapped[int] = mapped_column(default=20)
-    makerspace_min_area: Mapped[float] = mapped_column(default=500.0)
-    makerspace_min_stations: Mapped[int] = mapped_column(default=30)
-    makerspace_min_teams: Mapped[int] = mapped_column(default=20)
+    bureau_name: Mapped[str] = mapped_column(String(128), default=DEFAULTS.bureau_name)
+    province_code: Mapped[str] = mapped_column(String(2), default=DEFAULTS.province_code)
+    district_code: Mapped[str] = mapped_column(String(6), default=DEFAULTS.district_code)
+    head_of_unit: Mapped[str] = mapped_column(String(32), default=DEFAULTS.head_of_unit)
+    head_of_statistics: Mapped[str] = mapped_column(String(32), default=DEFAULTS.head_of_statistics)
+    preparer: Mapped[str] = mapped_column(String(32), default=DEFAULTS.preparer)
+    contact_phone: Mapped[str] = mapped_column(String(32), default=DEFAULTS.contact_phone)
+    hte_last_day_included: Mapped[bool] = mapped_column(default=DEFAULTS.hte_last_day_included)
+    expiry_warning_days: Mapped[int] = mapped_column(default=DEFAULTS.expiry_warning_days)
+    rd_list_a_revenue: Mapped[float] = mapped_column(default=DEFAULTS.rd_list_a_revenue)
+    rd_list_b_revenue: Mapped[float] = mapped_column(default=DEFAULTS.rd_list_b_revenue)
+    assessment_grades: Mapped[str] = mapped_column(Text, default=DEFAULTS.assessment_grades)
+    incubator_min_area: Mapped[float] = mapped_column(default=DEFAULTS.incubator_min_area)
+    incubator_min_incubatees: Mapped[int] = mapped_column(default=DEFAULTS.incubator_min_incubatees)
+    incubator_min_graduates: Mapped[int] = mapped_column(default=DEFAULTS.incubator_min_graduates)
+    makerspace_min_area: Mapped[float] = mapped_column(default=DEFAULTS.makerspace_min_area)
+    makerspace_min_stations: Mapped[int] = mapped_column(default=DEFAULTS.makerspace_min_stations)
+    makerspace_min_teams: Mapped[int] = mapped_column(default=DEFAULTS.makerspace_min_teams)

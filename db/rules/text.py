@@ -51,3 +51,19 @@ def is_empty(value: object) -> bool:
         return False
     text = normalize_text(value)
     return text == "" or text in EMPTY_MARKERS
+
+
+LIKE_ESCAPE = "\\"
+
+
+def escape_like(text: str) -> str:
+    """Escape LIKE wildcards (% and _) and the escape character itself with a backslash.
+
+    Use with `column.like(pattern, escape=LIKE_ESCAPE)`.
+    """
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` with the wildcards of text escaped: a search for the text anywhere."""
+    return f"%{escape_like(text)}%"

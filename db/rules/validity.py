@@ -32,22 +32,43 @@ def add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
-def hte_valid_through(issued_on: date, years: int = 3, last_day_included: bool = True) -> date:
-    """Last valid day of a 高新技术企业 certificate: issue date + 3 years − 1 day."""
-    through = add_years(issued_on, years) - _ONE_DAY
-    return through if last_day_included else through - _ONE_DAY
+ValidityKind = Literal["years", "evaluation_year", "no_expiry"]
+VALIDITY_KINDS: tuple[ValidityKind, ...] = ("years", "evaluation_year", "no_expiry")
 
 
 @dataclass(frozen=True)
 class ValidityRule:
-    """How long a qualification type stays valid (catalogue data, domain.md table)."""
+    """How long a qualification type stays valid (catalogue data, domain.md table).
 
-    kind: Literal["years", "evaluation_year", "no_expiry"]
+    `last_day_setting`: the bureau's “last day included” setting applies to this type
+    (高新技术企业; domain.md: whether the last day is included is a setting).
+    """
+
+    kind: ValidityKind
     years: int = 0
+    last_day_setting: bool = False
 
     def __post_init__(self) -> None:
         if self.kind == "years" and self.years < 1:
             raise ValueError("按年计算的有效期至少为1年")
+
+
+HIGH_TECH_RULE = ValidityRule("years", 3, last_day_setting=True)
+
+
+def rule_of(kind: str, years: int, code: str) -> ValidityRule:
+    """The rule of a catalogue entry (validity kind, years, type code)."""
+    if kind not in VALIDITY_KINDS:
+        raise ValueError(f"未知的有效期规则：{kind}")
+    return ValidityRule(kind, years, last_day_setting=code == "high_tech")
+
+
+def hte_valid_through(issued_on: date, years: int = 3, last_day_included: bool = True) -> date:
+    """Last valid day of a 高新技术企业 certificate: issue date + 3 years − 1 day."""
+    rule = ValidityRule("years", years, last_day_setting=True)
+    _, through = validity_window(rule, issued_on, None, last_day_included)
+    assert through is not None
+    return through
 
 
 def _require(value: int | date | None, what: str) -> None:
@@ -87,11 +108,38 @@ def valid_from(
     return issued_on
 
 
+def validity_window(
+    rule: ValidityRule,
+    issued_on: date | None,
+    evaluation_year: int | None,
+    last_day_included: bool = True,
+) -> tuple[date | None, date | None]:
+    """First and last valid day under a rule (valid_from, valid_through).
+
+    Where the “last day included” setting applies (rule.last_day_setting) and is off, the last
+    valid day is one day earlier: issued 2023-01-01 → through 2025-12-30 instead of 2025-12-31.
+    """
+    start = valid_from(rule, issued_on, evaluation_year)
+    through = valid_through(rule, issued_on, evaluation_year)
+    if rule.last_day_setting and through is not None and not last_day_included:
+        through -= _ONE_DAY
+    return start, through
+
+
 def is_valid_on(
-    on: date, valid_from: date | None, valid_through: date | None, revoked_on: date | None
+    on: date,
+    valid_from: date | None,
+    valid_through: date | None,
+    revoked_on: date | None,
+    kind: ValidityKind = "years",
 ) -> bool:
-    """Whether a qualification counts on a date; a revocation stops it from its own date on."""
-    if revoked_on is not None and revoked_on <= on:
+    """Whether a qualification counts on a date.
+
+    A revocation stops it from its own date on — except an evaluation-year entry (科技型中小企业),
+    which a revocation voids for its whole year (domain.md: counted when “not revoked”). No start
+    or no end means open on that side (e.g. 上市高企 without a recognition date).
+    """
+    if revoked_on is not None and (kind == "evaluation_year" or revoked_on <= on):
         return False
     if valid_from is not None and on < valid_from:
         return False
@@ -125,12 +173,17 @@ class HeldQualification:
     valid_from: date | None
     valid_through: date | None
     revoked_on: date | None
+    kind: ValidityKind = "years"
 
 
 def ladder_stage(held: Iterable[HeldQualification], on: date) -> int:
     """Ladder stage on a date: the highest rank among qualifications valid then, 0 if none."""
     return max(
-        (q.rank for q in held if is_valid_on(on, q.valid_from, q.valid_through, q.revoked_on)),
+        (
+            q.rank
+            for q in held
+            if is_valid_on(on, q.valid_from, q.valid_through, q.revoked_on, q.kind)
+        ),
         default=0,
     )
 

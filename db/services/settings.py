@@ -3,53 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import BureauSettings, Indicator, IndicatorTarget
+from db.rules.settings import SETTINGS_FIELDS, Settings
+from db.rules.years import plan_year_problem
 from db.services import audit
 
 HIGH_TECH_INDICATOR = "high_tech_count"
 TECH_SME_INDICATOR = "tech_sme_count"
 
 
+__all__ = ["Settings", "SettingsError"]  # Settings lives with its defaults in db/rules/settings.py
+
+
 class SettingsError(ValueError):
     """A settings value that cannot be saved; the message is for the clerk."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Every bureau setting with its default (the defaults of domain.md)."""
-
-    bureau_name: str = ""
-    province_code: str = "34"
-    district_code: str = ""
-    head_of_unit: str = ""
-    head_of_statistics: str = ""
-    preparer: str = ""
-    contact_phone: str = ""
-    hte_last_day_included: bool = True
-    expiry_warning_days: int = 180
-    rd_list_a_revenue: float = 10000.0
-    rd_list_b_revenue: float = 50000.0
-    assessment_grades: str = "优秀,良好,合格,不合格"
-    incubator_min_area: float = 10000.0
-    incubator_min_incubatees: int = 50
-    incubator_min_graduates: int = 20
-    makerspace_min_area: float = 500.0
-    makerspace_min_stations: int = 30
-    makerspace_min_teams: int = 20
-
-    @property
-    def grades(self) -> list[str]:
-        """The configured assessment grades, in order."""
-        return [g.strip() for g in self.assessment_grades.split(",") if g.strip()]
-
-
-FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
+FIELDS = SETTINGS_FIELDS
 
 
 def get_settings(session: Session) -> Settings:
@@ -137,8 +113,9 @@ def set_count_target(
         raise SettingsError(f"未知目标：{key}")
     if target is not None and not (0 <= target <= 1_000_000):
         raise SettingsError("目标应为不小于0的整数")
-    if not 2000 <= year <= 2100:
-        raise SettingsError("年度应在2000到2100之间")
+    problem = plan_year_problem(year)
+    if problem:
+        raise SettingsError(problem)
     ind = _indicator(session, code)
     row = session.scalar(
         select(IndicatorTarget).where(
@@ -158,3 +135,16 @@ def set_count_target(
         session, operator, "update", "indicator", ind.id, {f"target_{year}": (old, target)}
     )
     session.flush()
+
+
+def save_settings(
+    session: Session,
+    changes: dict[str, Any],
+    targets: Mapping[tuple[int, str], int | None],
+    operator: str,
+) -> Settings:
+    """Save the 设置 form in one go: changed fields, then each (year, key) target."""
+    saved = update_settings(session, changes, operator)
+    for (year, key), target in targets.items():
+        set_count_target(session, key, year, target, operator)
+    return saved

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from db.models import Qualification
-from db.rules.validity import valid_from, valid_through
+from db.rules.validity import validity_window
 from db.services.enterprises.qualifications import QualificationTypeView, list_types
 from db.services.settings import get_settings
 from desktop.demo import pools
@@ -92,9 +92,7 @@ class Qualifier:
     ) -> Row:
         """A qualification row; valid_from/valid_through follow the type's validity rule."""
         t: QualificationTypeView = self.types[code]
-        through = valid_through(t.rule, issued_on, year)
-        if code == "high_tech" and through is not None and not self.last_day_included:
-            through = date.fromordinal(through.toordinal() - 1)
+        start, through = validity_window(t.rule, issued_on, year, self.last_day_included)
         row: Row = {
             "id": self._next,
             "enterprise_id": e.id,
@@ -103,7 +101,7 @@ class Qualifier:
             "level": level,
             "issued_on": issued_on,
             "evaluation_year": year,
-            "valid_from": valid_from(t.rule, issued_on, year),
+            "valid_from": start,
             "valid_through": through,
             "revoked_on": None,
             "revoke_reason": None,

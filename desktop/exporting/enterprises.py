@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -60,12 +59,6 @@ WIDTHS = {"企业名称": 36, "统一社会信用代码": 22, "注册地址": 36
 FORMULA_STARTS = ("=", "+", "-", "@")
 BATCH = 1000
 SHEET_TITLE = "企业名录"
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    as_of: date
-    data_year: int | None = None  # None: the latest year ≤ as_of.year that has any figures
 
 
 def yes_no(value: bool | None) -> str | None:

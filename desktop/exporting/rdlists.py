@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from db.services.figures.dashboard import RdListRow, RdLists
+from db.services.figures.rd_lists import RdListRow, RdLists
 
 HEADERS = (
     "序号",

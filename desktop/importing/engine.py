@@ -14,6 +14,7 @@ from typing import Any
 
 from db.rules.normalize import money_unit_of
 from db.rules.text import normalize_header
+from db.rules.years import record_year_problem
 from db.services.imports import batches, undo
 from db.services.imports import enterprises as imports
 from db.services.imports.batches import BatchInfo, UndoResult
@@ -161,8 +162,9 @@ def _pick_sheet(
 
 def _check_year(year: int | None, today: date) -> int:
     chosen = default_year(today) if year is None else year
-    if not 1990 <= chosen <= today.year:
-        raise ImportRefused(f"数据年度应在1990到{today.year}之间：{chosen}")
+    problem = record_year_problem(chosen, today)
+    if problem:
+        raise ImportRefused(f"数据{problem}：{chosen}")
     return chosen
 
 

@@ -27,7 +27,8 @@ from db.rules.normalize import (
     to_wan_yuan,
 )
 from db.rules.results import Checked
-from db.rules.text import EMPTY_MARKERS, is_empty, normalize_code, normalize_text
+from db.rules.text import EMPTY_MARKERS, is_empty, normalize_text
+from db.rules.years import FIRST_RECORD_YEAR
 from db.services.imports.enterprises import EnterpriseIncoming
 from desktop.importing.header import Header, cell_text
 from desktop.importing.readers import Cell
@@ -47,7 +48,7 @@ FOOTER_MARKERS = (
 )
 ENTERPRISE_COLUMNS = ("name", "address", "industry", "legal_rep", "contact", "note")
 FIGURE_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
-MIN_YEAR = 1990
+MIN_YEAR = FIRST_RECORD_YEAR
 
 
 @dataclass(frozen=True)
@@ -321,12 +322,6 @@ def record_signature(record: EnterpriseIncoming) -> dict[str, Any]:
     if record.tech_sme:
         out["sme"] = record.tech_sme
     return out
-
-
-def code_of(cells: list[Cell], header: Header) -> str:
-    """The normalised code of a row (for grouping repeats), '' when none."""
-    col = header.fields.get("uscc")
-    return "" if col is None else normalize_code(cells[col])
 
 
 # ---------------------------------------------------------------- fast path

@@ -9,6 +9,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from db.rules.years import plan_year_problem
 from db.services.figures.returns_data import legal_mark_overrides
 from db.services.settings import get_settings
 from desktop.returns.model import (
@@ -39,8 +40,9 @@ def parse_period(text: str, definition: ReturnDefinition | None = None) -> Perio
     if not found:
         raise PeriodError(f"报告期应写作 2025、2025Q3 或 2025-09：{text}")
     year, quarter, month = found.groups()
-    if not 2000 <= int(year) <= 2100:
-        raise PeriodError(f"年度应在2000到2100之间：{text}")
+    problem = plan_year_problem(int(year))
+    if problem:
+        raise PeriodError(f"{problem}：{text}")
     if month is not None and not 1 <= int(month) <= 12:
         raise PeriodError(f"月份应在1到12之间：{text}")
     period = Period(int(year), int(quarter) if quarter else None, int(month) if month else None)

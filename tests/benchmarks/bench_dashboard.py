@@ -21,7 +21,8 @@ from sqlalchemy import insert, select, update
 
 from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType
 from db.rules.identifiers import uscc_check_char
-from db.services.figures.dashboard import Dashboard, Figure, dashboard, ids_for
+from db.services.figures.dashboard import Dashboard, dashboard
+from db.services.figures.selectors import Figure, ids_for
 from db.services.settings import set_count_target
 from db.services.towns import add_towns, list_towns
 from db.store import Store, open_store

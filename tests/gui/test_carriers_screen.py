@@ -18,6 +18,12 @@ from desktop.ui.shell.screens import screen_spec
 OP = "测试员"
 
 
+def _save(qtbot: Any, dialog: Any) -> None:
+    """保存, then wait until the write worker delivered the result."""
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.save_task is not None and dialog.save_task.wait()
+
+
 def _enterprise(ctx: AppContext, n: int, name: str) -> int:
     body = f"91341602{n:09d}"
     with ctx.store.transaction() as s:
@@ -42,7 +48,7 @@ def _add_carrier(qtbot: Any, screen: CarriersScreen, name: str) -> None:
     dialog.widget("level").setCurrentIndex(dialog.widget("level").findData("省级"))
     qtbot.keyClicks(dialog.widget("area"), "12000")
     assert dialog.save_button.isEnabled()
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert not dialog.isVisible()
 
 
@@ -67,7 +73,7 @@ def test_full_flow(qtbot: Any, screen: CarriersScreen, app_ctx: AppContext) -> N
         _pick(qtbot, dialog, text)
         dialog.widget("entered_on").set_value(entered)
         assert dialog.save_button.isEnabled()
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        _save(qtbot, dialog)
     dialog = screen.add_incubatee()
     dialog.as_team.setChecked(True)
     assert dialog.general.message.text() == "尚需填写：团队名称"
@@ -76,7 +82,7 @@ def test_full_flow(qtbot: Any, screen: CarriersScreen, app_ctx: AppContext) -> N
     assert dialog.boxes["team_name"].message.text() == "请填写团队名称"
     dialog.widget("team_name").setText("智慧农业团队")
     dialog.widget("entered_on").set_value(date(2025, 2, 1))
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert screen.incubatee_model.rowCount() == 3
     assert screen.carrier_model.row_at(0).incubating == 3
 
@@ -90,7 +96,7 @@ def test_full_flow(qtbot: Any, screen: CarriersScreen, app_ctx: AppContext) -> N
     assert exit_dialog.boxes["exited_on"].message.text() == "离孵日期不能早于入孵日期"
     exit_dialog.widget("exited_on").set_value(date(2025, 6, 30))
     assert exit_dialog.widget("exit_kind").currentData() == "毕业"
-    qtbot.mouseClick(exit_dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, exit_dialog)
     statuses = {v.name: v.status(date(2025, 7, 1)) for v in screen.incubatee_model.rows()}
     assert statuses["亳州药谷生物科技有限公司"] == "毕业"
     assert screen.carrier_model.row_at(0).incubating == 2
@@ -106,7 +112,7 @@ def test_full_flow(qtbot: Any, screen: CarriersScreen, app_ctx: AppContext) -> N
     assert "2500 千元 = 250 万元" in year_dialog.converted.text()
     grade = year_dialog.widget("grade")
     grade.setCurrentIndex(grade.findData("A"))
-    qtbot.mouseClick(year_dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, year_dialog)
     y2025 = next(y for y in screen.year_model.rows() if y.year == 2025)
     assert (y2025.incubatees_computed, y2025.incubatees_reported) == (2, 4)
     assert (y2025.graduates_computed, y2025.graduates_reported) == (1, 1)
@@ -164,7 +170,7 @@ def test_duplicate_name_shown_under_the_field(
     dialog = screen.new_carrier()
     dialog.widget("name").setText("甲孵化器")
     dialog.widget("kind").setCurrentIndex(1)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert dialog.isVisible()
     assert "已有同名载体" in dialog.boxes["name"].message.text()
 
@@ -202,14 +208,32 @@ def test_edit_delete_and_remove(
     assert not dialog.isVisible() and message_boxes.shown == []
     dialog = screen.edit_carrier()
     dialog.widget("area").setText("2500")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert screen.carrier_model.row_at(0).area == 2500.0
     screen.incubatee_table.selectRow(0)
     assert screen.selected_incubatee_id() == iid
     screen.remove_incubatee()
+    assert screen.remove_task is not None and screen.remove_task.wait()
     assert screen.incubatee_model.rowCount() == 0
     screen.delete_carrier()
+    assert screen.delete_task is not None and screen.delete_task.wait()
     assert screen.carrier_model.rowCount() == 0
     assert [k for k, _t, _x in message_boxes.shown] == ["question", "question"]
     with app_ctx.session() as s:
         assert carriers.list_carriers(s) == []
+
+
+def test_picker_creates_an_enterprise_with_the_roster_editor(
+    qtbot: Any, screen: CarriersScreen, app_ctx: AppContext, message_boxes: Any
+) -> None:
+    with app_ctx.store.transaction() as s:
+        carriers.create_carrier(s, {"name": "甲孵化器", "kind": "加速器"}, OP)
+    screen.refresh()
+    dialog = screen.add_incubatee()
+    qtbot.mouseClick(dialog.picker.create_button, Qt.MouseButton.LeftButton)
+    editor = dialog.picker.last_editor
+    assert editor.isVisible()
+    eid = _enterprise(app_ctx, 4, "亳州新建科技有限公司")
+    editor.saved.emit(eid)  # what the editor emits once its save was delivered
+    assert dialog.picker.value() == eid
+    assert dialog.picker.picked.text() == "已选：亳州新建科技有限公司"

@@ -56,7 +56,7 @@ def _enterprises(store: Store) -> int:
 
 def _imported(qtbot: Any, screen: ImportScreen) -> FilePanel:
     panel = _add(screen, SHIJIULI)
-    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.commit_box.import_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(20_000)
     assert panel.batch_id is not None
     return panel
@@ -86,9 +86,11 @@ def test_import_writes_the_enterprises_and_lists_the_batch(
 ) -> None:
     panel = _imported(qtbot, screen)
     assert _enterprises(store) == 23
-    assert "已导入" in panel.summary.text() and "新增 23" in panel.summary.text()
-    assert not panel.import_button.isEnabled()
-    assert panel.undo_button.isVisibleTo(panel)
+    assert (
+        "已导入" in panel.commit_box.summary.text() and "新增 23" in panel.commit_box.summary.text()
+    )
+    assert not panel.commit_box.import_button.isEnabled()
+    assert panel.commit_box.undo_button.isVisibleTo(panel)
     batches = screen.history.batches()
     assert [b.id for b in batches] == [panel.batch_id]
     assert batches[0].file_name == SHIJIULI.name
@@ -107,7 +109,7 @@ def test_export_error_workbook(
         return str(tmp_path / "out" / "错误.xlsx"), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
-    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.commit_box.export_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(10_000)
     assert asked[0].endswith("十九里镇-2025年科技型企业统计表-错误说明.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "out" / "错误.xlsx").active
@@ -115,14 +117,14 @@ def test_export_error_workbook(
     header = [c.value for c in sheet[1]]
     assert header[-1] == "错误说明"
     assert sheet.max_row == 3
-    assert "错误表已保存" in panel.summary.text()
+    assert "错误表已保存" in panel.commit_box.summary.text()
 
 
 def test_undo_this_batch(
     qtbot: Any, screen: ImportScreen, store: Store, message_boxes: Any
 ) -> None:
     panel = _imported(qtbot, screen)
-    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.commit_box.undo_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(20_000)
     assert message_boxes.shown[0][0] == "question"
     assert _enterprises(store) == 0
@@ -130,7 +132,7 @@ def test_undo_this_batch(
         batch = session.get(ImportBatch, panel.batch_id)
         assert batch is not None and batch.undone_at is not None
     assert panel.status_text() == "已撤销"
-    assert not panel.undo_button.isEnabled()
+    assert not panel.commit_box.undo_button.isEnabled()
     assert "已撤销" in screen.history.model.index(0, 7).data()
 
 
@@ -202,7 +204,7 @@ def test_duplicate_file_asks_before_importing(
     assert panel.plan is not None and panel.plan.duplicate_of_batch is not None
     assert panel.duplicate_label.isVisibleTo(panel)
     message_boxes.answer = message_boxes.answer.No
-    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.commit_box.import_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(10_000)
     assert message_boxes.shown[-1][0] == "question"
     assert panel.batch_id is None

@@ -18,6 +18,12 @@ from desktop.ui.shell.screens import screen_spec
 OP = "测试员"
 
 
+def _save(qtbot: Any, dialog: Any) -> None:
+    """保存, then wait until the write worker delivered the result."""
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.save_task is not None and dialog.save_task.wait()
+
+
 @pytest.fixture
 def screen(qtbot: Any, app_ctx: AppContext) -> PlatformsScreen:
     w = PlatformsScreen(app_ctx)
@@ -49,7 +55,7 @@ def test_add_platform_hosted_by_roster_enterprise(
     dialog.picker.results.setCurrentRow(0)
     qtbot.keyClicks(dialog.widget("recognized_year"), "2023")
     assert dialog.save_button.isEnabled()
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert not dialog.isVisible()
     rows = screen.platform_model.rows()
     assert [(p.name, p.host_enterprise_id, p.host_name) for p in rows] == [
@@ -78,7 +84,7 @@ def test_institution_host_year_checked_and_duplicate(
     assert "认定年份应在1980" in dialog.boxes["recognized_year"].message.text()
     dialog.widget("recognized_year").setText("2022")
     assert dialog.save_button.isEnabled()
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert dialog.isVisible()
     assert "已有同名的专家工作站" in dialog.boxes["name"].message.text()
 
@@ -151,10 +157,11 @@ def test_edit_host_to_institution_and_delete(
     assert dialog.picker.value() == eid and not dialog.host_other.isChecked()
     dialog.host_other.setChecked(True)
     dialog.widget("host_name").setText("亳州学院")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     with app_ctx.session() as s:
         view = platforms.get_platform(s, pid)
     assert (view.host_enterprise_id, view.host_name) == (None, "亳州学院")
     screen.platform_table.selectRow(0)
     screen.delete_platform()
+    assert screen.delete_task is not None and screen.delete_task.wait()
     assert screen.platform_model.rowCount() == 0 and len(message_boxes.shown) == 1

@@ -12,6 +12,7 @@ from desktop.ui.carriers.screen import CarriersScreen
 from desktop.ui.common.recycle import RecycleDialog
 from desktop.ui.platforms.screen import PlatformsScreen
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import wait_for_tasks
 
 OP = "测试员"
 
@@ -29,6 +30,7 @@ def test_carrier_deleted_then_restored(qtbot: Any, app_ctx: AppContext, message_
     screen.show()
     screen.select_carrier(cid)
     qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
+    assert screen.delete_task is not None and screen.delete_task.wait()
     assert screen.carrier_model.row_of(cid) == -1
 
     qtbot.mouseClick(screen.bin_button, Qt.MouseButton.LeftButton)
@@ -40,6 +42,7 @@ def test_carrier_deleted_then_restored(qtbot: Any, app_ctx: AppContext, message_
 
     dialog.view.selectRow(0)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert wait_for_tasks()  # the restore may run on the write worker
     assert dialog.model.rowCount() == 0
     assert screen.carrier_model.row_of(cid) >= 0
     assert screen.selected_carrier_id() == cid
@@ -60,6 +63,7 @@ def test_platform_deleted_then_restored(
     screen.show()
     screen.platform_table.selectRow(screen.platform_model.row_of(pid))
     qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
+    assert screen.delete_task is not None and screen.delete_task.wait()
     assert screen.platform_model.rowCount() == 0
 
     qtbot.mouseClick(screen.bin_button, Qt.MouseButton.LeftButton)
@@ -70,6 +74,7 @@ def test_platform_deleted_then_restored(
 
     dialog.view.selectRow(0)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert wait_for_tasks()  # the restore may run on the write worker
     assert dialog.row_of(pid) == -1
     assert screen.platform_model.row_of(pid) >= 0
     dialog.close()

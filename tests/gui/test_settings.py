@@ -14,6 +14,7 @@ from db.services.towns import add_towns, list_towns
 from desktop.preferences import Preferences
 from desktop.ui.settings.screen import SettingsScreen
 from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.shell.tasks import TaskHandle
 
 
 @pytest.fixture
@@ -42,6 +43,12 @@ def click(qtbot: Any, button: Any) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def finish(task: TaskHandle[Any] | None) -> None:
+    """Wait until the write worker delivered the operation's result to the screen."""
+    assert task is not None
+    assert task.wait(10_000)
+
+
 def test_save_enabled_only_when_something_changed(
     qtbot: Any, settings_screen: SettingsScreen
 ) -> None:
@@ -66,6 +73,7 @@ def test_settings_edited_through_widgets_are_saved(
     v.expiry_warning_days.setValue(90)
     retype(qtbot, v.operator, "李四")
     click(qtbot, v.save)
+    finish(settings_screen.save_task)
 
     with main_window.ctx.store.session() as session:
         saved = get_settings(session)
@@ -95,7 +103,8 @@ def test_targets_of_several_years_are_kept_apart(
     v.target_tech_sme.setValue(130)
     v.target_year.setValue(2025)
     assert v.target_tech_sme.value() == 100
-    assert settings_screen.save()
+    finish(settings_screen.save())
+    assert settings_screen.last_save_ok
     with main_window.ctx.store.session() as session:
         assert get_count_targets(session, 2025)["tech_sme"] == 100
         assert get_count_targets(session, 2026)["tech_sme"] == 130
@@ -124,14 +133,18 @@ def test_towns_added_renamed_and_aliased(
     v = settings_screen.view
     send_text(v.town_name, "古井镇")
     click(qtbot, v.add_town)
+    finish(settings_screen.town_task)
     send_text(v.town_name, "五马镇")
     qtbot.keyClick(v.town_name, Qt.Key.Key_Return)
+    finish(settings_screen.town_task)
     assert v.towns.count() == 2
     assert v.towns.currentItem().text() == "五马镇"
     send_text(v.town_name, "五马街道")
     click(qtbot, v.rename_town)
+    finish(settings_screen.town_task)
     retype(qtbot, v.town_aliases, "五马乡，五马")
     click(qtbot, v.save_aliases)
+    finish(settings_screen.town_task)
 
     with main_window.ctx.store.session() as session:
         towns = {t.name: set(t.aliases) for t in list_towns(session)}
@@ -149,6 +162,7 @@ def test_town_error_is_shown_inline(
     v.towns.setCurrentRow(1)
     send_text(v.town_name, "古井镇")
     click(qtbot, v.rename_town)
+    finish(settings_screen.town_task)
     assert v.town_message.text() == "已有名为“古井镇”的镇街"
     with main_window.ctx.store.session() as session:
         assert [t.name for t in list_towns(session)] == ["古井镇", "五马镇"]

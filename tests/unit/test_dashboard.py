@@ -15,13 +15,9 @@ from db.services.enterprises import qualifications
 from db.services.enterprises.roster import RosterFilter, RosterQuery
 from db.services.figures import dashboard as dashboard_service
 from db.services.figures.counts import count_high_tech, count_tech_sme, double_breakthrough
-from db.services.figures.dashboard import (
-    Figure,
-    dashboard,
-    ids_for,
-    one_enterprise,
-    rd_list_details,
-)
+from db.services.figures.dashboard import dashboard
+from db.services.figures.rd_lists import rd_list_details
+from db.services.figures.selectors import Figure, ids_for, one_enterprise
 from db.services.settings import set_count_target, update_settings
 from db.services.towns import add_towns, list_towns
 from db.store import Store

@@ -8,10 +8,13 @@ The whole schema of the first release, the qualification catalogue of domain.md
 and the settings row.
 """
 
+import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from db.rules.settings import DEFAULTS
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -797,15 +800,14 @@ def _seed_qualification_types() -> None:
 
 
 def _seed_settings() -> None:
-    op.execute(
-        "INSERT INTO bureau_settings (id, bureau_name, province_code, district_code, head_of_unit,"
-        " head_of_statistics, preparer, contact_phone, hte_last_day_included, expiry_warning_days,"
-        " rd_list_a_revenue, rd_list_b_revenue, assessment_grades, incubator_min_area,"
-        " incubator_min_incubatees, incubator_min_graduates, makerspace_min_area,"
-        " makerspace_min_stations, makerspace_min_teams)"
-        " VALUES (1, '', '34', '', '', '', '', '', 1, 180, 10000, 50000, '优秀,良好,合格,不合格',"
-        " 10000, 50, 20, 500, 30, 20)"
+    # The defaults have one source (db/rules/settings.py); typed columns keep the booleans
+    # portable (a literal 1 is no boolean on PostgreSQL).
+    types = {bool: sa.Boolean, int: sa.Integer, float: sa.Float, str: sa.Text}
+    row = {"id": 1} | dataclasses.asdict(DEFAULTS)
+    table = sa.table(
+        "bureau_settings", *(sa.column(name, types[type(value)]) for name, value in row.items())
     )
+    op.bulk_insert(table, [row])
 
 
 def downgrade() -> None:

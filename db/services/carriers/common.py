@@ -16,6 +16,7 @@ from db.models import (
 )
 from db.rules.normalize import to_wan_yuan
 from db.rules.text import normalize_text
+from db.rules.years import FIRST_RECORD_YEAR
 from db.services.errors import InputError, NotFound
 
 _N = TypeVar("_N", int, float)
@@ -106,8 +107,8 @@ def float_or_none(value: object, label: str, name: str) -> float | None:
 
 def year_or_none(value: object, label: str, name: str) -> int | None:
     year = int_or_none(value, label, name)
-    if year is not None and not 1980 <= year <= date.today().year:
-        raise InputError(f"{label}应在1980到{date.today().year}之间", name)
+    if year is not None and not FIRST_RECORD_YEAR <= year <= date.today().year:
+        raise InputError(f"{label}应在{FIRST_RECORD_YEAR}到{date.today().year}之间", name)
     return year
 
 

@@ -24,7 +24,7 @@ from db.services.carriers.common import (
     ROUTE_REVENUE,
 )
 from db.services.carriers.incubatees import IncubateeView, list_incubatees
-from db.services.figures.counts import high_tech_valid_on
+from db.services.queries import high_tech_valid_on
 
 # ------------------------------------------------------------------ graduation routes
 

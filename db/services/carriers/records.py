@@ -16,7 +16,7 @@ from db.models import (
     Town,
 )
 from db.rules.identifiers import validate_phone
-from db.rules.text import normalize_text
+from db.rules.text import LIKE_ESCAPE, like_pattern, normalize_text
 from db.services import audit
 from db.services.carriers.common import (
     CARRIER,
@@ -200,9 +200,13 @@ def _filter_conditions(f: CarrierFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [Carrier.deleted_at.is_(None)]
     text = normalize_text(f.text)
     if text:
-        like = f"%{text}%"
+        like = like_pattern(text)
         conds.append(
-            or_(Carrier.name.like(like), Carrier.operator.like(like), Carrier.address.like(like))
+            or_(
+                Carrier.name.like(like, escape=LIKE_ESCAPE),
+                Carrier.operator.like(like, escape=LIKE_ESCAPE),
+                Carrier.address.like(like, escape=LIKE_ESCAPE),
+            )
         )
     if f.kind:
         conds.append(Carrier.kind == f.kind)

@@ -15,6 +15,7 @@ from db.models import (
     Incubatee,
 )
 from db.rules.text import normalize_text
+from db.rules.years import FIRST_PLAN_YEAR
 from db.services import audit
 from db.services.carriers.common import (
     CARRIER,
@@ -124,8 +125,8 @@ def set_carrier_year(
 ) -> dict[str, tuple[Any, Any]]:
     """Create or update a carrier's operation data of one year; returns what changed (audited)."""
     live_carrier(session, carrier_id)
-    if not 2000 <= year <= date.today().year:
-        raise InputError(f"年度应在2000到{date.today().year}之间", "year")
+    if not FIRST_PLAN_YEAR <= year <= date.today().year:
+        raise InputError(f"年度应在{FIRST_PLAN_YEAR}到{date.today().year}之间", "year")
     data = clean_year(values, financing_unit)
     row = session.scalar(
         select(CarrierYear).where(CarrierYear.carrier_id == carrier_id, CarrierYear.year == year)

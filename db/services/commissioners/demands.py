@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Demand, Town
-from db.rules.text import normalize_text
+from db.rules.text import LIKE_ESCAPE, like_pattern, normalize_text
 from db.services import audit
 from db.services.commissioners.common import (
     DEMAND_STATUSES,
@@ -178,9 +178,11 @@ def list_demands(
         stmt = stmt.where(Demand.town_id == town_id)
     needle = normalize_text(text)
     if needle:
-        like = f"%{needle}%"
+        like = like_pattern(needle)
         stmt = stmt.where(
-            Demand.requester.like(like) | Demand.problem.like(like) | Demand.field.like(like)
+            Demand.requester.like(like, escape=LIKE_ESCAPE)
+            | Demand.problem.like(like, escape=LIKE_ESCAPE)
+            | Demand.field.like(like, escape=LIKE_ESCAPE)
         )
     towns = _town_names(session)
     stmt = stmt.order_by(Demand.raised_on.desc(), Demand.id.desc())

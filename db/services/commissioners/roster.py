@@ -17,7 +17,8 @@ from db.rules.identifiers import (
     validate_phone,
     validate_resident_id,
 )
-from db.rules.text import normalize_text
+from db.rules.text import LIKE_ESCAPE, like_pattern, normalize_text
+from db.rules.years import FIRST_RECORD_YEAR
 from db.services import audit
 from db.services.commissioners.common import (
     KINDS,
@@ -140,8 +141,8 @@ def _check_kind(values: dict[str, Any], today: date, errors: dict[str, str]) -> 
 
 def _check_year(values: Mapping[str, Any], today: date, errors: dict[str, str]) -> None:
     year = values.get("first_year")
-    if year is not None and not (isinstance(year, int) and 1990 <= year <= today.year):
-        errors["first_year"] = f"首次选派年度应在1990到{today.year}之间"
+    if year is not None and not (isinstance(year, int) and FIRST_RECORD_YEAR <= year <= today.year):
+        errors["first_year"] = f"首次选派年度应在{FIRST_RECORD_YEAR}到{today.year}之间"
 
 
 def check(values: Mapping[str, Any], today: date | None = None) -> CommissionerCheck:
@@ -266,12 +267,14 @@ def _filtered(stmt: Select[Any], f: CommissionerFilter) -> Select[Any]:
     stmt = stmt.where(deleted)
     text = normalize_text(f.text).lower()
     if text:
-        stmt = stmt.where(Commissioner.search_text.like(f"%{text}%"))
+        stmt = stmt.where(Commissioner.search_text.like(like_pattern(text), escape=LIKE_ESCAPE))
     for column, value in ((Commissioner.kind, f.kind), (Commissioner.level, f.level)):
         if value:
             stmt = stmt.where(column == value)
     if f.field:
-        stmt = stmt.where(Commissioner.field.like(f"%{normalize_text(f.field)}%"))
+        stmt = stmt.where(
+            Commissioner.field.like(like_pattern(normalize_text(f.field)), escape=LIKE_ESCAPE)
+        )
     if f.town_id is not None or f.year is not None:
         stmt = stmt.where(Commissioner.id.in_(_dispatch_filter(f)))
     if f.grade:

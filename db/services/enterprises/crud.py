@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Enterprise, EnterpriseYear, Town
 from db.rules.identifiers import validate_uscc
-from db.rules.text import normalize_text
+from db.rules.text import LIKE_ESCAPE, like_pattern, normalize_text
+from db.rules.years import record_year_problem
 from db.services import audit
 from db.services.enterprises.search_text import pinyin_initials, search_text
 from db.services.errors import DuplicateError, InputError, NotFound
@@ -106,7 +107,8 @@ def similar_names(session: Session, name: str, exclude_id: int | None = None) ->
     if len(core) < 2:
         return []
     stmt = select(Enterprise.id, Enterprise.name).where(
-        Enterprise.deleted_at.is_(None), Enterprise.name.like(f"%{core}%")
+        Enterprise.deleted_at.is_(None),
+        Enterprise.name.like(like_pattern(core), escape=LIKE_ESCAPE),
     )
     return [
         n for i, n in session.execute(stmt.limit(50)) if i != exclude_id and _name_core(n) == core
@@ -247,8 +249,9 @@ def set_year(
     batch_id: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Create or update the figures of one data year; returns what changed (audited)."""
-    if not 1990 <= year <= date.today().year:
-        raise InputError("年度超出范围", "year")
+    problem = record_year_problem(year, date.today())
+    if problem:
+        raise InputError(problem, "year")
     data = _clean_year(values)
     row = session.scalar(
         select(EnterpriseYear).where(
@@ -259,20 +262,3 @@ def set_year(
         row = EnterpriseYear(enterprise_id=enterprise_id, year=year)
         session.add(row)
     return audit.apply_year(session, row, year, data, (ENTITY, enterprise_id), operator, batch_id)
-
-
-def delete_year(session: Session, enterprise_id: int, year: int, operator: str) -> None:
-    """Remove the figures of one data year (audited with the old values)."""
-    row = session.scalar(
-        select(EnterpriseYear).where(
-            EnterpriseYear.enterprise_id == enterprise_id, EnterpriseYear.year == year
-        )
-    )
-    if row is None:
-        return
-    diff = {
-        f"{year}.{k}": (getattr(row, k), None) for k in YEAR_FIELDS if getattr(row, k) is not None
-    }
-    session.delete(row)
-    audit.record(session, operator, "update", ENTITY, enterprise_id, diff)
-    session.flush()

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Qualification, QualificationType
 from db.rules.identifiers import validate_hte_number, validate_sme_number
-from db.rules.validity import ValidityRule, qualification_status, valid_from, valid_through
+from db.rules.validity import ValidityRule, qualification_status, rule_of, validity_window
 from db.services import audit
 from db.services.errors import InputError, NotFound
 from db.services.settings import get_settings
@@ -58,11 +58,12 @@ class QualificationView:
         )
 
 
-def _rule(t: QualificationType) -> ValidityRule:
-    kind = t.validity_kind
-    if kind not in ("years", "evaluation_year", "no_expiry"):
-        raise InputError(f"资质类型“{t.name}”的有效期规则无法识别")
-    return ValidityRule(kind, t.validity_years)  # type: ignore[arg-type]
+def rule_of_type(t: QualificationType) -> ValidityRule:
+    """The validity rule of a catalogue entry (InputError when the catalogue holds an unknown one)."""
+    try:
+        return rule_of(t.validity_kind, t.validity_years, t.code)
+    except ValueError as exc:
+        raise InputError(f"资质类型“{t.name}”的有效期规则无法识别") from exc
 
 
 def list_types(session: Session) -> list[QualificationTypeView]:
@@ -74,7 +75,7 @@ def list_types(session: Session) -> list[QualificationTypeView]:
             t.code,
             t.name,
             tuple(x for x in t.levels.split(",") if x),
-            _rule(t),
+            rule_of_type(t),
             t.ladder_rank,
         )
         for t in types
@@ -170,14 +171,11 @@ def validate(session: Session, values: Mapping[str, Any]) -> Validated:
                 raise InputError("；".join(checked.errors), "number")
             data["number"] = checked.value
             data["evaluation_year"] = year = year or int(str(checked.value)[:4])
-    rule = _rule(t)
+    rule = rule_of_type(t)
     try:
-        frm = valid_from(rule, issued, year)
-        through = valid_through(rule, issued, year)
+        frm, through = validity_window(rule, issued, year, settings.hte_last_day_included)
     except ValueError as exc:
         raise InputError(str(exc), "issued_on") from exc
-    if t.code == HIGH_TECH and through is not None and not settings.hte_last_day_included:
-        through = date.fromordinal(through.toordinal() - 1)
     return Validated(data, frm, through, warnings)
 
 
@@ -252,32 +250,3 @@ def revoke(session: Session, qualification_id: int, on: date, reason: str, opera
     q.revoked_on, q.revoke_reason = on, reason or None
     audit.record(session, operator, "revoke", ENTITY, q.id, diff)
     session.flush()
-
-
-def remove(session: Session, qualification_id: int, operator: str) -> None:
-    """Delete a qualification entered by mistake (soft, audited)."""
-    q = session.get(Qualification, qualification_id)
-    if q is None or q.deleted_at is not None:
-        raise NotFound("资质记录不存在")
-    audit.soft_delete(session, q, operator, ENTITY)
-
-
-def recompute_high_tech_validity(session: Session, last_day_included: bool) -> int:
-    """After the 'last day included' setting changes, restate every certificate's last valid day."""
-    ht = type_id(session, HIGH_TECH)
-    rule = ValidityRule("years", 3)
-    rows = session.execute(
-        select(Qualification.id, Qualification.issued_on).where(
-            Qualification.type_id == ht, Qualification.issued_on.is_not(None)
-        )
-    ).all()
-    changed = 0
-    for qid, issued in rows:
-        through = valid_through(rule, issued, None)
-        if through is not None and not last_day_included:
-            through = date.fromordinal(through.toordinal() - 1)
-        session.execute(
-            update(Qualification).where(Qualification.id == qid).values(valid_through=through)
-        )
-        changed += 1
-    return changed

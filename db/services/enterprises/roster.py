@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType, Town
+from db.rules.text import LIKE_ESCAPE, like_pattern
 from db.rules.validity import qualification_status
+from db.services.queries import held_on, ladder_stage_of_enterprise, ladder_stages, type_id
 from db.services.settings import get_settings
 
 SORT_KEYS = (
@@ -80,28 +82,10 @@ class RosterRow:
     problems: tuple[str, ...] = field(default=())
 
 
-def escape_like(text: str) -> str:
-    """Escape LIKE wildcards (% and _) and the escape character itself with a backslash."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _type_id(code: str) -> Any:
-    return select(QualificationType.id).where(QualificationType.code == code).scalar_subquery()
-
-
 def _type_col() -> Any:
     # "+ 0" keeps SQLite on ix_qualifications_enterprise_id inside per-enterprise subqueries
     # (the type index would scan every qualification of that type for each enterprise).
     return Qualification.type_id + 0
-
-
-def _valid_on(on: date) -> ColumnElement[bool]:
-    return and_(
-        Qualification.deleted_at.is_(None),
-        or_(Qualification.revoked_on.is_(None), Qualification.revoked_on > on),
-        or_(Qualification.valid_from.is_(None), Qualification.valid_from <= on),
-        or_(Qualification.valid_through.is_(None), Qualification.valid_through >= on),
-    )
 
 
 class RosterQuery:
@@ -114,13 +98,7 @@ class RosterQuery:
 
     def ladder_expr(self) -> Any:
         """Ladder stage today: the highest rank among qualifications valid today (0 when none)."""
-        rank = (
-            select(func.max(QualificationType.ladder_rank))
-            .join(Qualification, Qualification.type_id == QualificationType.id)
-            .where(Qualification.enterprise_id == Enterprise.id, _valid_on(self.today))
-            .scalar_subquery()
-        )
-        return func.coalesce(rank, 0)
+        return ladder_stage_of_enterprise(self.today)
 
     @staticmethod
     def hte_through_expr() -> Any:
@@ -129,7 +107,7 @@ class RosterQuery:
             select(func.max(Qualification.valid_through))
             .where(
                 Qualification.enterprise_id == Enterprise.id,
-                _type_col() == _type_id("high_tech"),
+                _type_col() == type_id("high_tech"),
                 Qualification.deleted_at.is_(None),
                 Qualification.revoked_on.is_(None),
             )
@@ -143,7 +121,7 @@ class RosterQuery:
             select(func.max(Qualification.evaluation_year))
             .where(
                 Qualification.enterprise_id == Enterprise.id,
-                _type_col() == _type_id("tech_sme"),
+                _type_col() == type_id("tech_sme"),
                 Qualification.deleted_at.is_(None),
                 Qualification.revoked_on.is_(None),
             )
@@ -164,22 +142,8 @@ class RosterQuery:
     # ----- the same per enterprise for the whole roster (one grouped pass, joined once) -----
 
     def ladder_stages(self) -> Any:
-        """Subquery (enterprise_id, stage) of the enterprises holding a qualification valid today.
-
-        The stage is ladder_expr's (highest rank valid today); enterprises without one are absent
-        (stage 0). One pass over the qualifications instead of a lookup per enterprise.
-        """
-        return (
-            select(
-                Qualification.enterprise_id.label("enterprise_id"),
-                func.max(QualificationType.ladder_rank).label("stage"),
-            )
-            .join(QualificationType, QualificationType.id == Qualification.type_id)
-            .where(_valid_on(self.today))
-            # "+ 0": one scan of the covering index then a sort, not a table read per row
-            .group_by(Qualification.enterprise_id + 0)
-            .subquery("ladder_stages")
-        )
+        """Subquery (enterprise_id, stage) of the enterprises holding a qualification valid today."""
+        return ladder_stages(self.today)
 
     def _ladder_is(self, stage: int) -> ColumnElement[bool]:
         stages = self.ladder_stages()
@@ -194,7 +158,7 @@ class RosterQuery:
         ending = (
             select(Qualification.enterprise_id)
             .where(
-                Qualification.type_id == _type_id("high_tech"),
+                Qualification.type_id == type_id("high_tech"),
                 Qualification.deleted_at.is_(None),
                 Qualification.revoked_on.is_(None),
             )
@@ -228,7 +192,7 @@ class RosterQuery:
         )
         hte_without_date = exists().where(
             Qualification.enterprise_id == Enterprise.id,
-            _type_col() == _type_id("high_tech"),
+            _type_col() == type_id("high_tech"),
             Qualification.deleted_at.is_(None),
             Qualification.issued_on.is_(None),
         )
@@ -237,8 +201,9 @@ class RosterQuery:
     def _held_expr(self, code: str, on: date) -> ColumnElement[bool]:
         return exists().where(
             Qualification.enterprise_id == Enterprise.id,
-            _type_col() == _type_id(code),
-            _valid_on(on),
+            _type_col() == type_id(code),
+            QualificationType.id == Qualification.type_id,
+            held_on(on),
         )
 
     def _where(self, f: RosterFilter) -> list[ColumnElement[bool]]:
@@ -248,7 +213,7 @@ class RosterQuery:
         conds: list[ColumnElement[bool]] = [deleted]
         text = f.text.strip().lower()
         if text:
-            conds.append(Enterprise.search_text.like(f"%{escape_like(text)}%", escape="\\"))
+            conds.append(Enterprise.search_text.like(like_pattern(text), escape=LIKE_ESCAPE))
         if f.town_id is not None:
             conds.append(Enterprise.town_id == f.town_id)
         if f.qualification_code:
@@ -350,7 +315,7 @@ class RosterQuery:
             )
             .where(
                 Qualification.enterprise_id.in_(list(ids)),
-                _type_col() == _type_id("high_tech"),
+                _type_col() == type_id("high_tech"),
                 Qualification.deleted_at.is_(None),
             )
             .order_by(Qualification.issued_on)

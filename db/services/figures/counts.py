@@ -1,8 +1,9 @@
 """The counts the bureau reports: high-tech enterprises on a date, tech-SMEs in a year, by town.
 
-Rules (domain.md): a high-tech enterprise counts on D when a 高新技术企业 qualification is valid on D
-(issue ≤ D ≤ valid_through, not revoked on or before D); a tech-SME counts in year Y with a
-non-revoked entry for evaluation year Y; deleted enterprises never count.
+Rules (domain.md; their SQL forms live in db/services/queries.py): a high-tech enterprise counts
+on D when a 高新技术企业 qualification is valid on D (issue ≤ D ≤ valid_through, not revoked on or
+before D); a tech-SME counts in year Y with a non-revoked entry for evaluation year Y; deleted
+enterprises never count.
 """
 
 from __future__ import annotations
@@ -10,36 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Enterprise, Qualification, QualificationType, Town
+from db.models import Enterprise, Qualification, Town
+from db.services.queries import high_tech_valid_on, live_enterprise, tech_sme_in_year
 from db.services.settings import get_count_targets
-
-
-def _type_id(code: str) -> Select[int]:
-    return select(QualificationType.id).where(QualificationType.code == code)
-
-
-def high_tech_valid_on(on: date) -> ColumnElement[bool]:
-    """Condition on Qualification rows: a high-tech certificate valid on `on`."""
-    return and_(
-        Qualification.type_id == _type_id("high_tech").scalar_subquery(),
-        Qualification.deleted_at.is_(None),
-        Qualification.valid_from <= on,
-        or_(Qualification.valid_through.is_(None), Qualification.valid_through >= on),
-        or_(Qualification.revoked_on.is_(None), Qualification.revoked_on > on),
-    )
-
-
-def tech_sme_in_year(year: int) -> ColumnElement[bool]:
-    """Condition on Qualification rows: a non-revoked tech-SME entry for evaluation year `year`."""
-    return and_(
-        Qualification.type_id == _type_id("tech_sme").scalar_subquery(),
-        Qualification.deleted_at.is_(None),
-        Qualification.evaluation_year == year,
-        Qualification.revoked_on.is_(None),
-    )
 
 
 def high_tech_ids(on: date) -> Select[int]:
@@ -47,7 +24,7 @@ def high_tech_ids(on: date) -> Select[int]:
     return (
         select(Qualification.enterprise_id)
         .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(high_tech_valid_on(on), Enterprise.deleted_at.is_(None))
+        .where(high_tech_valid_on(on), live_enterprise())
         .distinct()
     )
 
@@ -57,7 +34,7 @@ def tech_sme_ids(year: int) -> Select[int]:
     return (
         select(Qualification.enterprise_id)
         .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(tech_sme_in_year(year), Enterprise.deleted_at.is_(None))
+        .where(tech_sme_in_year(year), live_enterprise())
         .distinct()
     )
 

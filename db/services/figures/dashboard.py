@@ -1,6 +1,6 @@
 """Everything the 首页 dashboard shows: each figure is a count and the selector of its enterprises.
 
-The counting conditions are those of db/services/figures/counts.py (so the dashboard agrees with the
+The counting conditions are those of db/services/queries.py (so the dashboard agrees with the
 returns and `bureau stats`). A refresh only counts, with SQL aggregates; each figure carries a
 small Selector naming what it counts, and `ids_for(session, selector)` lists the enterprises behind
 it when the figure is clicked — exactly those the roster then shows.
@@ -18,89 +18,50 @@ Rules and choices (domain.md "Counts that the bureau reports"):
 * 两清零 (thresholds are settings): the figures of `rd_year` (default: the year before), list A =
   规上工业企业 with revenue ≥ A and R&D activity reported as none; list B = revenue ≥ B and
   R&D institution reported as none (as in the 两清零 return; unreported is not listed).
-* Ladder: each live enterprise's stage on the as-of date (highest rank valid then, 0 when none).
-"""
+* Ladder: each live enterprise's stage on the as-of date (highest rank valid then, 0 when none)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select
+from sqlalchemy import Select, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.expression import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
 
-from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType, Town
+from db.models import Enterprise, EnterpriseYear, Qualification, Town
 from db.rules.validity import LADDER_NAMES
-from db.services.figures.counts import high_tech_ids, tech_sme_ids
-from db.services.figures.returns_data import RdRow, above_scale_figures
+from db.services.figures.selectors import (
+    BOTH,
+    EXPIRING,
+    HIGH_TECH,
+    LADDER,
+    LIVE,
+    RD_LIST_A,
+    RD_LIST_B,
+    TECH_SME,
+    Figure,
+    Selector,
+    dates_valid,
+    expiring_certificates,
+    of_live,
+    rd_condition,
+    rd_figures,
+)
+from db.services.queries import (
+    dates_cover,
+    ladder_stages,
+    live_enterprise,
+    tech_sme_in_year,
+    type_id,
+    unindexed,
+)
 from db.services.settings import get_count_targets, get_settings
 
 TREND_FIRST_YEAR = 2019
 EXPIRY_WINDOWS = (90, 180)
 EXPIRING_ROWS = 20  # the soonest-expiring certificates listed on the dashboard
-
-LIVE = "live"
-HIGH_TECH = "high_tech"
-TECH_SME = "tech_sme"
-BOTH = "both"
-EXPIRING = "expiring"
-RD_LIST_A = "rd_a"
-RD_LIST_B = "rd_b"
-LADDER = "ladder"
-ONE = "one"
-
-
-@dataclass(frozen=True)
-class Selector:
-    """What a figure counts; `ids_for` turns it into the ids of those enterprises.
-
-    kind and its parameters: LIVE; HIGH_TECH (on); TECH_SME (year); BOTH (on, year); EXPIRING
-    (on, days); RD_LIST_A / RD_LIST_B (year, revenue threshold); LADDER (on, stage); ONE
-    (enterprise_id). With by_town only the enterprises of town_id (None = without a town).
-    """
-
-    kind: str
-    on: date | None = None
-    year: int | None = None
-    days: int | None = None
-    stage: int | None = None
-    revenue: float | None = None
-    enterprise_id: int | None = None
-    by_town: bool = False
-    town_id: int | None = None
-
-    def in_town(self, town_id: int | None) -> Selector:
-        """The same figure restricted to one town (None = enterprises without a town)."""
-        return replace(self, by_town=True, town_id=town_id)
-
-    def district(self) -> Selector:
-        """The same figure for the whole district."""
-        return replace(self, by_town=False, town_id=None)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A count of enterprises and the selector that lists them (ids_for)."""
-
-    value: int
-    selector: Selector
-
-
-def one_enterprise(enterprise_id: int) -> Figure:
-    """A figure of a single enterprise (a row of the expiring list)."""
-    return Figure(1, Selector(ONE, enterprise_id=enterprise_id))
-
-
-def district_total(figures: Iterable[Figure]) -> Figure:
-    """The sum of the same figure over every town (each enterprise is in exactly one town)."""
-    found = list(figures)
-    if not found:
-        return Figure(0, Selector(LIVE))
-    return Figure(sum(f.value for f in found), found[0].selector.district())
 
 
 @dataclass(frozen=True)
@@ -195,165 +156,6 @@ class Dashboard:
         raise KeyError(days)
 
 
-# ----- conditions shared by the counts and the id lists -----
-
-
-def _type_id(code: str) -> Any:
-    return select(QualificationType.id).where(QualificationType.code == code).scalar_subquery()
-
-
-def _live() -> ColumnElement[bool]:
-    return Enterprise.deleted_at.is_(None)
-
-
-def _of_live(enterprise_id: Any) -> ColumnElement[bool]:
-    """The enterprise is not deleted (cheap: deleted ids are few and indexed)."""
-    deleted = select(Enterprise.id).where(Enterprise.deleted_at.is_not(None))
-    return enterprise_id.not_in(deleted)  # type: ignore[no-any-return]
-
-
-def _unindexed(column: Any) -> Any:
-    """`+column`: SQLite then reads the covering (type, enterprise, dates) index, not the dates one.
-
-    (The type-and-dates index looks more selective to the planner but costs a table read per row.)
-    """
-    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
-
-
-def _valid_on(on: date) -> ColumnElement[bool]:
-    """The dates of counts.high_tech_valid_on (type and deletion checked by the caller)."""
-    return and_(
-        _unindexed(Qualification.valid_from) <= on,
-        or_(Qualification.valid_through.is_(None), Qualification.valid_through >= on),
-        or_(Qualification.revoked_on.is_(None), Qualification.revoked_on > on),
-    )
-
-
-def _high_tech_certificates() -> Select[Any]:
-    """Live high-tech certificates of live enterprises (columns to add)."""
-    return (
-        select()
-        .select_from(Qualification)
-        .where(
-            Qualification.type_id == _type_id("high_tech"),
-            Qualification.deleted_at.is_(None),
-            _of_live(Qualification.enterprise_id),
-        )
-    )
-
-
-def _renewed(end: date) -> Any:
-    """The enterprise already holds a certificate (not revoked) ending after `end`."""
-    later = aliased(Qualification)
-    return (
-        select(later.id)
-        .where(
-            later.enterprise_id == Qualification.enterprise_id,
-            later.type_id == _type_id("high_tech"),
-            later.deleted_at.is_(None),
-            later.revoked_on.is_(None),
-            later.valid_through > end,
-        )
-        .correlate(Qualification)
-        .exists()
-    )
-
-
-def _expiring_certificates(on: date, days: int) -> Select[Any]:
-    """Certificates valid on `on`, not revoked, ending by on + days, of firms not yet renewed.
-
-    An enterprise has one exactly when its latest valid certificate ends in the window: a later
-    one would be a renewal.
-    """
-    end = on + timedelta(days=days)
-    return _high_tech_certificates().where(
-        Qualification.revoked_on.is_(None),
-        _unindexed(Qualification.valid_from) <= on,
-        Qualification.valid_through.between(on, end),
-        ~_renewed(end),
-    )
-
-
-def _ladder_stages(on: date) -> Any:
-    """Subquery (enterprise_id, stage) of the live enterprises holding a qualification on `on`."""
-    return (
-        select(
-            Qualification.enterprise_id.label("enterprise_id"),
-            func.max(QualificationType.ladder_rank).label("stage"),
-        )
-        .join(QualificationType, QualificationType.id == Qualification.type_id)
-        .where(
-            Qualification.deleted_at.is_(None),
-            _valid_on(on),
-            _of_live(Qualification.enterprise_id),
-        )
-        # "+ 0": a scan then a sort beats walking the enterprise_id index with a read per row
-        .group_by(Qualification.enterprise_id + 0)
-        .subquery()
-    )
-
-
-def _rd_figures(year: int) -> Select[Any]:
-    """Figures of a year of live 规上工业企业 (the row source of the 两清零 return)."""
-    return (
-        select()
-        .select_from(EnterpriseYear)
-        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
-        .where(EnterpriseYear.year == year, Enterprise.above_scale.is_(True), _live())
-    )
-
-
-def _rd_condition(kind: str, revenue: float) -> ColumnElement[bool]:
-    flag = EnterpriseYear.rd_activity if kind == RD_LIST_A else EnterpriseYear.rd_institution
-    return and_(EnterpriseYear.revenue >= revenue, flag.is_(False))
-
-
-# ----- id lists (on click) -----
-
-
-def _selected(s: Selector) -> Select[Any]:
-    """A SELECT of the enterprise ids of a selector (before the town restriction)."""
-    if s.kind == LIVE:
-        return select(Enterprise.id).where(_live())
-    if s.kind == HIGH_TECH and s.on is not None:
-        return high_tech_ids(s.on)
-    if s.kind == TECH_SME and s.year is not None:
-        return tech_sme_ids(s.year)
-    if s.kind == BOTH and s.on is not None and s.year is not None:
-        return high_tech_ids(s.on).intersect(tech_sme_ids(s.year))  # type: ignore[return-value]
-    if s.kind == EXPIRING and s.on is not None and s.days is not None:
-        return _expiring_certificates(s.on, s.days).add_columns(Qualification.enterprise_id)
-    if s.kind in (RD_LIST_A, RD_LIST_B) and s.year is not None and s.revenue is not None:
-        cond = _rd_condition(s.kind, s.revenue)
-        return _rd_figures(s.year).add_columns(EnterpriseYear.enterprise_id).where(cond)
-    if s.kind == LADDER and s.on is not None and s.stage is not None:
-        return _ladder_ids(s.on, s.stage)
-    if s.kind == ONE and s.enterprise_id is not None:
-        return select(Enterprise.id).where(Enterprise.id == s.enterprise_id)
-    raise ValueError(f"incomplete selector {s!r}")
-
-
-def _ladder_ids(on: date, stage: int) -> Select[Any]:
-    stages = _ladder_stages(on)
-    if stage:
-        return select(stages.c.enterprise_id).where(stages.c.stage == stage)
-    ranked = select(stages.c.enterprise_id).where(stages.c.stage != 0)
-    return select(Enterprise.id).where(_live(), Enterprise.id.not_in(ranked))
-
-
-def ids_for(session: Session, selector: Selector) -> list[int]:
-    """The ids (ascending) of the enterprises behind a figure: what a click shows in the roster."""
-    sub = _selected(selector).subquery()
-    eid = sub.c[0]
-    stmt = select(eid).distinct().join(Enterprise, Enterprise.id == eid).order_by(eid)
-    if selector.by_town:
-        town = selector.town_id
-        stmt = stmt.where(
-            Enterprise.town_id.is_(None) if town is None else Enterprise.town_id == town
-        )
-    return [int(i) for i in session.scalars(stmt)]
-
-
 # ----- counts (on refresh) -----
 # Joining every qualification to its (wide) enterprise row costs a random read each; the counts
 # instead leave out the few deleted enterprises by id and split by town in one enterprise scan.
@@ -366,12 +168,7 @@ def town_names(session: Session) -> list[tuple[int, str]]:
 
 
 def _tech_sme_of(year: int) -> Select[Any]:
-    return select(Qualification.enterprise_id).where(
-        Qualification.type_id == _type_id("tech_sme"),
-        Qualification.deleted_at.is_(None),
-        Qualification.revoked_on.is_(None),
-        Qualification.evaluation_year == year,
-    )
+    return select(Qualification.enterprise_id).where(tech_sme_in_year(year))
 
 
 @dataclass(frozen=True)
@@ -404,7 +201,7 @@ def _count_by_town(session: Session, ids: Select[Any]) -> dict[int | None, int]:
     stmt = (
         ids.with_only_columns(town, func.count(distinct(Qualification.enterprise_id)))
         .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(_live())
+        .where(live_enterprise())
         .group_by(town)
     )
     return {town_id: int(n) for town_id, n in session.execute(stmt)}
@@ -442,13 +239,13 @@ def _high_tech_counts(
     Per enterprise (in index order): held on each date and on as_of; `latest` = last day of its
     latest certificate not revoked; `dated` = one not revoked is valid on as_of and has an end. It
     is expiring within N days exactly when dated and latest ≤ as_of + N (as in
-    _expiring_certificates). Only the enterprises held on as_of are joined to their town.
+    expiring_certificates). Only the enterprises held on as_of are joined to their town.
     """
     live_cert = Qualification.revoked_on.is_(None)
     through = Qualification.valid_through
-    flags = [_valid_on(on) for on in dates] + [_valid_on(as_of)]
+    flags = [dates_valid(on) for on in dates] + [dates_valid(as_of)]
     held = [func.max(case((flag, 1), else_=0)).label(f"d{i}") for i, flag in enumerate(flags)]
-    dated = and_(live_cert, _unindexed(Qualification.valid_from) <= as_of, through >= as_of)
+    dated = and_(live_cert, dates_cover(as_of, covering=True), through.is_not(None))
     per_firm = (
         select(
             Qualification.enterprise_id.label("enterprise_id"),
@@ -457,9 +254,9 @@ def _high_tech_counts(
             func.max(case((dated, 1), else_=0)).label("dated"),
         )
         .where(
-            Qualification.type_id == _type_id("high_tech"),
+            Qualification.type_id == type_id("high_tech"),
             Qualification.deleted_at.is_(None),
-            _of_live(Qualification.enterprise_id),
+            of_live(Qualification.enterprise_id),
         )
         .group_by(Qualification.enterprise_id)
         .subquery()
@@ -506,11 +303,11 @@ def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
     pairs = (
         select(year.label("year"), Qualification.enterprise_id)
         .where(
-            Qualification.type_id == _type_id("tech_sme"),
+            Qualification.type_id == type_id("tech_sme"),
             Qualification.deleted_at.is_(None),
             Qualification.revoked_on.is_(None),
-            _unindexed(year).between(first, last),
-            _of_live(Qualification.enterprise_id),
+            unindexed(year).between(first, last),
+            of_live(Qualification.enterprise_id),
         )
         .distinct()
         .subquery()
@@ -529,7 +326,7 @@ def _expiring_rows(
         select(func.max(later.valid_through))
         .where(
             later.enterprise_id == Qualification.enterprise_id,
-            later.type_id == _type_id("high_tech"),
+            later.type_id == type_id("high_tech"),
             later.deleted_at.is_(None),
             later.revoked_on.is_(None),
         )
@@ -537,7 +334,7 @@ def _expiring_rows(
         .scalar_subquery()
     )
     stmt = (
-        _expiring_certificates(on, days)
+        expiring_certificates(on, days)
         # SQLite takes the bare column (number) from the row holding the max.
         .add_columns(
             Enterprise.id, Enterprise.name, Town.name, Qualification.number, through, latest
@@ -580,7 +377,7 @@ def _expiring(session: Session, on: date, counts: dict[int, int]) -> tuple[Expir
 
 
 def _ladder(session: Session, on: date, live: int) -> tuple[LadderBar, ...]:
-    stages = _ladder_stages(on)
+    stages = ladder_stages(on, extra=of_live(Qualification.enterprise_id))
     stmt = select(stages.c.stage, func.count()).group_by(stages.c.stage)
     counts = {int(stage): int(n) for stage, n in session.execute(stmt)}
     counts[0] = live - sum(n for stage, n in counts.items() if stage != 0)
@@ -592,21 +389,11 @@ def _ladder(session: Session, on: date, live: int) -> tuple[LadderBar, ...]:
 
 def _rd_counts(session: Session, year: int, a_revenue: float, b_revenue: float) -> list[int]:
     """How many enterprises are on 两清零 lists A and B."""
-    conds = [_rd_condition(RD_LIST_A, a_revenue), _rd_condition(RD_LIST_B, b_revenue)]
+    conds = [rd_condition(RD_LIST_A, a_revenue), rd_condition(RD_LIST_B, b_revenue)]
     sums = [func.count(case((cond, EnterpriseYear.enterprise_id))) for cond in conds]
     # Only the figures on either list are joined to their (wide) enterprise rows.
-    stmt = _rd_figures(year).add_columns(*sums).where(or_(*conds))
+    stmt = rd_figures(year).add_columns(*sums).where(or_(*conds))
     return [int(n or 0) for n in session.execute(stmt).one()]
-
-
-def rd_lists(
-    session: Session, year: int, a_revenue: float, b_revenue: float
-) -> tuple[list[RdRow], list[RdRow]]:
-    """两清零 lists A and B of a year's figures (the row source of the 两清零 return)."""
-    rows = above_scale_figures(session, year, None, min(a_revenue, b_revenue))
-    list_a = [r for r in rows if (r.revenue or 0.0) >= a_revenue and r.rd_activity is False]
-    list_b = [r for r in rows if (r.revenue or 0.0) >= b_revenue and r.rd_institution is False]
-    return list_a, list_b
 
 
 # ----- assembling -----
@@ -718,59 +505,3 @@ def dashboard(
         rd_list_b_revenue=b,
         ladder=_ladder(session, as_of, total.live),
     )
-
-
-# ----- the 两清零一提升 lists in full -----
-
-
-@dataclass(frozen=True)
-class RdListRow:
-    enterprise_id: int
-    name: str
-    uscc: str
-    town: str | None
-    revenue: float | None
-    rd_expense: float | None
-    rd_activity: bool | None
-    rd_institution: bool | None
-
-
-@dataclass(frozen=True)
-class RdLists:
-    year: int
-    a_revenue: float
-    b_revenue: float
-    list_a: tuple[RdListRow, ...]
-    list_b: tuple[RdListRow, ...]
-
-
-def _usccs(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    stmt = select(Enterprise.id, Enterprise.uscc).where(Enterprise.id.in_(ids))
-    return {int(eid): uscc for eid, uscc in session.execute(stmt)}
-
-
-def rd_list_details(session: Session, year: int) -> RdLists:
-    """Lists A and B of a year's figures with the thresholds of the settings (for the screen)."""
-    settings = get_settings(session)
-    a, b = settings.rd_list_a_revenue, settings.rd_list_b_revenue
-    list_a, list_b = rd_lists(session, year, a, b)
-    codes = _usccs(session, {r.enterprise_id for r in list_a + list_b})
-
-    def rows(found: list[RdRow]) -> tuple[RdListRow, ...]:
-        return tuple(
-            RdListRow(
-                r.enterprise_id,
-                r.name,
-                codes.get(r.enterprise_id, ""),
-                r.town,
-                r.revenue,
-                r.rd_expense,
-                r.rd_activity,
-                r.rd_institution,
-            )
-            for r in found
-        )
-
-    return RdLists(year, a, b, rows(list_a), rows(list_b))

@@ -17,18 +17,13 @@ from db.models import (
     Enterprise,
     EnterpriseYear,
     Qualification,
-    QualificationType,
     ReturnLegalMarks,
     SubmittedReturn,
     Town,
 )
 from db.services import audit
-from db.services.figures.counts import (
-    high_tech_ids,
-    high_tech_valid_on,
-    tech_sme_ids,
-    tech_sme_in_year,
-)
+from db.services.figures.counts import high_tech_ids, tech_sme_ids
+from db.services.queries import high_tech_valid_on, tech_sme_in_year, type_id
 
 NO_TOWN = "（未填镇街）"
 LEGAL_FIELDS = (
@@ -39,10 +34,6 @@ LEGAL_FIELDS = (
     "approval_no",
     "valid_until",
 )
-
-
-def _type_id(code: str) -> Any:
-    return select(QualificationType.id).where(QualificationType.code == code).scalar_subquery()
 
 
 def _town_filter(town: str | None) -> ColumnElement[bool]:
@@ -151,7 +142,7 @@ def high_tech_roster(session: Session, on: date, town: str | None) -> list[Certi
 def high_tech_without_issue_date(session: Session, town: str | None) -> list[CertificateRow]:
     """High-tech certificates of live enterprises that have no issue date (an error on a return)."""
     stmt = _cert_select().where(
-        Qualification.type_id == _type_id("high_tech"),
+        Qualification.type_id == type_id("high_tech"),
         Qualification.issued_on.is_(None),
         _town_filter(town),
     )
@@ -173,7 +164,7 @@ def tech_sme_roster(session: Session, year: int, town: str | None) -> list[Certi
 def high_tech_expiring(session: Session, year: int, town: str | None) -> list[CertificateRow]:
     """High-tech certificates (not revoked) whose last valid day falls in the year."""
     stmt = _cert_select().where(
-        Qualification.type_id == _type_id("high_tech"),
+        Qualification.type_id == type_id("high_tech"),
         Qualification.revoked_on.is_(None),
         Qualification.valid_through >= date(year, 1, 1),
         Qualification.valid_through <= date(year, 12, 31),
@@ -193,7 +184,7 @@ def renewed_certificates(
     stmt = (
         select(Qualification.enterprise_id, func.max(Qualification.issued_on))
         .where(
-            Qualification.type_id == _type_id("high_tech"),
+            Qualification.type_id == type_id("high_tech"),
             Qualification.deleted_at.is_(None),
             Qualification.revoked_on.is_(None),
             Qualification.enterprise_id.in_(ids),

@@ -1,4 +1,4 @@
-"""Import batches of enterprises: compare with the store, write in bulk, undo, history (import.md).
+"""Import batches of enterprises: compare with the store, write in bulk (undo: enterprise_undo.py) (import.md).
 
 Writes go through SQLAlchemy Core in bulk inside the caller's one transaction. Audit conventions:
 - a created enterprise: one row (action create, entity enterprise, field None) whose new_value holds
@@ -10,30 +10,36 @@ Writes go through SQLAlchemy Core in bulk inside the caller's one transaction. A
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import (
     AuditEntry,
     Enterprise,
     EnterpriseYear,
-    ImportBatch,
     Qualification,
     QualificationType,
 )
-from db.rules.validity import ValidityRule, valid_from, valid_through
+from db.rules.validity import ValidityRule, validity_window
 from db.services.audit import to_json
+from db.services.enterprises.qualifications import rule_of_type
 from db.services.enterprises.search_text import pinyin_initials, search_columns, search_text
-from db.services.imports.batches import KeptRecord, UndoResult, batch_entries
+from db.services.imports.bulk import (
+    chunks,
+    day_writer,
+    gc_paused,
+    insert_rows,
+    iso,
+    table_of,
+    update_many,
+)
 from db.services.settings import get_settings
 
 ENTERPRISE_FIELDS = (
@@ -52,7 +58,6 @@ ENTERPRISE_FIELDS = (
 YEAR_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
 HIGH_TECH = "high_tech"
 TECH_SME = "tech_sme"
-_CHUNK = 500
 
 
 @dataclass(slots=True)
@@ -116,12 +121,7 @@ class QualificationRules:
 
     def window(self, code: str, issued: date | None, year: int | None) -> tuple[date | None, ...]:
         """valid_from and valid_through like qualifications.validate computes them."""
-        rule = self.rules[code]
-        frm = valid_from(rule, issued, year)
-        through = valid_through(rule, issued, year)
-        if code == HIGH_TECH and through is not None and not self.hte_last_day_included:
-            through = date.fromordinal(through.toordinal() - 1)
-        return frm, through
+        return validity_window(self.rules[code], issued, year, self.hte_last_day_included)
 
 
 def qualification_rules(session: Session) -> QualificationRules:
@@ -132,31 +132,10 @@ def qualification_rules(session: Session) -> QualificationRules:
     settings = get_settings(session)
     return QualificationRules(
         {t.code: t.id for t in types},
-        {t.code: ValidityRule(t.validity_kind, t.validity_years) for t in types},  # type: ignore[arg-type]
+        {t.code: rule_of_type(t) for t in types},
         settings.hte_last_day_included,
         settings.province_code,
     )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while bulk rows (which form no cycles) are built.
-
-    Its passes grow with the number of live objects, so a 100,000-row import would otherwise
-    walk the whole plan again and again. The previous state is restored on exit.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 # ---------------------------------------------------------------- plan
@@ -165,7 +144,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 def _existing(session: Session, usccs: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     cols = [getattr(Enterprise, f) for f in ("id", "deleted_at", *ENTERPRISE_FIELDS)]
-    for chunk in _chunks(usccs):
+    for chunk in chunks(usccs):
         for row in session.execute(select(*cols).where(Enterprise.uscc.in_(chunk))):
             found[row.uscc] = row
     return found
@@ -173,8 +152,8 @@ def _existing(session: Session, usccs: list[str]) -> dict[str, Any]:
 
 def _years(session: Session, ids: list[int], year: int) -> dict[int, Any]:
     found: dict[int, Any] = {}
-    for chunk in _chunks(ids):
-        stmt = select(_table(EnterpriseYear)).where(
+    for chunk in chunks(ids):
+        stmt = select(table_of(EnterpriseYear)).where(
             EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.year == year
         )
         for y in session.execute(stmt):  # plain rows: attribute access, no ORM identity map
@@ -184,8 +163,8 @@ def _years(session: Session, ids: list[int], year: int) -> dict[int, Any]:
 
 def _qualifications(session: Session, ids: list[int]) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = {}
-    for chunk in _chunks(ids):
-        stmt = select(_table(Qualification)).where(
+    for chunk in chunks(ids):
+        stmt = select(table_of(Qualification)).where(
             Qualification.enterprise_id.in_(chunk), Qualification.deleted_at.is_(None)
         )
         for q in session.execute(stmt):
@@ -301,14 +280,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in values.items()}
 
 
-def _iso(value: Any) -> str:
-    """json.dumps default: dates as ISO text (the same text _jsonable gives)."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _audit(
+def audit_row(
     operator: str, action: str, entity: str, entity_id: int, batch_id: int | None
 ) -> dict[str, Any]:
     return {
@@ -323,58 +295,16 @@ def _audit(
     }
 
 
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
-
-
 def _qual_row(enterprise_id: int, type_id: int, values: dict[str, Any]) -> dict[str, Any]:
     row = {"number": None, "issued_on": None, "evaluation_year": None, **values}
     return row | {"enterprise_id": enterprise_id, "type_id": type_id}
 
 
-# What json.dumps(record, ensure_ascii=False, default=_iso) does, without a new encoder per call.
-_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=_iso)
+# What json.dumps(record, ensure_ascii=False, default=iso) does, without a new encoder per call.
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False, default=iso)
 _ENTERPRISE_COLUMNS = (*ENTERPRISE_FIELDS, "search_text", "pinyin_initials")
 _YEAR_COLUMNS = ("enterprise_id", "year", *YEAR_FIELDS)
 _AUDIT_COLUMNS = ("operator", "action", "entity", "entity_id", "batch_id", "field", "new_value")
-
-
-def _same_value(value: Any) -> Any:
-    return value
-
-
-def _iso_day(value: date | None) -> str | None:
-    """SQLite's text form of a date column (what SQLAlchemy's SQLite Date type writes)."""
-    return None if value is None else value.isoformat()
-
-
-def _insert_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert plain tuples in one executemany: straight to the driver on SQLite, else via Core.
-
-    On SQLite the tuples must already hold driver values (dates as ISO text, see _day_writer).
-    """
-    if not rows:
-        return
-    if _raw_sqlite(conn):
-        quote = conn.dialect.identifier_preparer
-        names = ", ".join(quote.quote(c) for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        conn.exec_driver_sql(
-            f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", rows
-        )
-    else:
-        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
-
-
-def _raw_sqlite(conn: Connection) -> bool:
-    return conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark"
-
-
-def _day_writer(conn: Connection) -> Any:
-    return _iso_day if _raw_sqlite(conn) else _same_value
 
 
 def _enterprise_tuple(fields: dict[str, Any], day: Any) -> tuple[Any, ...]:
@@ -406,11 +336,11 @@ def _new_ids(conn: Connection, plans: Sequence[EnterprisePlan]) -> list[int]:
     Inside the write transaction nobody else inserts, so the new rows are exactly those above
     the largest id before the insert.
     """
-    table = _table(Enterprise)
-    day = _day_writer(conn)
+    table = table_of(Enterprise)
+    day = day_writer(conn)
     rows = [_enterprise_tuple(p.incoming.fields, day) for p in plans]
     before = conn.execute(select(func.max(table.c.id))).scalar() or 0
-    _insert_rows(conn, table, _ENTERPRISE_COLUMNS, rows)
+    insert_rows(conn, table, _ENTERPRISE_COLUMNS, rows)
     found = dict(conn.execute(select(table.c.uscc, table.c.id).where(table.c.id > before)).all())
     return [int(found[p.incoming.fields["uscc"]]) for p in plans]
 
@@ -469,10 +399,10 @@ def _write_created(
             quals.append(_qual_row(enterprise_id, rules.type_ids[q.type_code], q.values))
         record = _created_record(incoming, created, year)
         audits.append((operator, "create", "enterprise", enterprise_id, batch_id, None, record))
-    _insert_rows(conn, _table(EnterpriseYear), _YEAR_COLUMNS, years)
+    insert_rows(conn, table_of(EnterpriseYear), _YEAR_COLUMNS, years)
     if quals:
-        conn.execute(insert(_table(Qualification)), quals)
-    _insert_rows(conn, _table(AuditEntry), _AUDIT_COLUMNS, audits)
+        conn.execute(insert(table_of(Qualification)), quals)
+    insert_rows(conn, table_of(AuditEntry), _AUDIT_COLUMNS, audits)
 
 
 def _has_qualification(incoming: EnterpriseIncoming) -> bool:
@@ -486,22 +416,6 @@ def _field_audits(
         base | {"field": prefix + k, "old_value": to_json(old), "new_value": to_json(new)}
         for k, (old, new) in changes.items()
     ]
-
-
-def _update_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """UPDATE table SET … WHERE id = :_id, one executemany per set of changed columns."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(k for k in row if k != "_id"), []).append(row)
-    for keys, group in groups.items():
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({k: bindparam(f"_v_{k}") for k in keys})
-        )
-        conn.execute(
-            stmt, [{f"_v_{k}": v for k, v in row.items()} | {"_id": row["_id"]} for row in group]
-        )
 
 
 def _enterprise_values(plan: EnterprisePlan) -> dict[str, Any]:
@@ -519,15 +433,15 @@ def _insert_years(conn: Connection, plans: list[EnterprisePlan], year: int) -> N
     """Insert the figures rows of enterprises that had none for the year; set year_row_id."""
     if not plans:
         return
-    table = _table(EnterpriseYear)
+    table = table_of(EnterpriseYear)
     rows = []
     for plan in plans:
         values = {k: new for k, (_old, new) in plan.year_changes.items()}
         rows.append((plan.enterprise_id, year, *[values.get(k) for k in YEAR_FIELDS]))
-    _insert_rows(conn, table, _YEAR_COLUMNS, rows)
+    insert_rows(conn, table, _YEAR_COLUMNS, rows)
     found: dict[int, int] = {}
     ids = [p.enterprise_id for p in plans]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         stmt = select(table.c.enterprise_id, table.c.id).where(
             table.c.year == year, table.c.enterprise_id.in_(chunk)
         )
@@ -546,7 +460,7 @@ def _insert_qualifications(
     """
     if not created:
         return
-    table = _table(Qualification)
+    table = table_of(Qualification)
     rows = [_qual_row(eid, rules.type_ids[q.type_code], q.values) for eid, q in created]
     before = conn.execute(select(func.max(table.c.id))).scalar() or 0
     conn.execute(insert(table), rows)
@@ -580,7 +494,7 @@ def write_updated(
     audits: list[dict[str, Any]] = []
     for plan in plans:
         assert plan.enterprise_id is not None
-        base = _audit(operator, "update", "enterprise", plan.enterprise_id, batch_id)
+        base = audit_row(operator, "update", "enterprise", plan.enterprise_id, batch_id)
         if plan.changes:
             enterprise_rows.append(_enterprise_values(plan) | {"_id": plan.enterprise_id})
             audits += _field_audits(base, plan.changes)
@@ -594,11 +508,11 @@ def write_updated(
                 year_rows.append(values | {"_id": plan.year_row_id})
         for q in plan.qualifications:
             audits += _qualification_audits(q, base, id(q) in created_quals, rules, qual_rows)
-    _update_many(conn, _table(Enterprise), enterprise_rows)
-    _update_many(conn, _table(EnterpriseYear), year_rows)
-    _update_many(conn, _table(Qualification), qual_rows)
+    update_many(conn, table_of(Enterprise), enterprise_rows)
+    update_many(conn, table_of(EnterpriseYear), year_rows)
+    update_many(conn, table_of(Qualification), qual_rows)
     columns = (*_AUDIT_COLUMNS, "old_value")
-    _insert_rows(conn, _table(AuditEntry), columns, [tuple(a[c] for c in columns) for a in audits])
+    insert_rows(conn, table_of(AuditEntry), columns, [tuple(a[c] for c in columns) for a in audits])
 
 
 def _qualification_audits(
@@ -617,166 +531,6 @@ def _qualification_audits(
         return [entry]
     qual_rows.append({k: new for k, (_old, new) in q.changes.items()} | {"_id": q.qualification_id})
     return _field_audits(entity | {"entity_id": q.qualification_id}, q.changes)
-
-
-# ---------------------------------------------------------------- undo
-
-
-def _enterprise_of(session: Session, entity: str, entity_id: int) -> int | None:
-    if entity == "enterprise":
-        return entity_id
-    model = Qualification if entity == "qualification" else EnterpriseYear
-    return session.scalar(select(model.enterprise_id).where(model.id == entity_id))
-
-
-def _edited_later(session: Session, batch_id: int, last_id: int) -> set[int]:
-    """Enterprises with audit rows after the batch by anyone else (other batches or by hand)."""
-    later = session.execute(
-        select(AuditEntry.entity, AuditEntry.entity_id).where(
-            AuditEntry.id > last_id,
-            AuditEntry.entity.in_(["enterprise", "qualification", "enterprise_year"]),
-            (AuditEntry.batch_id.is_(None)) | (AuditEntry.batch_id != batch_id),
-        )
-    ).all()
-    out: set[int] = set()
-    for entity, entity_id in set(later):
-        eid = _enterprise_of(session, entity, entity_id)
-        if eid is not None:
-            out.add(eid)
-    return out
-
-
-def _referenced(session: Session, enterprise_id: int) -> bool:
-    from db.models import Base
-
-    table = _table(Enterprise)
-    for other in Base.metadata.sorted_tables:
-        if other.name in ("enterprise_years", "qualifications"):
-            continue
-        for fk in other.foreign_keys:
-            if fk.column.table is table:
-                hit = session.execute(
-                    select(func.count()).select_from(other).where(fk.parent == enterprise_id)
-                ).scalar_one()
-                if hit:
-                    return True
-    return False
-
-
-def _uscc_of(session: Session, enterprise_id: int) -> str:
-    return session.scalar(select(Enterprise.uscc).where(Enterprise.id == enterprise_id)) or ""
-
-
-def _restore_entry(session: Session, entry: AuditEntry) -> None:
-    old = None if entry.old_value is None else json.loads(entry.old_value)
-    if entry.entity == "enterprise" and entry.field and "." in entry.field:
-        year_text, name = entry.field.split(".", 1)
-        stmt = update(EnterpriseYear).where(
-            EnterpriseYear.enterprise_id == entry.entity_id, EnterpriseYear.year == int(year_text)
-        )
-        session.execute(stmt.values({name: _typed(EnterpriseYear, name, old)}))
-    elif entry.entity == "enterprise" and entry.field:
-        session.execute(
-            update(Enterprise)
-            .where(Enterprise.id == entry.entity_id)
-            .values({entry.field: _typed(Enterprise, entry.field, old)})
-        )
-    elif entry.entity == "qualification" and entry.field:
-        session.execute(
-            update(Qualification)
-            .where(Qualification.id == entry.entity_id)
-            .values({entry.field: _typed(Qualification, entry.field, old)})
-        )
-
-
-def _typed(model: Any, name: str, value: Any) -> Any:
-    """Audit JSON keeps dates as ISO text; turn them back into dates for date columns."""
-    column = model.__table__.c[name]
-    if isinstance(value, str) and column.type.python_type is date:
-        return date.fromisoformat(value)
-    return value
-
-
-def _remove_created(session: Session, entry: AuditEntry) -> None:
-    if entry.entity == "enterprise":
-        session.execute(
-            delete(EnterpriseYear).where(EnterpriseYear.enterprise_id == entry.entity_id)
-        )
-        session.execute(delete(Qualification).where(Qualification.enterprise_id == entry.entity_id))
-        session.execute(delete(Enterprise).where(Enterprise.id == entry.entity_id))
-    elif entry.entity == "qualification":
-        session.execute(delete(Qualification).where(Qualification.id == entry.entity_id))
-    elif entry.entity == "enterprise_year":
-        session.execute(delete(EnterpriseYear).where(EnterpriseYear.id == entry.entity_id))
-
-
-def undo_enterprise_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
-    """Undo an enterprises batch: every record it created or changed, except those edited after it."""
-    entries = batch_entries(session, batch_id)
-    last_id = max((e.id for e in entries), default=0)
-    edited = _edited_later(session, batch_id, last_id)
-    by_enterprise: dict[int, list[AuditEntry]] = {}
-    for entry in entries:
-        eid = (
-            entry.entity_id
-            if entry.entity == "enterprise"
-            else _enterprise_of(session, entry.entity, entry.entity_id)
-        )
-        if eid is not None:
-            by_enterprise.setdefault(eid, []).append(entry)
-    kept: list[KeptRecord] = []
-    reverted = 0
-    audits: list[dict[str, Any]] = []
-    for eid, own in by_enterprise.items():
-        reason = _keep_reason(session, eid, own, edited)
-        if reason:
-            kept.append(KeptRecord(_uscc_of(session, eid), reason))
-            continue
-        uscc = _uscc_of(session, eid)
-        for entry in reversed(own):
-            if entry.action == "create":
-                _remove_created(session, entry)
-            else:
-                _restore_entry(session, entry)
-        _refresh_search_columns(session, eid)
-        reverted += 1
-        undo = _audit(operator, "undo", "enterprise", eid, None)
-        undo["old_value"] = json.dumps({"batch_id": batch_id, "uscc": uscc}, ensure_ascii=False)
-        audits.append(undo)
-    audits.append(_audit(operator, "undo", "import_batch", batch_id, None))
-    session.execute(insert(AuditEntry), audits)
-    session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id)
-        .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
-    )
-    return UndoResult(batch_id, reverted, tuple(kept))
-
-
-def _refresh_search_columns(session: Session, enterprise_id: int) -> None:
-    """Recompute the search columns after an undo restored the name (they are not audited)."""
-    row = session.execute(
-        select(Enterprise.name, Enterprise.uscc).where(Enterprise.id == enterprise_id)
-    ).first()
-    if row is None:  # the undo removed an enterprise the batch created
-        return
-    text, initials = search_columns(row.name, row.uscc)
-    session.execute(
-        update(Enterprise)
-        .where(Enterprise.id == enterprise_id)
-        .values(search_text=text, pinyin_initials=initials)
-    )
-
-
-def _keep_reason(
-    session: Session, enterprise_id: int, own: list[AuditEntry], edited: set[int]
-) -> str | None:
-    if enterprise_id in edited:
-        return "导入后该企业又被修改过，已保留"
-    creates = any(e.action == "create" and e.entity == "enterprise" for e in own)
-    if creates and _referenced(session, enterprise_id):
-        return "该企业已被其他记录引用，已保留"
-    return None
 
 
 # ---------------------------------------------------------------- history

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db.services.imports.batches import UndoResult, open_batch
-from db.services.imports.enterprises import undo_enterprise_batch
+from db.services.imports.enterprise_undo import undo_enterprise_batch
 from db.services.imports.other import undo_other_batch
 
 

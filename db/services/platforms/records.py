@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Platform, Town
-from db.rules.text import normalize_text
+from db.rules.text import LIKE_ESCAPE, like_pattern, normalize_text
+from db.rules.years import FIRST_RECORD_YEAR
 from db.services import audit
 from db.services.errors import DuplicateError, InputError, NotFound
 
@@ -124,8 +125,10 @@ def _year(value: object) -> int | None:
         year = int(str(value))
     except ValueError:
         raise InputError("认定年份应为4位年份", "recognized_year") from None
-    if not 1980 <= year <= date.today().year:
-        raise InputError(f"认定年份应在1980到{date.today().year}之间", "recognized_year")
+    if not FIRST_RECORD_YEAR <= year <= date.today().year:
+        raise InputError(
+            f"认定年份应在{FIRST_RECORD_YEAR}到{date.today().year}之间", "recognized_year"
+        )
     return year
 
 
@@ -263,12 +266,12 @@ def _conditions(f: PlatformFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     text = normalize_text(f.text)
     if text:
-        like = f"%{text}%"
+        like = like_pattern(text)
         conds.append(
             or_(
-                Platform.name.like(like),
-                Platform.host_name.like(like),
-                Platform.department.like(like),
+                Platform.name.like(like, escape=LIKE_ESCAPE),
+                Platform.host_name.like(like, escape=LIKE_ESCAPE),
+                Platform.department.like(like, escape=LIKE_ESCAPE),
             )
         )
     if f.kind:

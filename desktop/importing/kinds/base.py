@@ -24,13 +24,14 @@ from db.rules.identifiers import (
 from db.rules.normalize import parse_bool, parse_date, parse_int, parse_money, parse_number
 from db.rules.results import Checked
 from db.rules.text import is_empty, normalize_code
+from db.rules.years import FIRST_RECORD_YEAR
 from db.services.imports.kinds import Planner, Writer
 from db.services.imports.other import Incoming
 from desktop.importing.header import cell_text
 from desktop.importing.readers import Cell
 from desktop.importing.rows import Problem, RowContext, shown
 
-MIN_YEAR = 1990
+MIN_YEAR = FIRST_RECORD_YEAR
 
 
 @dataclass
@@ -152,7 +153,7 @@ class KindReader:
         return value
 
     def year(self, name: str) -> int | None:
-        """A year between 1990 and next year."""
+        """A year between FIRST_RECORD_YEAR and next year."""
         value: int | None = self.take(name, parse_int(self.raw(name)))
         if value is not None and not MIN_YEAR <= value <= self.ctx.today.year + 1:
             self.problem(name, f"年度应在{MIN_YEAR}到{self.ctx.today.year + 1}之间")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Slot
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.years import FIRST_PLAN_YEAR
 from db.services import carriers
 from db.services.towns import list_towns
+from desktop.operations import Operation
 from desktop.ui.common.fields import NumberEdit, OptionalDateEdit
 from desktop.ui.common.forms import FormDialog, choice_row, combo, select_data
 from desktop.ui.common.picker import EnterprisePicker
@@ -31,8 +34,7 @@ class CarrierDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, carrier_id: int | None, parent: QWidget | None = None):
         title = "新建孵化载体" if carrier_id is None else "编辑孵化载体"
-        super().__init__(ctx, title, parent)
-        self._id = carrier_id
+        super().__init__(ctx, title, parent, carrier_id)
         with ctx.session() as s:
             towns = list_towns(s)
             view = carriers.get_carrier(s, carrier_id) if carrier_id else None
@@ -71,15 +73,16 @@ class CarrierDialog(FormDialog):
             found.setdefault("kind", self.tr("请选择载体类型"))
         return found
 
-    def write(self, session: Any) -> int:
+    def operation(self, values: dict[str, Any]) -> Operation[object]:
         """Create, or update the changed fields."""
-        values = self.values()
-        if self._id is None:
-            self._id = carriers.create_carrier(session, values, self._ctx.operator)
-        else:
-            changed = {k: v for k, v in values.items() if self._initial.get(k) != v}
-            carriers.update_carrier(session, self._id, changed, self._ctx.operator)
-        return self._id
+        if self.record_id is None:
+            return partial(carriers.create_carrier, values=values, operator=self._ctx.operator)
+        return partial(
+            carriers.update_carrier,
+            carrier_id=self.record_id,
+            values=self.changed_values(values),
+            operator=self._ctx.operator,
+        )
 
 
 class IncubateeDialog(FormDialog):
@@ -92,12 +95,10 @@ class IncubateeDialog(FormDialog):
         incubatee_id: int | None = None,
         parent: QWidget | None = None,
     ):
-        super().__init__(
-            ctx, "添加在孵企业/团队" if incubatee_id is None else "编辑在孵记录", parent
-        )
+        title = "添加在孵企业/团队" if incubatee_id is None else "编辑在孵记录"
+        super().__init__(ctx, title, parent, incubatee_id)
         self.setMinimumWidth(560)
         self._carrier_id = carrier_id
-        self._id = incubatee_id
         self._mode_row()
         self.picker = EnterprisePicker(ctx)
         self.add_field("enterprise_id", "名录企业", self.picker)
@@ -171,24 +172,29 @@ class IncubateeDialog(FormDialog):
         exit_on, kind = getattr(self, "_exit", (None, None))
         return {"exited_on": exit_on, "exit_kind": kind}
 
-    def write(self, session: Any) -> int:
+    def operation(self, values: dict[str, Any]) -> Operation[object]:
         """Add the incubatee, or update the changed fields."""
-        values = self.values()
-        op = self._ctx.operator
-        if self._id is None:
-            self._id = carriers.add_incubatee(session, self._carrier_id, values, op)
-        else:
-            changed = {k: v for k, v in values.items() if self._initial.get(k) != v}
-            carriers.update_incubatee(session, self._id, changed, op)
-        return self._id
+        if self.record_id is None:
+            return partial(
+                carriers.add_incubatee,
+                carrier_id=self._carrier_id,
+                values=values,
+                operator=self._ctx.operator,
+            )
+        return partial(
+            carriers.update_incubatee,
+            incubatee_id=self.record_id,
+            values=self.changed_values(values),
+            operator=self._ctx.operator,
+        )
 
 
 class ExitDialog(FormDialog):
     """毕业/离孵: the exit date and kind of an incubatee (today and 毕业 proposed)."""
 
     def __init__(self, ctx: AppContext, incubatee_id: int, parent: QWidget | None = None):
-        super().__init__(ctx, "毕业/离孵", parent)
-        self._id = incubatee_id
+        super().__init__(ctx, "毕业/离孵", parent, incubatee_id)
+        self._incubatee_id = incubatee_id
         with ctx.session() as s:
             self._view = carriers.get_incubatee(s, incubatee_id)
         self.form.addRow(self.tr("在孵对象"), QLabel(self._view.name))
@@ -210,13 +216,15 @@ class ExitDialog(FormDialog):
             return {"exited_on": self.tr("离孵日期不能早于入孵日期")}
         return {}
 
-    def write(self, session: Any) -> int:
+    def operation(self, values: dict[str, Any]) -> Operation[object]:
         """Record the exit."""
-        v = self.values()
-        carriers.exit_incubatee(
-            session, self._id, v["exited_on"], v["exit_kind"], self._ctx.operator
+        return partial(
+            carriers.exit_incubatee,
+            incubatee_id=self._incubatee_id,
+            on=values["exited_on"],
+            kind=values["exit_kind"],
+            operator=self._ctx.operator,
         )
-        return self._id
 
 
 YEAR_INPUTS = (
@@ -239,10 +247,10 @@ class YearDialog(FormDialog):
         year: int | None = None,
         parent: QWidget | None = None,
     ):
-        super().__init__(ctx, "年度运营数据", parent)
+        super().__init__(ctx, "年度运营数据", parent, carrier_id)
         self._carrier_id = carrier_id
         self.year = QSpinBox()
-        self.year.setRange(2000, date.today().year)
+        self.year.setRange(FIRST_PLAN_YEAR, date.today().year)
         self.year.setValue(year or date.today().year)
         self.form.addRow(self.tr("年度"), self.year)
         self.computed = QLabel()
@@ -298,15 +306,13 @@ class YearDialog(FormDialog):
             self.converted.setText(self.tr("融资额以万元保存"))
         return found
 
-    def write(self, session: Any) -> int:
+    def operation(self, values: dict[str, Any]) -> Operation[object]:
         """Save the year's figures (financing converted from 千元 when chosen)."""
-        values = self.values()
-        carriers.set_carrier_year(
-            session,
-            self._carrier_id,
-            self.year.value(),
-            values,
-            self._ctx.operator,
+        return partial(
+            carriers.set_carrier_year,
+            carrier_id=self._carrier_id,
+            year=self.year.value(),
+            values=values,
+            operator=self._ctx.operator,
             financing_unit=self.unit.currentData(),
         )
-        return self._carrier_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
 from datetime import date
 from typing import Any
 
@@ -21,12 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.progress import CancelToken, Progress
+from db.rules.years import FIRST_RECORD_YEAR
+from desktop.operations import Operation
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import is_clerk_error
-from desktop.ui.shell.tasks import TaskHandle, run_task
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle, show_error
 
 ERROR_STYLE = "color:#a61b1b;"
 WARNING_STYLE = "color:#8a5a00;"
@@ -64,7 +64,7 @@ def select_data(box: QComboBox, value: Any) -> None:
 
 
 class RecordDialog(QDialog):
-    """A form of named fields; subclasses give `values()`, `check()` and `write()`."""
+    """A form of named fields; subclasses give `check()` and `operation()` (the save)."""
 
     saved = Signal(int)
 
@@ -89,7 +89,7 @@ class RecordDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.dirty = False
-        self.task: TaskHandle[Any] | None = None
+        self.task: TaskHandle[int] | None = None
 
     @property
     def save_button(self) -> Any:
@@ -134,8 +134,8 @@ class RecordDialog(QDialog):
         """Errors by field and warnings of the current form."""
         return {}, ()
 
-    def writer(self) -> Callable[[Session], int]:
-        """Read the form now (GUI thread); the returned function saves it and returns the id."""
+    def operation(self) -> Operation[int]:
+        """Read the form now (GUI thread); the returned operation saves it and returns the id."""
         raise NotImplementedError
 
     # ----- behaviour -----
@@ -160,40 +160,35 @@ class RecordDialog(QDialog):
         return not errors
 
     @Slot()
-    def save(self) -> None:
-        """Validate and write in the background; the dialog closes when the store has it."""
+    def save(self) -> TaskHandle[int] | None:
+        """Validate and save on the write worker (None when the form has errors).
+
+        The dialog closes when the store has the record; refused input shows under the form.
+        """
         if not self.revalidate():
-            return
-        write, store = self.writer(), self._ctx.store
-
-        def work(cancel: CancelToken) -> Generator[Progress, None, int]:
-            with store.transaction() as s:
-                new_id = write(s)
-            yield Progress(1, 1, "")
-            return new_id
-
+            return None
+        op = self.operation()
         self.save_button.setEnabled(False)
-        self.task = run_task(
+        self.task = run_op(
             self,
-            work,
+            self._ctx,
+            op,
             label=self.tr("正在保存…"),
             on_done=self._saved,
             on_error=self._failed,
-            write=True,
         )
+        return self.task
 
     @Slot(object)
-    def _saved(self, record_id: object) -> None:
+    def _saved(self, record_id: int) -> None:
         self.dirty = False
-        self.saved.emit(int(record_id))  # type: ignore[call-overload]
+        self.saved.emit(record_id)
         self.accept()
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         if not is_clerk_error(exc):
-            from desktop.ui.shell.tasks import show_error
-
             show_error(self, exc)
             return
         self.message.setText(f"<span style='{ERROR_STYLE}'>✗ {exc}</span>")
@@ -210,7 +205,7 @@ class RecordDialog(QDialog):
         super().reject()
 
 
-def year_spin(value: int | None, minimum: int = 1990) -> QSpinBox:
+def year_spin(value: int | None, minimum: int = FIRST_RECORD_YEAR) -> QSpinBox:
     """A year box whose lowest value reads 未填 (None)."""
     spin = QSpinBox()
     spin.setRange(minimum - 1, date.today().year)

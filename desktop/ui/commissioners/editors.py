@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
-from sqlalchemy.orm import Session
 
 from db.services.commissioners import demands, dispatches, roster
 from db.services.commissioners.common import KINDS, LEVELS, REQUESTER_KINDS, STATUSES
+from db.services.commissioners.operations import save_commissioner, save_demand
 from db.services.towns import list_towns
+from desktop.operations import Operation
 from desktop.ui.commissioners.dialogs import (
     RecordDialog,
     combo,
@@ -101,16 +102,13 @@ class CommissionerEditor(RecordDialog):
             select_data(self.fields["gender"], checked.values["gender"])  # type: ignore[arg-type]
         return checked.errors, checked.warnings
 
-    def writer(self) -> Callable[[Session], int]:
-        values, cid, operator = self.values(), self.commissioner_id, self._ctx.operator
-
-        def write(session: Session) -> int:
-            if cid is None:
-                return roster.create(session, values, operator)
-            roster.update(session, cid, values, operator)
-            return cid
-
-        return write
+    def operation(self) -> Operation[int]:
+        return partial(
+            save_commissioner,
+            commissioner_id=self.commissioner_id,
+            values=self.values(),
+            operator=self._ctx.operator,
+        )
 
 
 class DemandEditor(RecordDialog):
@@ -162,16 +160,10 @@ class DemandEditor(RecordDialog):
     def check(self) -> tuple[dict[str, str], tuple[str, ...]]:
         return demands.check(self.values())[1], ()
 
-    def writer(self) -> Callable[[Session], int]:
-        values, did, operator = self.values(), self.demand_id, self._ctx.operator
-
-        def write(session: Session) -> int:
-            if did is None:
-                return demands.create(session, values, operator)
-            demands.update(session, did, values, operator)
-            return did
-
-        return write
+    def operation(self) -> Operation[int]:
+        return partial(
+            save_demand, demand_id=self.demand_id, values=self.values(), operator=self._ctx.operator
+        )
 
 
 class DispatchDialog(RecordDialog):
@@ -251,19 +243,15 @@ class DispatchDialog(RecordDialog):
             return None
         return py_date(self.fields["end_on"])  # type: ignore[arg-type]
 
-    def writer(self) -> Callable[[Session], int]:
-        args = (
-            self.data("commissioner_id"),
-            self.target(),
-            self.data("town_id"),
-            py_date(self.fields["start_on"]),  # type: ignore[arg-type]
-            self._end_on(),
-            self.fields["agreement"].isChecked(),  # type: ignore[attr-defined]
-            self.demand_id,
+    def operation(self) -> Operation[int]:
+        return partial(
+            dispatches.dispatch,
+            commissioner_id=self.data("commissioner_id"),
+            target=self.target(),
+            town_id=self.data("town_id"),
+            start_on=py_date(self.fields["start_on"]),  # type: ignore[arg-type]
+            end_on=self._end_on(),
+            agreement=self.fields["agreement"].isChecked(),  # type: ignore[attr-defined]
+            demand_id=self.demand_id,
+            operator=self._ctx.operator,
         )
-        operator = self._ctx.operator
-
-        def write(session: Session) -> int:
-            return dispatches.dispatch(session, *args, operator=operator)
-
-        return write

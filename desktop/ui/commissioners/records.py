@@ -6,7 +6,6 @@ turn red with the message as tooltip and in the message line.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,7 +21,6 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QWidget
 
 from db.rules.normalize import parse_bool, parse_date, parse_int, parse_number
-from db.services.commissioners import records
 from db.services.commissioners.common import SERVICE_KINDS
 from db.services.commissioners.records import ServiceRecordView
 
@@ -250,22 +248,3 @@ class RecordsTable(QTableView):
         super().currentChanged(current, previous)
         if previous.isValid() and current.row() != previous.row():
             self.rowLeft.emit(previous.row())
-
-
-def save_row_work(
-    store: Any, dispatch_id: int, draft_values: dict[str, Any], record_id: int | None, operator: str
-) -> Any:
-    """The background work that adds or updates one record; returns its id."""
-    from desktop.progress import CancelToken, Progress
-
-    def work(cancel: CancelToken) -> Generator[Progress, None, int]:
-        with store.transaction() as s:
-            if record_id is None:
-                new_id = records.add(s, dispatch_id, draft_values, operator)
-            else:
-                records.update(s, record_id, draft_values, operator)
-                new_id = record_id
-        yield Progress(1, 1, "")
-        return new_id
-
-    return work

@@ -5,15 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from desktop.ui.commissioners.tabs import (
-    AssessmentTab,
-    CoverageTab,
-    DemandsTab,
-    DispatchesTab,
-    RecordsTab,
-    RosterTab,
-    Tab,
-)
+from desktop.ui.commissioners.assessment_tab import AssessmentTab
+from desktop.ui.commissioners.base import Tab
+from desktop.ui.commissioners.coverage_tab import CoverageTab
+from desktop.ui.commissioners.demands_tab import DemandsTab
+from desktop.ui.commissioners.dispatches_tab import DispatchesTab
+from desktop.ui.commissioners.records_tab import RecordsTab
+from desktop.ui.commissioners.roster_tab import RosterTab
 from desktop.ui.common.widgets import screen_title
 from desktop.ui.shell.context import AppContext
 

@@ -1,9 +1,10 @@
 """A dialog of fields validated as you type: messages under the fields, 保存 enabled when valid,
-Esc/取消 ask before unsaved changes are lost. Subclasses say what the values are and how to save."""
+Esc/取消 ask before unsaved changes are lost. Subclasses say what the values are and which named
+operation saves them; the save runs on the write worker."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -24,9 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.errors import InputError
+from desktop.operations import Operation
 from desktop.ui.common.fields import FieldBox, NumberEdit, OptionalDateEdit
 from desktop.ui.common.picker import EnterprisePicker
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle, show_error
 
 
 def choice_row(
@@ -106,13 +110,26 @@ def changed_signal(widget: QWidget) -> Any:
 
 
 class FormDialog(QDialog):
-    """Fields in a form; `problems()` checks them as you type; `write(session)` saves."""
+    """Fields in a form; `problems()` checks them as you type; `operation()` saves them.
+
+    保存 runs the operation on the write worker; when its result arrives the dialog emits
+    `saved(record id)` and closes. `record_id` is the record edited (None until a new one exists).
+    """
 
     saved = Signal(int)
 
-    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        title: str,
+        parent: QWidget | None = None,
+        record_id: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.record_id = record_id
+        self.save_task: TaskHandle[object] | None = None
+        self.last_save_ok: bool | None = None
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.boxes: dict[str, FieldBox] = {}
@@ -126,13 +143,14 @@ class FormDialog(QDialog):
             self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save_and_close)
+        self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
         self._initial: dict[str, Any] = {}
+        self._saving: dict[str, Any] = {}
         self.labels: dict[str, str] = {}
         self.touched: set[str] = set()
 
@@ -165,9 +183,17 @@ class FormDialog(QDialog):
         self._initial = self.values()
         self.validate()
 
+    def changed_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The values that differ from what was loaded."""
+        return {k: v for k, v in values.items() if self._initial.get(k) != v}
+
     def is_dirty(self) -> bool:
         """Whether any field differs from what was loaded."""
         return self.values() != self._initial
+
+    def is_saving(self) -> bool:
+        """Whether a save was started and its result has not arrived yet."""
+        return self.save_task is not None and not self.save_task.finished
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         """Problems per field (override)."""
@@ -176,7 +202,7 @@ class FormDialog(QDialog):
     @Slot()
     def validate(self) -> bool:
         """Problems of fields the user touched show under them, the others in one line below;
-        保存 is enabled only when there is none."""
+        保存 is enabled only when there is none (and no save is under way)."""
         found = self.problems(self.values())
         shown = {k: v for k, v in found.items() if k in self.touched or self._initial.get(k)}
         for key, box in self.boxes.items():
@@ -188,34 +214,52 @@ class FormDialog(QDialog):
                 (general + "；" if general else "") + self.tr("尚需填写：") + "、".join(pending)
             )
         self.general.show_error(general)
-        self.save_button.setEnabled(not found)
+        self.save_button.setEnabled(not found and not self.is_saving())
         return not found
 
-    def write(self, session: Any) -> int:
-        """Save and return the record's id (override)."""
+    def operation(self, values: dict[str, Any]) -> Operation[object]:
+        """The named operation saving `values` (override); one that creates returns the new id."""
         raise NotImplementedError
 
-    def save(self) -> bool:
-        """Write in one transaction; bad input is shown next to its field."""
+    @Slot()
+    def save(self) -> TaskHandle[object] | None:
+        """保存: start the operation on the write worker (None when a field refuses).
+
+        The dialog closes when the result arrives; bad input is shown next to its field."""
         self.touched |= set(self.boxes)
-        if not self.validate():
-            return False
-        try:
-            with self._ctx.store.transaction() as s:
-                record_id = self.write(s)
-        except InputError as exc:
+        if not self.validate() or self.is_saving():
+            return None
+        self._saving = self.values()
+        self.last_save_ok = None
+        self.save_task = run_op(
+            self,
+            self._ctx,
+            self.operation(self._saving),
+            label=self.tr("正在保存…"),
+            on_done=self._save_done,
+            on_error=self._save_failed,
+        )
+        self.save_button.setEnabled(False)
+        return self.save_task
+
+    @Slot(object)
+    def _save_done(self, result: object) -> None:
+        if self.record_id is None:  # the operation created the record
+            self.record_id = cast(int, result)
+        self._initial = self._saving
+        self.last_save_ok = True
+        self.saved.emit(self.record_id)
+        self.accept()
+
+    @Slot(object)
+    def _save_failed(self, exc: BaseException) -> None:
+        self.last_save_ok = False
+        self.validate()
+        if isinstance(exc, InputError):
             box = self.boxes.get(exc.field or "")
             (box or self.general).show_error(str(exc))
-            return False
-        self._initial = self.values()
-        self.saved.emit(record_id)
-        return True
-
-    @Slot()
-    def save_and_close(self) -> None:
-        """保存: write, then close."""
-        if self.save():
-            self.accept()
+        else:
+            show_error(self, exc)
 
     def reject(self) -> None:
         """Esc / 取消: ask 保存/放弃/取消 when something would be lost."""
@@ -231,6 +275,6 @@ class FormDialog(QDialog):
             | QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Save:
-            self.save_and_close()
+            self.save()
         elif answer == QMessageBox.StandardButton.Discard:
             super().reject()

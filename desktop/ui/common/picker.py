@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.services import enterprises
 from db.services.enterprises.roster import RosterFilter, RosterQuery
 from desktop.ui.shell.context import AppContext
 
@@ -99,18 +100,14 @@ class EnterprisePicker(QWidget):
 
     @Slot()
     def create_enterprise(self) -> None:
-        """Open the roster's editor empty; the enterprise it saves is picked."""
-        from desktop.ui.enterprises.editor import EnterpriseEditor
-
-        editor = EnterpriseEditor(self._ctx, None, self)
+        """Open the roster's editor empty; the enterprise it saves (`saved(id)`) is picked."""
+        editor = self._ctx.open_enterprise_editor(None, self)
         self.last_editor = editor
         editor.saved.connect(self._created)
         editor.open()
 
     @Slot(int)
     def _created(self, enterprise_id: int) -> None:
-        from db.services import enterprises
-
         with self._ctx.session() as s:
             name = enterprises.get(s, enterprise_id).name
         self.set_value(enterprise_id, name)

@@ -14,6 +14,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
+# Text colours of a check's outcome in a cell (Col.colour)
+OK_COLOUR = "#1e7b34"  # met, done
+SHORT_COLOUR = "#b3261e"  # short of what is required
+
 
 @dataclass(frozen=True)
 class Col(Generic[T]):

@@ -13,7 +13,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from db.services.figures.dashboard import ExpiringRow, Figure, TownFigures, district_total
+from db.services.figures.dashboard import ExpiringRow, TownFigures
+from db.services.figures.selectors import Figure, district_total
 
 NO_TOWN = "（未填镇街）"
 

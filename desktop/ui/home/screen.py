@@ -28,13 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.figures.dashboard import Dashboard, Figure, dashboard, ids_for, one_enterprise
+from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
+from db.services.figures.dashboard import Dashboard, dashboard
+from db.services.figures.selectors import Figure, ids_for, one_enterprise
 from db.store import Store
 from desktop.progress import Progress
+from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.home.charts import BLUE, LADDER_COLORS, TEAL, BarChart, LineChart, Series
 from desktop.ui.home.model import COL_ENTERPRISES, COL_TOWN, NO_TOWN, ExpiringModel, TownCountsModel
-from desktop.ui.home.widgets import CountCard, PairCard, Panel
+from desktop.ui.home.widgets import CountCard, PairCard
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import run_task
 
@@ -94,7 +97,7 @@ class HomeScreen(QWidget):
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
+        self.year.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         self.year.setValue(QDate.currentDate().year())
         self.year.setSuffix(self.tr(" 年"))
         self.refresh_button = QPushButton(self.tr("刷新"))

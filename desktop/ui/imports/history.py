@@ -21,7 +21,7 @@ from db.store import Store
 from desktop.progress import Progress, Work
 from desktop.ui.common.widgets import hint
 from desktop.ui.imports.models import LazyTableModel, history_columns
-from desktop.ui.imports.panel import confirm_undo, show_kept, start_undo, undo_error
+from desktop.ui.imports.undo import confirm_undo, show_kept, start_undo, undo_error
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_message
 from desktop.ui.shell.tasks import TaskHandle, run_task
@@ -96,6 +96,7 @@ class HistoryPage(QWidget):
             on_done=self._loaded,
         )
 
+    @Slot(object)
     def _loaded(self, batches: Sequence[BatchView]) -> None:
         self.model.set_rows(list(batches))
         self.view.resizeColumnsToContents()
@@ -142,11 +143,13 @@ class HistoryPage(QWidget):
         self.undo_button.setEnabled(False)
         self.task = start_undo(self, self.ctx, batch.id, self._undone, self._undo_failed)
 
+    @Slot(object)
     def _undone(self, result: UndoResult) -> None:
         self.refresh()
         self.batch_undone.emit(result.batch_id)
         show_kept(self, result)
 
+    @Slot(object)
     def _undo_failed(self, exc: BaseException) -> None:
         self.refresh()
         undo_error(self, exc)

@@ -1,4 +1,4 @@
-"""One file of the import wizard: ② 核对列 (town, year, columns), ③ 预览 and ④ 导入 with its summary."""
+"""One file of the import wizard: ② 核对列 (town, year, columns), ③ 预览 and ④ 导入 (commit.py)."""
 
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from db.rules.text import normalize_header
-from db.services.imports.batches import BatchNotFound, UndoRefused, UndoResult
+from db.rules.years import FIRST_RECORD_YEAR
+from db.services.imports.batches import UndoResult
 from db.services.imports.mappings import load_mappings, save_mappings
 from desktop.importing.engine import (
     ApplyResult,
@@ -34,13 +34,14 @@ from desktop.importing.engine import (
     apply_import,
     default_year,
     plan_import,
-    undo_import,
 )
 from desktop.importing.readers import UnreadableFile
 from desktop.progress import Progress, Work
+from desktop.ui.imports.commit import CommitBox
 from desktop.ui.imports.mapping import MappingTable
 from desktop.ui.imports.models import kind_title
 from desktop.ui.imports.preview import PreviewTabs
+from desktop.ui.imports.undo import confirm_undo, show_kept, start_undo, undo_error
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_message
 from desktop.ui.shell.operations import run_op
@@ -138,6 +139,7 @@ class FilePanel(QWidget):
         layout.addWidget(self.body, 1)
         self.commit_box = self._build_commit()
         layout.addWidget(self.commit_box)
+        self._update_buttons()
         layout.addStretch(0)  # takes the room only when the body is hidden (a refused file)
 
     def _build_columns(self) -> QGroupBox:
@@ -160,7 +162,7 @@ class FilePanel(QWidget):
         row.addSpacing(8)
         row.addWidget(QLabel(self.tr("数据年度")))
         self.year_spin = QSpinBox()
-        self.year_spin.setRange(1990, self.today.year)
+        self.year_spin.setRange(FIRST_RECORD_YEAR, self.today.year)
         self.year_spin.setValue(default_year(self.today))
         self.year_spin.setSuffix(self.tr(" 年"))
         self.year_spin.valueChanged.connect(self._on_year_changed)
@@ -187,23 +189,11 @@ class FilePanel(QWidget):
         layout.addWidget(self.tabs, 1)
         return box
 
-    def _build_commit(self) -> QGroupBox:
-        box = QGroupBox(self.tr("④ 导入"))
-        layout = QHBoxLayout(box)
-        self.summary = QLabel(self.tr("核对无误后点“导入”，只写入“新增”和“更新”的企业。"))
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary, 1)
-        self.export_button = QPushButton(self.tr("导出错误表…"))
-        self.export_button.clicked.connect(self.export_error_workbook)
-        self.undo_button = QPushButton(self.tr("撤销本批"))
-        self.undo_button.clicked.connect(self.undo_batch)
-        self.import_button = QPushButton(self.tr("导入"))
-        self.import_button.setObjectName("primary")
-        self.import_button.setMinimumWidth(96)
-        self.import_button.clicked.connect(self.start_import)
-        for button in (self.export_button, self.undo_button, self.import_button):
-            layout.addWidget(button)
-        self._update_buttons()
+    def _build_commit(self) -> CommitBox:
+        box = CommitBox()
+        box.export_button.clicked.connect(self.export_error_workbook)
+        box.undo_button.clicked.connect(self.undo_batch)
+        box.import_button.clicked.connect(self.start_import)
         return box
 
     # ---- state ----------------------------------------------------------------------------
@@ -234,10 +224,11 @@ class FilePanel(QWidget):
     def _update_buttons(self) -> None:
         planned = self.plan is not None and not self.busy
         done = self.batch_id is not None
-        self.import_button.setEnabled(planned and not done and not self.refusal)
-        self.export_button.setEnabled(planned and bool(self.plan and self.plan.rejected))
-        self.undo_button.setVisible(done)
-        self.undo_button.setEnabled(done and self.undone is None and not self.busy)
+        box = self.commit_box
+        box.import_button.setEnabled(planned and not done and not self.refusal)
+        box.export_button.setEnabled(planned and bool(self.plan and self.plan.rejected))
+        box.undo_button.setVisible(done)
+        box.undo_button.setEnabled(done and self.undone is None and not self.busy)
         editable = not done and not self.busy
         self.town_combo.setEnabled(editable)
         self.year_spin.setEnabled(editable)
@@ -332,13 +323,7 @@ class FilePanel(QWidget):
         )
         self.tabs.show_plan(plan, self.towns)
         self._show_duplicate(plan)
-        counts = plan.counts
-        self.summary.setText(
-            self.tr(
-                "共 {rows} 行：将新增 {created}、更新 {updated}，无变化 {unchanged}；"
-                "有错误 {rejected} 行不会导入，跳过 {skipped} 行。"
-            ).format(**counts)
-        )
+        self.commit_box.show_planned(plan.counts)
 
     def _show_duplicate(self, plan: ImportPlan) -> None:
         if plan.duplicate_of_batch is None:
@@ -420,32 +405,28 @@ class FilePanel(QWidget):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    @Slot(object)
     def _applied(self, result: ApplyResult) -> None:
         self.busy = False
         self.batch_id = result.batch_id
         assert self.plan is not None
-        counts = self.plan.counts
-        self.summary.setText(
-            self.tr(
-                "已导入（批次 {batch}）：新增 {created}，更新 {updated}，无变化 {unchanged}；"
-                "有错误 {rejected} 行未导入，跳过 {skipped} 行。"
-            ).format(batch=result.batch_id, **counts)
-        )
-        self.summary.setObjectName("importDone")
+        self.commit_box.show_imported(result.batch_id, self.plan.counts)
         self.mapping.setEnabled(False)
         self._update_buttons()
         self.status_changed.emit()
         self.imported.emit(result.batch_id)
 
+    @Slot(object)
     def _apply_failed(self, exc: BaseException) -> None:
         self.busy = False
         self._update_buttons()
         show_error(self, exc)
 
+    @Slot()
     def _apply_cancelled(self) -> None:
         self.busy = False
         self._update_buttons()
-        self.summary.setText(self.tr("已取消导入，库中数据未改动。"))
+        self.commit_box.show_cancelled()
 
     # ---- after the import -----------------------------------------------------------------
 
@@ -474,12 +455,7 @@ class FilePanel(QWidget):
         )
 
     def _exported(self, out: Path, count: int) -> None:
-        self.export_button.setToolTip(str(out))
-        self.summary.setText(
-            self.summary.text().split("\n")[0]
-            + "\n"
-            + self.tr("错误表已保存（{count} 行）：{path}").format(count=count, path=out)
-        )
+        self.commit_box.show_exported(out, count)
 
     def _export_failed(self, out: Path, exc: BaseException) -> None:
         if isinstance(exc, OSError):
@@ -503,14 +479,11 @@ class FilePanel(QWidget):
         self._update_buttons()
         self.task = start_undo(self, self.ctx, self.batch_id, self._undone, self._undo_failed)
 
+    @Slot(object)
     def _undone(self, result: UndoResult) -> None:
         self.busy = False
         self.undone = result
-        self.summary.setText(
-            self.tr("批次 {batch} 已撤销：恢复了 {count} 家企业的导入前状态。").format(
-                batch=result.batch_id, count=result.reverted
-            )
-        )
+        self.commit_box.show_undone(result)
         self._update_buttons()
         self.status_changed.emit()
         self.imported.emit(result.batch_id)
@@ -521,68 +494,12 @@ class FilePanel(QWidget):
         if self.batch_id is None or self.undone is not None:
             return
         self.undone = UndoResult(self.batch_id, 0, ())
-        self.summary.setText(
-            self.tr("批次 {batch} 已在“导入记录”中撤销。").format(batch=self.batch_id)
-        )
+        self.commit_box.show_undone_elsewhere(self.batch_id)
         self._update_buttons()
         self.status_changed.emit()
 
+    @Slot(object)
     def _undo_failed(self, exc: BaseException) -> None:
         self.busy = False
         self._update_buttons()
         undo_error(self, exc)
-
-
-# ---- undo, shared with 导入记录 ---------------------------------------------------------------
-
-
-def confirm_undo(parent: QWidget, batch_id: int) -> bool:
-    """Ask before undoing a batch."""
-    answer = QMessageBox.question(
-        parent,
-        parent.tr("撤销导入"),
-        parent.tr(
-            "撤销批次 {batch}？\n本批新增的企业将被删除，本批修改过的内容恢复为导入前的值；"
-            "导入后又被修改过的企业会保留。"
-        ).format(batch=batch_id),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
-def start_undo(
-    parent: QWidget, ctx: AppContext, batch_id: int, on_done: Any, on_error: Any
-) -> TaskHandle[UndoResult]:
-    """Undo a batch on the writer thread."""
-    store, operator = ctx.store, ctx.operator
-    return run_task(
-        parent,
-        lambda cancel: undo_import(store, batch_id, operator, cancel),
-        label=parent.tr("正在撤销批次 {batch}…").format(batch=batch_id),
-        on_done=on_done,
-        on_error=on_error,
-        write=True,
-    )
-
-
-def show_kept(parent: QWidget, result: UndoResult) -> None:
-    """List the records an undo kept (edited after the import, or referenced)."""
-    if not result.kept:
-        return
-    lines = [f"{k.uscc}：{k.reason}" for k in result.kept[:30]]
-    if len(result.kept) > 30:
-        lines.append(parent.tr("……共 {count} 家").format(count=len(result.kept)))
-    QMessageBox.information(
-        parent,
-        parent.tr("部分企业已保留"),
-        parent.tr("以下企业没有撤销：\n") + "\n".join(lines),
-    )
-
-
-def undo_error(parent: QWidget, exc: BaseException) -> None:
-    """A refused undo (already undone, missing batch) is a plain message; the rest is unexpected."""
-    if isinstance(exc, (UndoRefused, BatchNotFound)):
-        show_message(parent, str(exc))
-    else:
-        show_error(parent, exc)

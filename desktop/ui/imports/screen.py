@@ -160,11 +160,6 @@ class ImportScreen(QWidget):
                 return panel
         return None
 
-    def current_panel(self) -> FilePanel | None:
-        """The panel shown now."""
-        widget = self.stack.currentWidget()
-        return widget if isinstance(widget, FilePanel) else None
-
     def _show_panel(self, panel: FilePanel) -> None:
         self.file_list.setCurrentRow(self.panels.index(panel))
         self.stack.setCurrentWidget(panel)

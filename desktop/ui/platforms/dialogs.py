@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Slot
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from db.services import platforms
 from db.services.towns import list_towns
+from desktop.operations import Operation
 from desktop.ui.common.fields import NumberEdit
 from desktop.ui.common.forms import FormDialog, choice_row, combo, select_data
 from desktop.ui.common.picker import EnterprisePicker
@@ -19,9 +21,9 @@ class PlatformDialog(FormDialog):
     """Create or edit an innovation platform."""
 
     def __init__(self, ctx: AppContext, platform_id: int | None, parent: QWidget | None = None):
-        super().__init__(ctx, "新建创新平台" if platform_id is None else "编辑创新平台", parent)
+        title = "新建创新平台" if platform_id is None else "编辑创新平台"
+        super().__init__(ctx, title, parent, platform_id)
         self.setMinimumWidth(560)
-        self._id = platform_id
         with ctx.session() as s:
             towns = list_towns(s)
             view = platforms.get_platform(s, platform_id) if platform_id else None
@@ -101,15 +103,17 @@ class PlatformDialog(FormDialog):
                 found.setdefault(key, self.tr(message))
         return found
 
-    def write(self, session: Any) -> int:
-        """Create, or update the changed fields."""
-        values = self.values()
-        if self._id is None:
-            self._id = platforms.create_platform(session, values, self._ctx.operator)
-        else:
-            changed = {k: v for k, v in values.items() if self._initial.get(k) != v}
-            if "host_enterprise_id" in changed or "host_name" in changed:
-                changed["host_enterprise_id"] = values["host_enterprise_id"]
-                changed["host_name"] = values["host_name"]
-            platforms.update_platform(session, self._id, changed, self._ctx.operator)
-        return self._id
+    def operation(self, values: dict[str, Any]) -> Operation[object]:
+        """Create, or update the changed fields (the host's two fields together)."""
+        if self.record_id is None:
+            return partial(platforms.create_platform, values=values, operator=self._ctx.operator)
+        changed = self.changed_values(values)
+        if "host_enterprise_id" in changed or "host_name" in changed:
+            changed["host_enterprise_id"] = values["host_enterprise_id"]
+            changed["host_name"] = values["host_name"]
+        return partial(
+            platforms.update_platform,
+            platform_id=self.record_id,
+            values=changed,
+            operator=self._ctx.operator,
+        )

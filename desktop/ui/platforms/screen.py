@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
@@ -18,14 +19,17 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from db.services import platforms
-from desktop.ui.carriers.screen import OK_COLOUR, SHORT_COLOUR, _buttons, _table
 from desktop.ui.common.forms import combo
+from desktop.ui.common.layout import button_row, table_view
 from desktop.ui.common.recycle import RecycleDialog, RecycleRow
-from desktop.ui.common.tables import Col, ViewTableModel, shown
+from desktop.ui.common.tables import OK_COLOUR, SHORT_COLOUR, Col, ViewTableModel, shown
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.platforms.dialogs import PlatformDialog
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle
 
 
 def deleted_platform_rows(session: Session) -> list[RecycleRow]:
@@ -89,13 +93,14 @@ class PlatformsScreen(QWidget):
         self.target_model: ViewTableModel[platforms.PlatformTarget] = ViewTableModel(
             TARGET_COLUMNS, self
         )
+        self.delete_task: TaskHandle[None] | None = None
         self._build()
         self._connect()
         self.refresh()
 
     def _build(self) -> None:
         self.target_year = QSpinBox()
-        self.target_year.setRange(2000, 2100)
+        self.target_year.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         with self._ctx.session() as s:
             self.target_year.setValue(platforms.default_target_year(s))
         self.target_year.setSuffix(self.tr(" 年"))
@@ -106,7 +111,7 @@ class PlatformsScreen(QWidget):
         head.addStretch(1)
         head.addWidget(QLabel(self.tr("统计年度")))
         head.addWidget(self.target_year)
-        self.target_table = _table(self.target_model)
+        self.target_table = table_view(self.target_model)
         for col, width in enumerate((170, 60, 60, 100, 110, 90)):
             self.target_table.setColumnWidth(col, width)
         self.search = QLineEdit()
@@ -116,7 +121,7 @@ class PlatformsScreen(QWidget):
         self.kind = combo([(self.tr("全部类型"), None), *[(k, k) for k in platforms.KINDS]])
         self.level = combo([(self.tr("全部级别"), None), *[(v, v) for v in platforms.LEVELS]])
         self.year = combo([(self.tr("全部认定年份"), None)])
-        bar, (self.new_button, self.edit_button, self.delete_button, self.bin_button) = _buttons(
+        bar, (self.new_button, self.edit_button, self.delete_button, self.bin_button) = button_row(
             self.tr("新建平台"), self.tr("编辑"), self.tr("删除"), self.tr("回收站")
         )
         self.bin_button.setToolTip(self.tr("查看已删除的平台并恢复"))
@@ -124,7 +129,7 @@ class PlatformsScreen(QWidget):
             bar.insertWidget(i, w)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
-        self.platform_table = _table(self.platform_model)
+        self.platform_table = table_view(self.platform_model)
         self.platform_table.setSortingEnabled(True)
         self.platform_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         for col, width in enumerate((300, 140, 60, 260, 70, 200)):
@@ -277,8 +282,16 @@ class PlatformsScreen(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        with self._ctx.store.transaction() as s:
-            platforms.delete_platform(s, pid, self._ctx.operator)
+        self.delete_task = run_op(
+            self,
+            self._ctx,
+            partial(platforms.delete_platform, platform_id=pid, operator=self._ctx.operator),
+            label=self.tr("正在删除…"),
+            on_done=self._deleted,
+        )
+
+    @Slot(object)
+    def _deleted(self, _result: object) -> None:
         self.refresh()
 
     @Slot()

@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.services.figures.dashboard import RdListRow, RdLists, rd_list_details
+from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
+from db.services.figures.rd_lists import RdListRow, RdLists, rd_list_details
 from db.store import Store
 from desktop.exporting.rdlists import export_rd_lists, list_titles
 from desktop.progress import Progress
+from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
-from desktop.ui.home.widgets import Panel
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import run_task
 
@@ -150,7 +151,7 @@ class RdListsScreen(QWidget):
         self.ctx = ctx
         self.lists: RdLists | None = None
         self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
+        self.year.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         self.year.setValue(date.today().year - 1)
         self.year.setSuffix(self.tr(" 年度"))
         self.export_button = QPushButton(self.tr("导出Excel"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from desktop.returns.compute import default_as_of
 from desktop.returns.definitions import BY_ID, CATALOGUE
 from desktop.returns.model import QUARTERS, Period, PeriodKind, ReturnDefinition
@@ -46,7 +47,7 @@ class ReturnPicker(QWidget):
         rows = sum(self.return_list.sizeHintForRow(r) + 4 for r in range(self.return_list.count()))
         self.return_list.setMaximumHeight(rows + 2 * self.return_list.frameWidth() + 8)
         self.year_spin = QSpinBox(self)
-        self.year_spin.setRange(2000, 2100)
+        self.year_spin.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         self.year_spin.setValue(self._today.year)
         self.year_spin.setSuffix(self.tr(" 年"))
         self.kind_combo = QComboBox(self)

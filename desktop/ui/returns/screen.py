@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary
-from desktop.returns.archive import SubmitRefused
+from desktop.returns import archive
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.returns import work
 from desktop.ui.returns.checks import ChecksPanel
@@ -26,7 +27,8 @@ from desktop.ui.returns.picker import ReturnPicker
 from desktop.ui.returns.preview import PdfPreview
 from desktop.ui.returns.printing import print_pdf, save_bytes
 from desktop.ui.shell.context import AppContext
-from desktop.ui.shell.tasks import run_task, show_error
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 
 class ReturnsScreen(QWidget):
@@ -40,6 +42,7 @@ class ReturnsScreen(QWidget):
         self.archived: SubmittedFiles | None = None
         self._stale = False
         self._submitted = False
+        self.submit_task: TaskHandle[int] | None = None
         self._build()
         self._connect()
         self.refresh()
@@ -141,9 +144,11 @@ class ReturnsScreen(QWidget):
             on_done=self._on_history,
         )
 
+    @Slot(object)
     def _on_towns(self, names: list[str]) -> None:
         self.picker.set_towns(names)
 
+    @Slot(object)
     def _on_history(self, items: list[SubmittedSummary]) -> None:
         self.history.set_items(items)
         self.tabs.setTabText(1, self.tr("已报出（%1）").replace("%1", str(len(items))))
@@ -163,6 +168,7 @@ class ReturnsScreen(QWidget):
             on_cancelled=self._on_generate_cancelled,
         )
 
+    @Slot(object)
     def _on_generated(self, generated: work.Generated) -> None:
         self.generate_button.setEnabled(True)
         self.generated, self.archived = generated, None
@@ -172,10 +178,12 @@ class ReturnsScreen(QWidget):
         self.preview.load(generated.pdf)
         self._update_actions()
 
+    @Slot(object)
     def _on_generate_failed(self, exc: BaseException) -> None:
         self.generate_button.setEnabled(True)
         show_error(self, exc)
 
+    @Slot()
     def _on_generate_cancelled(self) -> None:
         self.generate_button.setEnabled(True)
 
@@ -277,18 +285,25 @@ class ReturnsScreen(QWidget):
         answer = QMessageBox.question(self, self.tr("报出"), question)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        store, operator = self._ctx.store, self._ctx.operator
-        explanations = self.checks.explanations()
+        op = partial(
+            archive.submit,
+            table=generated.table,
+            pdf_bytes=generated.pdf,
+            xlsx_bytes=generated.xlsx,
+            explanations=self.checks.explanations(),
+            operator=self._ctx.operator,
+        )
         self.submit_button.setEnabled(False)
-        run_task(
+        self.submit_task = run_op(
             self,
-            lambda _c: work.submit(store, generated, explanations, operator),
+            self._ctx,
+            op,
             label=self.tr("正在报出…"),
             on_done=self._on_submitted,
             on_error=self._on_submit_failed,
-            write=True,
         )
 
+    @Slot(object)
     def _on_submitted(self, _submitted_id: int) -> None:
         self._submitted = True
         self._update_actions()
@@ -298,9 +313,10 @@ class ReturnsScreen(QWidget):
             self, self.tr("报出"), self.tr("“%1”已报出并存档。").replace("%1", title)
         )
 
+    @Slot(object)
     def _on_submit_failed(self, exc: BaseException) -> None:
         self._update_actions()
-        if isinstance(exc, SubmitRefused):
+        if isinstance(exc, archive.SubmitRefused):
             QMessageBox.warning(self, self.tr("不能报出"), str(exc))
         else:
             show_error(self, exc)
@@ -322,22 +338,26 @@ class ReturnsScreen(QWidget):
             on_done=handlers[action],
         )
 
+    @Slot(object)
     def _show_archived(self, files: SubmittedFiles) -> None:
         self.archived = files
         self.checks.setVisible(False)
         self.preview.load(files.pdf)
         self._update_actions()
 
+    @Slot(object)
     def _print_archived(self, files: SubmittedFiles) -> None:
         s = files.summary
         print_pdf(self, files.pdf, work.file_stem(s.title, s.period))
 
+    @Slot(object)
     def _export_archived_pdf(self, files: SubmittedFiles) -> None:
         s = files.summary
         self._saved(
             save_bytes(self._ctx, self, files.pdf, work.file_stem(s.title, s.period), "pdf")
         )
 
+    @Slot(object)
     def _export_archived_xlsx(self, files: SubmittedFiles) -> None:
         s = files.summary
         stem = work.file_stem(s.title, s.period)

@@ -1,10 +1,13 @@
-"""The background work of the returns screen (no Qt): generate, submit, load archived files."""
+"""The background reads of the returns screen (no Qt): generate, load archived files.
+
+报出 is a named operation of its own (`desktop.returns.archive.submit`, run with run_op).
+"""
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Generator, Mapping
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,17 +62,6 @@ def generate(
     yield Progress(pages, pages, "正在生成 Excel…")
     data = xlsx_bytes(table)
     return Generated(request, table, buffer.getvalue(), data, pages)
-
-
-def submit(
-    store: Store, generated: Generated, explanations: Mapping[str, str], operator: str
-) -> Generator[Progress, None, int]:
-    """Archive the previewed PDF and XLSX with the explanations; returns the submitted id."""
-    yield Progress(0, 0, "正在报出…")
-    with store.transaction() as session:
-        return archive.submit(
-            session, generated.table, generated.pdf, generated.xlsx, explanations, operator
-        )
 
 
 def load_history(store: Store) -> Generator[Progress, None, list[SubmittedSummary]]:

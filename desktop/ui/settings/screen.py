@@ -1,12 +1,15 @@
 """设置: the bureau's settings, towns, signatories, targets, thresholds and this user's name.
 
-Form fields and targets are saved together by 保存 in one transaction (small, synchronous writes);
-town changes are applied at once, each in its own transaction. Leaving with unsaved changes asks.
+保存 sends the form's fields and targets to the write worker as one operation
+(`settings.save_settings`); town changes are applied at once, each its own operation. Leaving
+with unsaved changes asks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Slot
@@ -27,8 +30,11 @@ from db.services import settings as settings_service
 from db.services import towns as town_service
 from db.services.settings import Settings, SettingsError
 from db.services.towns import TownError
+from desktop.operations import Operation
 from desktop.ui.settings.view import NOT_SET, SettingsView
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle, show_error
 
 TEXT_FIELDS = (
     "bureau_name",
@@ -42,6 +48,7 @@ TEXT_FIELDS = (
 NUMBER_FIELDS = ("expiry_warning_days", "rd_list_a_revenue", "rd_list_b_revenue")
 TARGET_KEYS = ("high_tech", "tech_sme")
 ALIAS_SEPARATORS = re.compile(r"[,，、;；\s]+")
+LEAVE_WAIT_MS = 30_000  # saving before leaving: how long to wait for the worker at most
 
 TargetKey = tuple[int, str]
 
@@ -61,6 +68,10 @@ class SettingsScreen(QWidget):
         self._saved = Settings()
         self._saved_targets: dict[TargetKey, int | None] = {}
         self._edited_targets: dict[TargetKey, int | None] = {}
+        self.save_task: TaskHandle[Settings] | None = None
+        self.last_save_ok: bool | None = None
+        self.town_task: TaskHandle[Any] | None = None
+        self._town_name_sent = ""
         self._lay_out()
         self._connect()
         self.load()
@@ -209,26 +220,52 @@ class SettingsScreen(QWidget):
     def _on_save_clicked(self) -> None:
         self.save()
 
-    def save(self) -> bool:
-        """Validate and save the form; messages go next to the fields. True when saved."""
+    def save(self) -> TaskHandle[Settings] | None:
+        """Validate, then save the form on the write worker; messages go next to the fields.
+
+        Returns the running save (None when the form was refused before writing);
+        `last_save_ok` holds the outcome once it was delivered.
+        """
         self._clear_errors()
         changes = self.changes()
         if not self._validate(changes):
             self.view.status.setText(_tr("未保存：请先改正标红的内容"))
-            return False
-        try:
-            with self.ctx.store.transaction() as session:
-                settings_service.update_settings(session, changes, self.ctx.operator)
-                for (year, key), target in self.target_changes().items():
-                    settings_service.set_count_target(session, key, year, target, self.ctx.operator)
-        except SettingsError as exc:
-            self._show_error(self.view.target_error, None, str(exc))
-            return False
+            self.last_save_ok = False
+            return None
+        self.last_save_ok = None
+        self.view.save.setEnabled(False)  # not twice while the worker writes
+        op = partial(
+            settings_service.save_settings,
+            changes=changes,
+            targets=self.target_changes(),
+            operator=self.ctx.operator,
+        )
+        self.save_task = run_op(
+            self,
+            self.ctx,
+            op,
+            label=_tr("正在保存设置…"),
+            on_done=self._on_saved,
+            on_error=self._on_save_failed,
+        )
+        return self.save_task
+
+    @Slot(object)
+    def _on_saved(self, _settings: Settings) -> None:
         self._save_operator()
         self.load()
         self.view.status.setText(_tr("已保存"))
         self._tell_window()
-        return True
+        self.last_save_ok = True
+
+    @Slot(object)
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.last_save_ok = False
+        self.view.save.setEnabled(self.is_dirty())
+        if isinstance(exc, SettingsError):
+            self._show_error(self.view.target_error, None, str(exc))
+        else:
+            show_error(self, exc)
 
     def _validate(self, changes: dict[str, Any]) -> bool:
         ok = True
@@ -310,11 +347,18 @@ class SettingsScreen(QWidget):
             | QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            return self.save()
+            return self._save_before_leaving()
         if answer == QMessageBox.StandardButton.No:
             self.load()
             return True
         return False
+
+    def _save_before_leaving(self) -> bool:
+        """Leave only once the worker has saved (events keep flowing while it writes)."""
+        task = self.save()
+        if task is not None:
+            task.wait(LEAVE_WAIT_MS)
+        return bool(self.last_save_ok)
 
     # ---- towns (applied at once) -----------------------------------------------------------
 
@@ -357,14 +401,15 @@ class SettingsScreen(QWidget):
     @Slot()
     def _on_add_town(self) -> None:
         name = self.view.town_name.text()
+        self._town_name_sent = name.strip()
+        op = partial(town_service.add_towns, names=[name], operator=self.ctx.operator)
+        self._change_towns(op, self._on_town_added)
 
-        def add(session: Any) -> str:
-            added = town_service.add_towns(session, [name], self.ctx.operator)
-            return _tr("已添加“{0}”").format(added[0]) if added else _tr("该镇街已存在")
-
-        if self._apply_town_change(add):
-            self.view.town_name.clear()
-            self._select_town_named(name.strip())
+    @Slot(object)
+    def _on_town_added(self, added: list[str]) -> None:
+        self._town_changed(_tr("已添加“{0}”").format(added[0]) if added else _tr("该镇街已存在"))
+        self.view.town_name.clear()
+        self._select_town_named(self._town_name_sent)
 
     @Slot()
     def _on_rename_town(self) -> None:
@@ -372,13 +417,16 @@ class SettingsScreen(QWidget):
         if town_id is None:
             return
         name = self.view.town_name.text()
+        self._town_name_sent = name.strip()
+        op = partial(
+            town_service.rename_town, town_id=town_id, new_name=name, operator=self.ctx.operator
+        )
+        self._change_towns(op, self._on_town_renamed)
 
-        def rename(session: Any) -> str:
-            town_service.rename_town(session, town_id, name, self.ctx.operator)
-            return _tr("已改名为“{0}”，旧名称保留为别名").format(name.strip())
-
-        if self._apply_town_change(rename):
-            self.view.town_name.clear()
+    @Slot(object)
+    def _on_town_renamed(self, _result: None) -> None:
+        self._town_changed(_tr("已改名为“{0}”，旧名称保留为别名").format(self._town_name_sent))
+        self.view.town_name.clear()
 
     @Slot()
     def _on_save_aliases(self) -> None:
@@ -386,30 +434,43 @@ class SettingsScreen(QWidget):
         if town_id is None:
             return
         aliases = [a for a in ALIAS_SEPARATORS.split(self.view.town_aliases.text()) if a]
+        op = partial(
+            town_service.set_aliases, town_id=town_id, aliases=aliases, operator=self.ctx.operator
+        )
+        self._change_towns(op, self._on_aliases_saved)
 
-        def save(session: Any) -> str:
-            town_service.set_aliases(session, town_id, aliases, self.ctx.operator)
-            return _tr("别名已保存")
+    @Slot(object)
+    def _on_aliases_saved(self, _result: None) -> None:
+        self._town_changed(_tr("别名已保存"))
 
-        self._apply_town_change(save)
+    def _change_towns(self, op: Operation[Any], on_done: Callable[[Any], None]) -> None:
+        self.town_task = run_op(
+            self,
+            self.ctx,
+            op,
+            label=_tr("正在保存镇街…"),
+            on_done=on_done,
+            on_error=self._on_town_failed,
+        )
 
-    def _apply_town_change(self, change: Any) -> bool:
+    @Slot(object)
+    def _on_town_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, TownError):
+            show_error(self, exc)
+            return
         label = self.view.town_message
-        try:
-            with self.ctx.store.transaction() as session:
-                message = change(session)
-        except TownError as exc:
-            label.setText(str(exc))
-            label.setObjectName("fieldError")
-            label.show()
-            self._repolish(label)
-            return False
+        label.setText(str(exc))
+        label.setObjectName("fieldError")
+        label.show()
+        self._repolish(label)
+
+    def _town_changed(self, message: str) -> None:
+        label = self.view.town_message
         label.setText(message)
         label.setObjectName("hint")
         label.show()
         self._repolish(label)
         self.load_towns()
-        return True
 
     def _select_town_named(self, name: str) -> None:
         lst = self.view.towns

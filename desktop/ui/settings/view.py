@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from desktop.ui.common.widgets import hint, screen_title
 
 NOT_SET = -1  # the target spin boxes show 未设 at their minimum
@@ -102,7 +103,7 @@ class SettingsView(QWidget):
         self.preparer = line_edit()
         self.contact_phone = line_edit(32)
         self.target_year = QSpinBox()
-        self.target_year.setRange(2000, 2100)
+        self.target_year.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         self.target_year.setValue(QDate.currentDate().year())
         self.target_year.setSuffix(_tr(" 年"))
         self.target_high_tech = target_spin()

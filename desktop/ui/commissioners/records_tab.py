@@ -1,0 +1,133 @@
+"""服务记录: the records of one dispatch typed in a grid, each row saved when the cursor leaves it."""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import partial
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from db.services.commissioners import dispatches, records
+from db.services.commissioners.operations import save_service_record
+from desktop.ui.commissioners.base import Tab, period
+from desktop.ui.commissioners.records import RecordsModel, RecordsTable
+from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_op
+
+
+class RecordsTab(Tab):
+    """服务记录 of one dispatch, typed in a grid: Enter moves on, a new row follows the last."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.dispatch = QComboBox()
+        self.dispatch.setMinimumWidth(420)
+        self.model = RecordsModel(self)
+        self.view = RecordsTable()
+        self.view.setModel(self.model)
+        for col, width in enumerate((100, 160, 120, 80, 95, 110, 85)):
+            self.view.setColumnWidth(col, width)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.message = QLabel()
+        self.message.setStyleSheet("color:#a61b1b;")
+        self.message.setWordWrap(True)
+        hint = QLabel(
+            self.tr(
+                "直接输入，回车跳到下一格；离开一行时自动保存。日期如 2025-5-1，是/否可填 是、否、√、×。"
+            )
+        )
+        hint.setObjectName("hint")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("派遣")))
+        top.addWidget(self.dispatch, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(hint)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
+        self.dispatch.currentIndexChanged.connect(self.load_records)
+        self.model.messageChanged.connect(self.message.setText)
+        self.view.rowLeft.connect(self.save_row)
+        self._saving: deque[int] = deque()  # rows on the write worker, oldest first
+        self.reload()
+
+    @Slot()
+    def reload(self) -> None:
+        """Refill the dispatch list (keeping the current one) and its records."""
+        keep = self.dispatch.currentData()
+        with self._ctx.session() as s:
+            rows = dispatches.list_dispatches(s)
+        self.dispatch.blockSignals(True)
+        self.dispatch.clear()
+        for d in rows:
+            self.dispatch.addItem(f"{d.commissioner} → {d.target_name}（{period(d)}）", d.id)
+        index = self.dispatch.findData(keep)
+        self.dispatch.setCurrentIndex(index if index >= 0 else 0)
+        self.dispatch.blockSignals(False)
+        self.load_records()
+
+    def select_dispatch(self, dispatch_id: int) -> None:
+        """Show the records of this dispatch."""
+        index = self.dispatch.findData(dispatch_id)
+        if index >= 0:
+            self.dispatch.setCurrentIndex(index)
+
+    @Slot()
+    def load_records(self) -> None:
+        """Read the current dispatch's records."""
+        did = self.dispatch.currentData()
+        if did is None:
+            self.model.load([])
+            self.view.setEnabled(False)
+            return
+        self.view.setEnabled(True)
+        with self._ctx.session() as s:
+            self.model.load(records.list_records(s, did))
+
+    @Slot(int)
+    def save_row(self, row: int) -> None:
+        """Save a row the cursor left, when it changed and is valid."""
+        did = self.dispatch.currentData()
+        if did is None or row >= len(self.model.drafts):
+            return
+        draft = self.model.drafts[row]
+        if draft.blank() or not draft.changed():
+            return
+        values, errors = draft.parsed(self.model.today)
+        if errors:
+            self.message.setText(
+                self.tr("第{n}行未保存：").format(n=row + 1) + "；".join(errors.values())
+            )
+            return
+        save = partial(
+            save_service_record,
+            dispatch_id=did,
+            record_id=draft.record_id,
+            values=values,
+            operator=self._ctx.operator,
+        )
+        draft.saved_texts = dict(draft.texts)  # a second leave does not save twice
+        self._saving.append(row)
+        self.last_task = run_op(
+            self,
+            self._ctx,
+            save,
+            label=self.tr("正在保存…"),
+            on_done=self._row_saved,
+            on_error=self._row_failed,
+        )
+
+    @Slot(object)
+    def _row_saved(self, record_id: int) -> None:
+        row = self._saving.popleft()  # writes run in order, so results come back in order
+        self.model.mark_saved(row, record_id)
+        self.message.setText(self.tr("已保存第{n}行").format(n=row + 1))
+        self.changed.emit()
+
+    @Slot(object)
+    def _row_failed(self, exc: BaseException) -> None:
+        self.model.drafts[self._saving.popleft()].saved_texts = {}
+        self.message.setText(str(exc))

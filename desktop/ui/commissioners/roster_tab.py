@@ -1,0 +1,175 @@
+"""特派员名录: search and filters over the roster, masked ID numbers, 新建/编辑/删除, 回收站."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.services.commissioners import roster
+from db.services.commissioners.common import KINDS, LEVELS
+from db.services.settings import get_settings
+from db.services.towns import list_towns
+from desktop.ui.commissioners.base import Tab, current_id, table
+from desktop.ui.commissioners.dialogs import combo
+from desktop.ui.commissioners.editors import CommissionerEditor
+from desktop.ui.commissioners.models import CommissionerTableModel
+from desktop.ui.commissioners.recycle import COMMISSIONER_COLUMNS, commissioner_rows
+from desktop.ui.common.recycle import RecycleDialog
+from desktop.ui.shell.context import AppContext
+
+SEARCH_DEBOUNCE_MS = 150
+
+
+class RosterTab(Tab):
+    """特派员名录: search, filters, masked ID numbers with a 显示 toggle, 新建/编辑/删除."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.model = CommissionerTableModel(self)
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("姓名、单位、领域或拼音首字母"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.kind = combo([(self.tr("全部类型"), None), *((k, k) for k in KINDS)])
+        self.level = combo([(self.tr("全部级别"), None), *((v, v) for v in LEVELS)])
+        self.field = QComboBox()
+        self.town = QComboBox()
+        self.year = combo([(self.tr("不限年度"), None)])
+        for y in range(date.today().year, date.today().year - 6, -1):
+            self.year.addItem(self.tr("{y}年在服").format(y=y), y)
+        self.grade = QComboBox()
+        self._fill_choices()
+        self.reveal = QPushButton(self.tr("显示"))
+        self.reveal.setCheckable(True)
+        self.reveal.setToolTip(self.tr("显示完整的身份证号码（个人信息，请注意保密）"))
+        self.buttons = {
+            k: QPushButton(self.tr(t))
+            for k, t in (("new", "新建"), ("edit", "编辑"), ("delete", "删除"), ("bin", "回收站"))
+        }
+        self.buttons["bin"].setToolTip(self.tr("查看已删除的特派员并恢复"))
+        self.count = QLabel()
+        self.view = table(self.model, (150, 60, 60, 45, 170, 110, 200, 90, 110, 70))
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        top = QHBoxLayout()
+        top.addWidget(self.search)
+        for w in (self.kind, self.level, self.field, self.town, self.year, self.grade):
+            top.addWidget(w)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        for b in self.buttons.values():
+            buttons.addWidget(b)
+        buttons.addWidget(self.reveal)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        self._connect()
+
+    def _fill_choices(self) -> None:
+        with self._ctx.session() as s:
+            fields = roster.fields_in_use(s)
+            towns = list_towns(s)
+            grades = get_settings(s).grades
+        self.field.addItem(self.tr("全部领域"), None)
+        for f in fields:
+            self.field.addItem(f, f)
+        self.town.addItem(self.tr("全部服务镇街"), None)
+        for t in towns:
+            self.town.addItem(t.name, t.id)
+        self.grade.addItem(self.tr("全部等次"), None)
+        for g in grades:
+            self.grade.addItem(g, g)
+
+    def _connect(self) -> None:
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        for box in (self.kind, self.level, self.field, self.town, self.year, self.grade):
+            box.currentIndexChanged.connect(self.reload)
+        self.reveal.toggled.connect(self.model.set_revealed)
+        self.buttons["new"].clicked.connect(self.new_commissioner)
+        self.buttons["edit"].clicked.connect(self.edit_current)
+        self.buttons["delete"].clicked.connect(self.delete_current)
+        self.buttons["bin"].clicked.connect(self.open_recycle_bin)
+        self.view.doubleClicked.connect(self.edit_current)
+
+    def current_filter(self) -> roster.CommissionerFilter:
+        """The filter the bar shows."""
+        return roster.CommissionerFilter(
+            text=self.search.text(),
+            kind=self.kind.currentData(),
+            level=self.level.currentData(),
+            field=self.field.currentData(),
+            town_id=self.town.currentData(),
+            year=self.year.currentData(),
+            grade=self.grade.currentData(),
+        )
+
+    @Slot()
+    def reload(self) -> None:
+        """Query again with the search box and filters."""
+        self._debounce.stop()
+        with self._ctx.session() as s:
+            rows = roster.search(s, self.current_filter())
+        self.model.set_rows(rows)
+        self.count.setText(self.tr("共 {n} 名").format(n=len(rows)))
+
+    @Slot()
+    def new_commissioner(self) -> Any:
+        """Open an empty editor."""
+        return self.open_editor(None)
+
+    @Slot()
+    def edit_current(self) -> Any:
+        """Open the current commissioner in the editor."""
+        cid = current_id(self.view)
+        return self.open_editor(cid) if cid is not None else None
+
+    def open_editor(self, commissioner_id: int | None) -> Any:
+        """The editor dialog (modal); the roster reloads after a save."""
+        dialog = CommissionerEditor(self._ctx, commissioner_id, self)
+        dialog.saved.connect(self._written)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def delete_current(self) -> None:
+        """Move the current commissioner to the recycle bin after a confirmation."""
+        cid = current_id(self.view)
+        if cid is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("删除特派员"), self.tr("将选中的特派员移入回收站？")
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            delete = partial(roster.soft_delete, commissioner_id=cid, operator=self._ctx.operator)
+            self.run_write(delete, self.tr("正在删除…"))
+
+    @Slot()
+    def open_recycle_bin(self) -> RecycleDialog:
+        """回收站: deleted commissioners with who and when; 恢复 brings them back."""
+        title = self.tr("特派员回收站")
+        return self.open_bin(title, COMMISSIONER_COLUMNS, commissioner_rows, roster.restore)

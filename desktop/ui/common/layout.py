@@ -1,0 +1,38 @@
+"""Layout helpers the carriers and platforms screens share: a read-only table, a row of buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+)
+
+
+def table_view(model: QAbstractItemModel) -> QTableView:
+    """A read-only table over `model`: one row selected at a time, alternating rows."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def button_row(*labels: str) -> tuple[QHBoxLayout, list[QPushButton]]:
+    """A row of buttons (texts already translated) pushed to the left, and the buttons."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    buttons = [QPushButton(text) for text in labels]
+    for b in buttons:
+        row.addWidget(b)
+    row.addStretch(1)
+    return row, buttons
