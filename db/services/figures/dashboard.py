@@ -49,6 +49,8 @@ from db.services.figures.selectors import (
     rd_condition,
     rd_figures,
 )
+from db.services.queries import HIGH_TECH as HIGH_TECH_CODE
+from db.services.queries import TECH_SME as TECH_SME_CODE
 from db.services.queries import (
     dates_cover,
     ladder_stages,
@@ -254,7 +256,7 @@ def _high_tech_counts(
             func.max(case((dated, 1), else_=0)).label("dated"),
         )
         .where(
-            Qualification.type_id == type_id("high_tech"),
+            Qualification.type_id == type_id(HIGH_TECH_CODE),
             Qualification.deleted_at.is_(None),
             of_live(Qualification.enterprise_id),
         )
@@ -303,7 +305,7 @@ def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
     pairs = (
         select(year.label("year"), Qualification.enterprise_id)
         .where(
-            Qualification.type_id == type_id("tech_sme"),
+            Qualification.type_id == type_id(TECH_SME_CODE),
             Qualification.deleted_at.is_(None),
             Qualification.revoked_on.is_(None),
             unindexed(year).between(first, last),
@@ -326,7 +328,7 @@ def _expiring_rows(
         select(func.max(later.valid_through))
         .where(
             later.enterprise_id == Qualification.enterprise_id,
-            later.type_id == type_id("high_tech"),
+            later.type_id == type_id(HIGH_TECH_CODE),
             later.deleted_at.is_(None),
             later.revoked_on.is_(None),
         )

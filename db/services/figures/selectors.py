@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Enterprise, EnterpriseYear, Qualification
 from db.services.figures.counts import high_tech_ids, tech_sme_ids
+from db.services.queries import HIGH_TECH as HIGH_TECH_CODE
 from db.services.queries import (
     dates_cover,
     ladder_stages,
@@ -104,7 +105,7 @@ def _high_tech_certificates() -> Select[Any]:
         select()
         .select_from(Qualification)
         .where(
-            Qualification.type_id == type_id("high_tech"),
+            Qualification.type_id == type_id(HIGH_TECH_CODE),
             Qualification.deleted_at.is_(None),
             of_live(Qualification.enterprise_id),
         )
@@ -118,7 +119,7 @@ def _renewed(end: date) -> Any:
         select(later.id)
         .where(
             later.enterprise_id == Qualification.enterprise_id,
-            later.type_id == type_id("high_tech"),
+            later.type_id == type_id(HIGH_TECH_CODE),
             later.deleted_at.is_(None),
             later.revoked_on.is_(None),
             later.valid_through > end,
