@@ -18,6 +18,7 @@ from db.rules.years import record_year_problem
 from db.services.imports import batches, undo
 from db.services.imports import enterprises as imports
 from db.services.imports.batches import BatchInfo, UndoResult
+from db.services.imports.bulk import gc_paused
 from db.services.imports.enterprises import EnterpriseIncoming, EnterprisePlan
 from db.services.imports.mappings import load_mappings
 from db.services.imports.other import KindPlan
@@ -260,7 +261,7 @@ def plan_import(
         if header.schema.kind != ENTERPRISES:
             yield from _plan_other_kind(session, grid, header, ctx, plan, cancel)
         else:
-            with imports.gc_paused():  # the rows form no cycles; collector passes only cost time
+            with gc_paused():  # the rows form no cycles; collector passes only cost time
                 parsed = yield from _check_rows(grid, header, ctx, plan, cancel)
                 accepted = _merge_repeats(parsed, plan)
             plan.rejected.sort(key=lambda r: r.row)

@@ -1,4 +1,5 @@
-"""The enterprise editor: live validation, one-transaction save, history, qualifications, years."""
+"""The enterprise editor: live validation, one-transaction save on the write worker, history,
+qualifications, years."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from db.store import Store
 from desktop.ui.enterprises.editor import EnterpriseEditor
 from desktop.ui.enterprises.subdialogs import QualificationDialog, YearDialog
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import TaskHandle
 from tests.unit.test_roster_service import Known, build_known, make_uscc
 
 
@@ -31,8 +33,13 @@ def open_editor(qtbot: Any, ctx: AppContext, enterprise_id: int | None) -> Enter
     return editor
 
 
+def finish(handle: TaskHandle[Any] | None) -> None:
+    """Wait until the started save delivered its result (success or refusal)."""
+    assert handle is not None and handle.wait(5000)
+
+
 def history_texts(editor: EnterpriseEditor) -> list[str]:
-    m = editor.history_model
+    m = editor.history.model
     return [
         " ".join(m.item(r, c).text() for c in range(m.columnCount())) for r in range(m.rowCount())
     ]
@@ -44,10 +51,10 @@ def test_bad_check_digit_is_explained_as_typed(
     editor = open_editor(qtbot, app_ctx, known.huaxin)
     good = make_uscc(1)
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
-    edit = editor.inputs["uscc"]
+    edit = editor.basic.inputs["uscc"]
     edit.clear()
     qtbot.keyClicks(edit, wrong)
-    box = editor.boxes["uscc"]
+    box = editor.basic.boxes["uscc"]
     assert box.message.isVisibleTo(editor) and "校验位" in box.message.text()
     edit.setText(good[:10])
     assert "长度应为18位" in box.message.text()
@@ -61,10 +68,11 @@ def test_save_writes_and_history_shows_it(qtbot: Any, app_ctx: AppContext, known
     editor = open_editor(qtbot, app_ctx, known.huaxin)
     saved: list[int] = []
     editor.saved.connect(saved.append)
-    editor.inputs["address"].setText("合肥市高新区1号")
-    editor.inputs["above_scale"].setChecked(False)
+    editor.basic.inputs["address"].setText("合肥市高新区1号")
+    editor.basic.inputs["above_scale"].setChecked(False)
     assert editor.is_dirty()
     editor.save_button.click()
+    finish(editor.save_task)
     assert saved == [known.huaxin] and editor.result() == QDialog.DialogCode.Accepted
     with app_ctx.session() as s:
         view = enterprises.get(s, known.huaxin)
@@ -74,11 +82,15 @@ def test_save_writes_and_history_shows_it(qtbot: Any, app_ctx: AppContext, known
     assert any("注册地址" in t and "合肥市高新区1号" in t and "测试员" in t for t in texts)
 
 
-def test_service_error_shown_next_to_field(qtbot: Any, app_ctx: AppContext, known: Known) -> None:
+def test_service_error_shown_next_to_field(
+    qtbot: Any, app_ctx: AppContext, known: Known, message_boxes: Any
+) -> None:
+    # message_boxes: the editor stays dirty, and closing it at teardown asks 保存/放弃/取消.
     editor = open_editor(qtbot, app_ctx, known.huaxin)
-    editor.inputs["name"].setText("")
-    assert not editor.save()
-    assert "企业名称" in editor.boxes["name"].message.text()
+    editor.basic.inputs["name"].setText("")
+    finish(editor.save())
+    assert not editor.last_save_ok
+    assert "企业名称" in editor.basic.boxes["name"].message.text()
     with app_ctx.session() as s:
         assert enterprises.get(s, known.huaxin).name == "华信生物科技有限公司"
 
@@ -87,18 +99,19 @@ def test_new_enterprise_with_existing_code_opens_it(
     qtbot: Any, app_ctx: AppContext, known: Known, message_boxes: Any
 ) -> None:
     editor = open_editor(qtbot, app_ctx, None)
-    editor.inputs["name"].setText("另一家公司")
-    editor.inputs["uscc"].setText(make_uscc(2))
-    assert not editor.save()
+    editor.basic.inputs["name"].setText("另一家公司")
+    editor.basic.inputs["uscc"].setText(make_uscc(2))
+    finish(editor.save())
+    assert not editor.last_save_ok
     assert "已存在" in message_boxes.texts[-1]
-    assert editor.inputs["name"].text() == "安徽明远机械有限公司"
+    assert editor.basic.inputs["name"].text() == "安徽明远机械有限公司"
 
 
 def test_similar_name_warns(qtbot: Any, app_ctx: AppContext, known: Known) -> None:
     editor = open_editor(qtbot, app_ctx, None)
-    editor.inputs["name"].setText("华信生物科技股份有限公司")
-    editor.check_name()
-    assert "名称相近" in editor.boxes["name"].message.text()
+    editor.basic.inputs["name"].setText("华信生物科技股份有限公司")
+    editor.basic.check_name()
+    assert "名称相近" in editor.basic.boxes["name"].message.text()
 
 
 def test_add_qualification_shows_status_and_saves(
@@ -118,13 +131,14 @@ def test_add_qualification_shows_status_and_saves(
 
     monkeypatch.setattr(QualificationDialog, "exec", fill)
     editor = open_editor(qtbot, app_ctx, known.xinghe)
-    editor.add_qualification()
-    m = editor.quals_model
+    editor.quals.add_qualification()
+    m = editor.quals.model
     assert m.rowCount() == 1 and m.item(0, 6).text().startswith("有效")
     through = add_years(issued, 3) - timedelta(days=1)
     assert m.item(0, 5).text() == through.isoformat()
     assert m.item(0, 2).text() == "国家级"
-    assert editor.save()
+    finish(editor.save())
+    assert editor.last_save_ok
     with app_ctx.session() as s:
         (q,) = qualifications.for_enterprise(s, known.xinghe)
     assert q.number == f"GR{issued.year}34000123" and q.valid_through == through
@@ -143,13 +157,14 @@ def test_revoke_qualification(
     editor = open_editor(qtbot, app_ctx, known.huaxin)
     row = next(
         r
-        for r in range(editor.quals_model.rowCount())
-        if editor.quals_model.item(r, 0).text() == "高新技术企业"
+        for r in range(editor.quals.model.rowCount())
+        if editor.quals.model.item(r, 0).text() == "高新技术企业"
     )
-    editor.quals_view.setCurrentIndex(editor.quals_model.index(row, 0))
-    editor.revoke_qualification()
-    assert editor.quals_model.item(row, 6).text().startswith("已撤销")
-    assert editor.save()
+    editor.quals.view.setCurrentIndex(editor.quals.model.index(row, 0))
+    editor.quals.revoke_qualification()
+    assert editor.quals.model.item(row, 6).text().startswith("已撤销")
+    finish(editor.save())
+    assert editor.last_save_ok
     with app_ctx.session() as s:
         revoked = [q for q in qualifications.for_enterprise(s, known.huaxin) if q.revoked_on]
     assert len(revoked) == 1 and revoked[0].revoke_reason == "复核不通过"
@@ -167,9 +182,10 @@ def test_year_figures_with_ratio(
 
     monkeypatch.setattr(YearDialog, "exec", fill)
     editor = open_editor(qtbot, app_ctx, known.xinghe)
-    editor.add_year()
-    assert editor.years_model.item(0, 3).text() == "3.50%"
-    assert editor.save()
+    editor.years.add_year()
+    assert editor.years.model.item(0, 3).text() == "3.50%"
+    finish(editor.save())
+    assert editor.last_save_ok
     with app_ctx.session() as s:
         (y,) = enterprises.get(s, known.xinghe).years
     assert (y.year, y.revenue, y.rd_expense, y.employees, y.rd_activity) == (
@@ -181,16 +197,38 @@ def test_year_figures_with_ratio(
     )
 
 
+def test_refused_year_writes_nothing_and_says_why(
+    qtbot: Any, app_ctx: AppContext, known: Known, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fill(dialog: YearDialog) -> int:
+        dialog.revenue.setText("-5")
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(YearDialog, "exec", fill)
+    editor = open_editor(qtbot, app_ctx, known.xinghe)
+    editor.basic.inputs["address"].setText("亳州市谯城区2号")
+    editor.years.add_year()
+    editor.save_and_close()
+    finish(editor.save_task)
+    assert not editor.last_save_ok and editor.isVisible()
+    assert "负数" in editor.general_message.message.text()
+    with app_ctx.session() as s:
+        view = enterprises.get(s, known.xinghe)
+    assert view.address != "亳州市谯城区2号" and not view.years  # one transaction, rolled back
+    editor.done(0)
+
+
 def test_escape_with_unsaved_changes_asks(
     qtbot: Any, app_ctx: AppContext, known: Known, message_boxes: Any
 ) -> None:
     editor = open_editor(qtbot, app_ctx, known.huaxin)
-    editor.inputs["contact"].setText("张三")
+    editor.basic.inputs["contact"].setText("张三")
     message_boxes.answer = QMessageBox.StandardButton.Cancel
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert editor.isVisible() and "未保存" in message_boxes.texts[-1]
     message_boxes.answer = QMessageBox.StandardButton.Save
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    finish(editor.save_task)
     assert not editor.isVisible()
     with app_ctx.session() as s:
         assert enterprises.get(s, known.huaxin).contact == "张三"
@@ -203,7 +241,7 @@ def test_escape_discard_and_clean_close(
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert not editor.isVisible() and not message_boxes.shown
     editor = open_editor(qtbot, app_ctx, known.huaxin)
-    editor.inputs["contact"].setText("李四")
+    editor.basic.inputs["contact"].setText("李四")
     message_boxes.answer = QMessageBox.StandardButton.Discard
     editor.close()
     assert not editor.isVisible() and len(message_boxes.shown) == 1
@@ -235,7 +273,7 @@ def test_incubation_history_and_hosted_platforms_show_in_the_editor(
             "测试员",
         )
     editor = open_editor(qtbot, app_ctx, eid)
-    inc, plat = editor.incubation_model, editor.platform_model
+    inc, plat = editor.links.incubation_model, editor.links.platform_model
     assert inc.rowCount() == 1 and inc.item(0, 0).text() == "谯城区科技企业孵化器"
     assert inc.item(0, 2).text() == "2022-03-01"
     assert plat.rowCount() == 1 and plat.item(0, 0).text() == "中药材工程技术研究中心"

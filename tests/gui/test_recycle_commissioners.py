@@ -44,6 +44,7 @@ def _cells(dialog: RecycleDialog, row: int) -> list[str]:
 def _restore_row(qtbot: Any, dialog: RecycleDialog, row: int) -> None:
     dialog.view.selectRow(row)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert wait_for_tasks()  # the restore runs on the write worker
 
 
 def test_commissioner_deleted_then_restored(

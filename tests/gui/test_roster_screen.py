@@ -124,6 +124,7 @@ def test_delete_key_then_restore(
     assert dialog.model.item(names.index("星河软件有限公司"), 3).text() == "测试员"
     dialog.view.selectRow(names.index("星河软件有限公司"))
     dialog.restore_button.click()
+    assert dialog.restore_task is not None and dialog.restore_task.wait(5000)
     assert screen.count_label.text() == "共 4 家"
     assert known.xinghe in screen.model.ids()
     dialog.close()
@@ -148,7 +149,7 @@ def test_enter_opens_the_editor(qtbot: Any, screen: RosterScreen, known: Known) 
     qtbot.keyClick(screen.table, Qt.Key.Key_Return)
     editor = screen.last_editor
     assert editor.isVisible()
-    assert editor.inputs["name"].text() == "华信生物科技有限公司"
+    assert editor.basic.inputs["name"].text() == "华信生物科技有限公司"
     assert screen.model.index(row, 0).data(ID_ROLE) == known.huaxin
     editor.done(0)
 

@@ -77,7 +77,9 @@ def rule_stages(store: Store, on: date) -> dict[int, int]:
     """The pure rule over every qualification in the store."""
     held: dict[int, list[HeldQualification]] = {}
     with store.session() as s:
-        live = [e for (e,) in s.execute(select(Enterprise.id).where(Enterprise.deleted_at.is_(None)))]
+        live = [
+            e for (e,) in s.execute(select(Enterprise.id).where(Enterprise.deleted_at.is_(None)))
+        ]
         rows = s.execute(
             select(
                 Qualification.enterprise_id,
@@ -176,7 +178,9 @@ def test_random_rosters_agree_on_every_date(store: Store, seed: int) -> None:
                 if rng.random() < 0.2:
                     (q,) = [q for q in qualifications.for_enterprise(s, eid) if q.id == qid]
                     start = q.valid_from or date(2019, 1, 1)
-                    qualifications.revoke(s, qid, start + timedelta(days=rng.randrange(400)), "", OP)
+                    qualifications.revoke(
+                        s, qid, start + timedelta(days=rng.randrange(400)), "", OP
+                    )
     for on in (date(2023, 12, 31), date(2025, 6, 30), date(2025, 12, 31), date(2026, 3, 1)):
         stages = assert_all_agree(store, on)
         with store.session() as s:

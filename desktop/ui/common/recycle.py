@@ -1,8 +1,9 @@
 """A generic 回收站 dialog: deleted records with who deleted them and when; 恢复 brings them back.
 
 Each screen passes a title, its own column labels, a loader (a service read returning the
-recycle bin as `RecycleRow`s) and a restorer (a service restore). Restoring runs in one
-transaction and is audited by the service like any write.
+recycle bin as `RecycleRow`s) and a restorer `restorer(session, record_id, operator)` (a service
+restore). Restoring the selected rows is one step-wise operation on the write worker (one
+transaction, audited by the service like any write); `restored(ids)` is emitted once it is written.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -25,7 +27,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from desktop.operations import for_each
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_steps
+from desktop.ui.shell.tasks import TaskHandle, show_error
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MIN_COLUMN = 90
@@ -46,6 +51,10 @@ Loader = Callable[[Session], Sequence[RecycleRow]]
 Restorer = Callable[[Session, int, str], None]
 
 
+def _restore_one(restorer: Restorer, operator: str, session: Session, record_id: int) -> None:
+    restorer(session, record_id, operator)
+
+
 class RecycleDialog(QDialog):
     """Lists a recycle bin (newest first); 恢复 restores the selected rows."""
 
@@ -64,6 +73,7 @@ class RecycleDialog(QDialog):
         self._ctx = ctx
         self._loader = loader
         self._restorer = restorer
+        self.restore_task: TaskHandle[list[int]] | None = None
         self.setWindowTitle(title)
         self.resize(760, 420)
         labels = [*columns, self.tr("删除时间"), self.tr("删除人")]
@@ -132,12 +142,26 @@ class RecycleDialog(QDialog):
 
     @Slot()
     def restore_selected(self) -> None:
-        """恢复 the selected records (one transaction), then read the list again."""
+        """恢复 the selected records (one transaction on the write worker)."""
         ids = self.ids_selected()
-        if not ids:
+        if not ids or (self.restore_task is not None and not self.restore_task.finished):
             return
-        with self._ctx.store.transaction() as s:
-            for record_id in ids:
-                self._restorer(s, record_id, self._ctx.operator)
+        write = partial(_restore_one, self._restorer, self._ctx.operator)
+        self.restore_task = run_steps(
+            self,
+            self._ctx,
+            for_each(ids, write),
+            label=self.tr("正在恢复…"),
+            on_done=self._restored,
+            on_error=self._restore_failed,
+        )
+
+    @Slot(object)
+    def _restored(self, ids: list[int]) -> None:
         self.reload()
         self.restored.emit(ids)
+
+    @Slot(object)
+    def _restore_failed(self, exc: BaseException) -> None:
+        self.reload()
+        show_error(self, exc)

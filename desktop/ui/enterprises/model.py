@@ -134,14 +134,6 @@ class RosterModel(QAbstractTableModel):
         page = self._page(row // PAGE_SIZE)
         return page.get(self._ids[row])
 
-    def refresh_row(self, enterprise_id: int) -> None:
-        """Forget the cached page of one enterprise and repaint its row (after an edit)."""
-        row = self.row_of(enterprise_id)
-        if row < 0:
-            return
-        self._pages.pop(row // PAGE_SIZE, None)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
     def _page(self, number: int) -> dict[int, RosterRow]:
         page = self._pages.get(number)
         if page is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import fields
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -34,16 +35,29 @@ from db.services import enterprises
 from db.services.enterprises.qualifications import list_types
 from db.services.enterprises.roster import RosterFilter
 from db.services.towns import list_towns
+from desktop.operations import for_each
 from desktop.progress import CancelToken, Progress
+from desktop.ui.common.fields import NO_VALUE
+from desktop.ui.common.recycle import RecycleDialog, RecycleRow
 from desktop.ui.enterprises.model import COLUMNS, ID_ROLE, RosterModel
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_steps
 from desktop.ui.shell.tasks import run_task
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 SEARCH_DEBOUNCE_MS = 150
-# Never None as item data: PySide6 6.12 on Python 3.11 drops a reference to None each time an
-# empty QVariant comes back to Python (currentData()), and enough of them crash the interpreter.
-NO_VALUE = -1
 DEFAULT_EXPIRY_DAYS = 180
+RECYCLE_COLUMNS = ("企业名称", "统一社会信用代码")
+
+
+def deleted_enterprise_rows(session: Session) -> list[RecycleRow]:
+    """The enterprises' recycle bin as the shared dialog lists it, most recently deleted first."""
+    return [
+        RecycleRow(d.id, (d.name, d.uscc), d.deleted_at, d.deleted_by)
+        for d in enterprises.recycle_bin(session)
+    ]
 
 
 class RosterFilters(QWidget):
@@ -374,32 +388,32 @@ class RosterScreen(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ctx = self._ctx
-
-        def work(cancel: CancelToken) -> Generator[Progress, None, int]:
-            with ctx.store.transaction() as s:
-                for n, eid in enumerate(ids, start=1):
-                    cancel.raise_if_cancelled()
-                    enterprises.soft_delete(s, eid, ctx.operator)
-                    yield Progress(n, len(ids), "")
-            return len(ids)
-
-        self.delete_task = run_task(
-            self, work, label=self.tr("正在删除…"), on_done=self._deleted, write=True
+        delete = partial(enterprises.soft_delete, operator=self._ctx.operator)
+        self.delete_task = run_steps(
+            self,
+            self._ctx,
+            for_each(ids, delete),
+            label=self.tr("正在删除…"),
+            on_done=self._reload_after_write,
         )
 
     @Slot(object)
-    def _deleted(self, _count: object) -> None:
+    def _reload_after_write(self, _ids: object) -> None:
         self.model.reload()
 
     @Slot()
-    def open_recycle_bin(self) -> Any:
+    def open_recycle_bin(self) -> RecycleDialog:
         """The recycle bin dialog; restored enterprises reappear."""
-        from desktop.ui.enterprises.recycle_bin import RecycleBinDialog
-
-        dialog = RecycleBinDialog(self._ctx, self)
+        dialog = RecycleDialog(
+            self._ctx,
+            self.tr("企业回收站"),
+            [self.tr(c) for c in RECYCLE_COLUMNS],
+            deleted_enterprise_rows,
+            enterprises.restore,
+            self,
+        )
         self.last_bin = dialog
-        dialog.restored.connect(self._deleted)
+        dialog.restored.connect(self._reload_after_write)
         dialog.open()
         return dialog
 

@@ -7,7 +7,7 @@ Optional hooks the main window calls when present:
 * `open_filter(**kw)` — another screen navigated here with `MainWindow.navigate(key, **kw)`;
 * `can_leave() -> bool` — the user is leaving (e.g. ask about unsaved changes); False stays.
 
-To add a screen, append one `ScreenSpec` line to SCREENS (only screens that exist are listed).
+To add a screen, add one `ScreenSpec` line to SCREENS.
 `icon` is a file name under resources/icons/.
 """
 
@@ -56,7 +56,7 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("imports", "导入", "import.svg", "desktop.ui.imports.screen:ImportScreen"),
     ScreenSpec("returns", "统计报表", "returns.svg", "desktop.ui.returns.screen:ReturnsScreen"),
     ScreenSpec("rdlists", "两清零", "rdlists.svg", "desktop.ui.rdlists.screen:RdListsScreen"),
-    # Screens of the other areas go here (企业名录, 统计报表, 导入 …); 设置 stays last.
+    # 设置 stays last.
     ScreenSpec("settings", "设置", "settings.svg", "desktop.ui.settings.screen:SettingsScreen"),
 ]
 
