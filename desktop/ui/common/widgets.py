@@ -1,4 +1,4 @@
-"""Small shared widgets: screen title, section header, hint text."""
+"""Small shared widgets: screen title, hint text."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ def screen_title(text: str, parent: QWidget | None = None) -> QLabel:
     """The large title at the top of a screen."""
     label = QLabel(text, parent)
     label.setObjectName("screenTitle")
-    return label
-
-
-def section_header(text: str, parent: QWidget | None = None) -> QLabel:
-    """A section header inside a screen."""
-    label = QLabel(text, parent)
-    label.setObjectName("sectionHeader")
     return label
 
 
