@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QSpinBox, QTableView, QWidget
+from PySide6.QtWidgets import QSpinBox, QTableView, QWidget
 
 from db.rules.years import FIRST_PLAN_YEAR
 from db.services.commissioners.dispatches import DispatchView
 from desktop.operations import Operation
 from desktop.ui.commissioners.models import ID_ROLE
+from desktop.ui.common.layout import table_view
 from desktop.ui.common.recycle import Loader, RecycleDialog, Restorer
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
@@ -19,16 +20,8 @@ from desktop.ui.shell.tasks import TaskHandle
 
 
 def table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
-    """A read-only row-selecting table over a model."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(26)
-    view.horizontalHeader().setStretchLastSection(True)
+    """A read-only row-selecting table over a model, with initial column widths."""
+    view = table_view(model)
     for col, width in enumerate(widths):
         view.setColumnWidth(col, width)
     return view
