@@ -67,3 +67,10 @@ def escape_like(text: str) -> str:
 def like_pattern(text: str) -> str:
     """`%text%` with the wildcards of text escaped: a search for the text anywhere."""
     return f"%{escape_like(text)}%"
+
+
+def too_long(label: str, value: object, limit: int) -> str | None:
+    """A text longer than its column's declared length: “企业名称不能超过200个字”; None when it fits."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{label}不能超过{limit}个字"
+    return None

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, ImportBatch
+from db.services.lengths import check_lengths
 
 
 def to_json(value: object) -> str | None:
@@ -75,7 +76,11 @@ def add_created(
     entity: str,
     batch_id: int | None = None,
 ) -> int:
-    """Add a new row, flush for its id, audit its non-empty values as a create; returns the id."""
+    """Add a new row, flush for its id, audit its non-empty values as a create; returns the id.
+
+    A text longer than its column's declared length is refused (lengths.check_lengths).
+    """
+    check_lengths(obj, values)
     session.add(obj)
     session.flush()
     changes = {k: (None, v) for k, v in values.items() if v is not None}
@@ -92,8 +97,12 @@ def apply_changes(
     batch_id: int | None = None,
     on_change: Callable[[], object] | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Set the values that differ, run on_change, audit and flush; returns {field: (old, new)}."""
+    """Set the values that differ, run on_change, audit and flush; returns {field: (old, new)}.
+
+    A changed text longer than its column's declared length is refused before anything is set.
+    """
     diff = {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+    check_lengths(obj, {k: new for k, (_old, new) in diff.items()})
     for key, (_old, new) in diff.items():
         setattr(obj, key, new)
     if diff:
@@ -113,7 +122,11 @@ def apply_year(
     operator: str,
     batch_id: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Set a yearly row's values, audit changes as "<year>.<field>" on its owner (entity, id)."""
+    """Set a yearly row's values, audit changes as "<year>.<field>" on its owner (entity, id).
+
+    A text longer than its column's declared length is refused before anything is set.
+    """
+    check_lengths(row, {k: v for k, v in values.items() if getattr(row, k, None) != v})
     diff = {
         f"{year}.{k}": (getattr(row, k, None), v)
         for k, v in values.items()

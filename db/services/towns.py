@@ -9,8 +9,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Town, TownAlias
-from db.rules.text import normalize_text
+from db.rules.text import normalize_text, too_long
 from db.services import audit
+from db.services.lengths import label_of, limit_of, table_of
+
+# Characters that separate aliases where several are written in one field (the 设置 screen):
+# a name holding one could not be told from two names, so names and aliases may not contain them.
+ALIAS_SEPARATORS = frozenset(",，、;；")
 
 
 class TownError(ValueError):
@@ -33,7 +38,7 @@ def list_towns(session: Session) -> list[TownView]:
 
 def add_towns(session: Session, names: Iterable[str], operator: str) -> list[str]:
     """Add towns; an existing name is left as it is. Returns the names actually added."""
-    existing = {t.name for t in session.scalars(select(Town))}
+    existing = {town_key(t.name) for t in session.scalars(select(Town))}
     order = session.scalar(select(func.coalesce(func.max(Town.sort_order), 0))) or 0
     added: list[str] = []
     for raw in names:
@@ -58,7 +63,8 @@ def rename_town(session: Session, town_id: int, new_name: str, operator: str) ->
     name = _valid_name(new_name)
     if name == town.name:
         return
-    if session.scalar(select(Town.id).where(Town.name == name)) is not None:
+    others = session.scalars(select(Town.name).where(Town.id != town.id))
+    if any(town_key(other) == name for other in others):
         raise TownError(f"已有名为“{name}”的镇街")
     old = town.name
     town.name = name
@@ -73,13 +79,15 @@ def set_aliases(session: Session, town_id: int, aliases: Iterable[str], operator
     town = session.get(Town, town_id)
     if town is None:
         raise TownError("镇街不存在")
-    wanted = sorted({normalize_text(a) for a in aliases if normalize_text(a)} - {town.name})
+    old = [a.alias for a in town.aliases]
+    written = {normalize_text(a) for a in aliases if normalize_text(a)}
+    # An alias the town already has is kept as it is (a renamed town's old name may predate the rule).
+    wanted = sorted({a if a in old else _valid_name(a, TownAlias) for a in written} - {town.name})
     for alias in wanted:
         other_town = session.scalar(select(Town.id).where(Town.name == alias))
         other_alias = session.scalar(select(TownAlias.town_id).where(TownAlias.alias == alias))
         if other_town is not None or (other_alias is not None and other_alias != town.id):
             raise TownError(f"别名“{alias}”已被其他镇街使用")
-    old = [a.alias for a in town.aliases]
     if old == wanted:
         return
     town.aliases.clear()
@@ -88,12 +96,38 @@ def set_aliases(session: Session, town_id: int, aliases: Iterable[str], operator
     audit.record(session, operator, "update", "town", town.id, {"aliases": (old, wanted)})
 
 
-def _valid_name(raw: str) -> str:
-    name = normalize_text(raw)
+def town_key(text: str) -> str:
+    """How a written town name is compared: normalised, every space removed (古井 镇 = 古井镇)."""
+    return normalize_text(text).replace(" ", "")
+
+
+def town_name_problem(name: str, label: str = "镇街名称", limit: int = 64) -> str | None:
+    """Why a normalised town name or alias cannot be stored, or None.
+
+    Empty, longer than its column, or holding a space or an alias separator (, ， 、 ; ；): such a
+    name could never be matched as written in a spreadsheet (TownMatcher compares without spaces)
+    nor told apart from several aliases.
+    """
     if not name:
-        raise TownError("镇街名称不能为空")
-    if len(name) > 64:
-        raise TownError("镇街名称过长（最多64个字）")
+        return f"{label}不能为空"
+    long = too_long(label, name, limit)
+    if long:
+        return long
+    if " " in name:
+        return f"{label}“{name}”不能含有空格，请去掉空格后再保存"
+    separators = "".join(sorted(set(name) & ALIAS_SEPARATORS))
+    if separators:
+        return f"{label}“{name}”不能含有“{separators}”（这些符号用来分隔多个别名），请只写一个名称"
+    return None
+
+
+def _valid_name(raw: str, model: type[Town] | type[TownAlias] = Town) -> str:
+    column = "name" if model is Town else "alias"
+    table = table_of(model)
+    name = normalize_text(raw)
+    problem = town_name_problem(name, label_of(table, column), limit_of(table, column) or 64)
+    if problem:
+        raise TownError(problem)
     return name
 
 
@@ -102,8 +136,8 @@ class TownMatcher:
 
     def __init__(self, towns: Iterable[TownView]) -> None:
         self._towns = list(towns)
-        self._by_name = {t.name: t for t in self._towns}
-        self._by_alias = {a: t for t in self._towns for a in t.aliases}
+        self._by_name = {town_key(t.name): t for t in self._towns}
+        self._by_alias = {town_key(a): t for t in self._towns for a in t.aliases}
 
     @classmethod
     def from_session(cls, session: Session) -> TownMatcher:
@@ -111,17 +145,17 @@ class TownMatcher:
         return cls(list_towns(session))
 
     def match(self, written: str) -> TownView | None:
-        """The town meant by `written`, or None when none or several match."""
-        name = normalize_text(written).replace(" ", "")
+        """The town meant by `written`, or None when none or several match (spaces ignored)."""
+        name = town_key(written)
         if not name:
             return None
         found = self._by_name.get(name) or self._by_alias.get(name)
         if found:
             return found
-        prefixed = [t for t in self._towns if t.name.startswith(name)]
+        prefixed = [t for t in self._towns if town_key(t.name).startswith(name)]
         prefixed += [
             t
             for t in self._towns
-            if any(a.startswith(name) for a in t.aliases) and t not in prefixed
+            if any(town_key(a).startswith(name) for a in t.aliases) and t not in prefixed
         ]
         return prefixed[0] if len(prefixed) == 1 else None

@@ -174,6 +174,14 @@ def _refresh_search(c: Commissioner) -> None:
     c.search_text = search_text(c.name, c.unit, c.field)
 
 
+def refresh_search_text(session: Session, commissioner_id: int) -> None:
+    """Recompute the search column from name, unit and field (after an undo restored them)."""
+    c = session.get(Commissioner, commissioner_id)
+    if c is not None:
+        _refresh_search(c)
+        session.flush()
+
+
 def create(
     session: Session,
     values: Mapping[str, Any],

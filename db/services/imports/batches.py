@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -89,6 +90,68 @@ def batch_entries(session: Session, batch_id: int) -> list[AuditEntry]:
     """The audit rows a batch wrote, in order."""
     stmt = select(AuditEntry).where(AuditEntry.batch_id == batch_id).order_by(AuditEntry.id)
     return list(session.scalars(stmt))
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def _undone_batch_of(raw: str | None) -> int | None:
+    """The batch an undo's own audit row names (old_value {"batch_id": …}), if any."""
+    try:
+        value = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    batch = value.get("batch_id") if isinstance(value, dict) else None
+    return batch if isinstance(batch, int) else None
+
+
+def edited_after(
+    session: Session,
+    batch_id: int,
+    last_id: int,
+    entities: Iterable[str],
+    key_of: Callable[[str, int], K | None],
+) -> set[K]:
+    """Records (as key_of names them) changed after a batch by writes that still stand.
+
+    A later edit is an audit row after the batch's last one, by hand or by another batch — except
+    the audit rows an undo writes, and the rows of a later batch whose undo reverted that record
+    (an undone batch is no later edit: undoing batches in reverse order restores the store).
+    """
+    names = list(entities)
+    seen: dict[tuple[str, int], K | None] = {}
+
+    def key(entity: str, entity_id: int) -> K | None:
+        if (entity, entity_id) not in seen:
+            seen[entity, entity_id] = key_of(entity, entity_id)
+        return seen[entity, entity_id]
+
+    after = (AuditEntry.id > last_id, AuditEntry.entity.in_(names))
+    undos = session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.old_value).where(
+            *after, AuditEntry.action == "undo"
+        )
+    ).all()
+    reverted: set[tuple[int, K]] = set()
+    for entity, entity_id, raw in undos:
+        undone, record = _undone_batch_of(raw), key(entity, int(entity_id))
+        if undone is not None and record is not None:
+            reverted.add((undone, record))
+    edits = session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.batch_id)
+        .where(
+            *after,
+            AuditEntry.action != "undo",
+            or_(AuditEntry.batch_id.is_(None), AuditEntry.batch_id != batch_id),
+        )
+        .distinct()
+    ).all()
+    out: set[K] = set()
+    for entity, entity_id, other in edits:
+        record = key(entity, int(entity_id))
+        if record is not None and (other is None or (other, record) not in reverted):
+            out.add(record)
+    return out
 
 
 @dataclass(frozen=True)

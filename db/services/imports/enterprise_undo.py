@@ -18,7 +18,7 @@ from db.models import (
     Qualification,
 )
 from db.services.enterprises.search_text import search_columns
-from db.services.imports.batches import KeptRecord, UndoResult, batch_entries
+from db.services.imports.batches import KeptRecord, UndoResult, batch_entries, edited_after
 from db.services.imports.bulk import table_of
 from db.services.imports.enterprises import audit_row
 
@@ -33,20 +33,11 @@ def _enterprise_of(session: Session, entity: str, entity_id: int) -> int | None:
 
 
 def _edited_later(session: Session, batch_id: int, last_id: int) -> set[int]:
-    """Enterprises with audit rows after the batch by anyone else (other batches or by hand)."""
-    later = session.execute(
-        select(AuditEntry.entity, AuditEntry.entity_id).where(
-            AuditEntry.id > last_id,
-            AuditEntry.entity.in_(["enterprise", "qualification", "enterprise_year"]),
-            (AuditEntry.batch_id.is_(None)) | (AuditEntry.batch_id != batch_id),
-        )
-    ).all()
-    out: set[int] = set()
-    for entity, entity_id in set(later):
-        eid = _enterprise_of(session, entity, entity_id)
-        if eid is not None:
-            out.add(eid)
-    return out
+    """Enterprises changed after the batch by writes that still stand (batches.edited_after)."""
+    entities = ("enterprise", "qualification", "enterprise_year")
+    return edited_after(
+        session, batch_id, last_id, entities, lambda e, i: _enterprise_of(session, e, i)
+    )
 
 
 def _referenced(session: Session, enterprise_id: int) -> bool:

@@ -14,6 +14,7 @@ when there is none, a dispatch starting on the service date (in the row's town) 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -38,6 +39,7 @@ from db.services.commissioners.common import MATCHED, PENDING, SOLVED
 from db.services.enterprises import find_by_uscc
 from db.services.errors import InputError, NotFound
 from db.services.imports.other import Incoming, Issue, KindPlan, diff, tagged
+from db.services.lengths import length_problems
 
 # Model columns named differently in the import schemas (for row problems).
 SCHEMA_FIELD = {
@@ -61,6 +63,31 @@ def _issues(errors: Mapping[str, str]) -> list[Issue]:
 def _input_issue(exc: InputError | NotFound, fallback: str) -> Issue:
     name = exc.field if isinstance(exc, InputError) and exc.field else fallback
     return Issue(SCHEMA_FIELD.get(name, name), str(exc))
+
+
+def _lengths_first(
+    model: Any, refs: Mapping[str, tuple[Any, str]] | None = None
+) -> Callable[[Planner], Planner]:
+    """The planner, after rejecting a row whose text is longer than its column (lengths.py).
+
+    refs: lookup references stored as a column of another model (name → (model, column)).
+    """
+
+    def wrap(planner: Planner) -> Planner:
+        @functools.wraps(planner)
+        def planned(session: Session, inc: Incoming, today: date) -> KindPlan:
+            problems = length_problems(model.__table__, inc.values)
+            for ref, (other, column) in (refs or {}).items():
+                found = length_problems(other.__table__, {column: inc.refs.get(ref)})
+                if column in found:
+                    problems[ref] = found[column]
+            if problems:
+                return KindPlan(inc, issues=_issues(problems))
+            return planner(session, inc, today)
+
+        return planned
+
+    return wrap
 
 
 def _known(
@@ -123,6 +150,7 @@ def _find_commissioner(session: Session, inc: Incoming) -> Commissioner | None:
     return session.scalars(stmt.order_by(Commissioner.id)).first()
 
 
+@_lengths_first(Commissioner)
 def plan_commissioner(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: ID number for 个人, else name + 派出单位; validated like the roster editor."""
     plan = KindPlan(inc)
@@ -164,6 +192,7 @@ def status_path(current: str, wanted: str | None) -> list[str] | None:
     return None
 
 
+@_lengths_first(Demand)
 def plan_demand(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: requester + problem + date; the status follows the demand flow."""
     plan = KindPlan(inc)
@@ -292,6 +321,7 @@ def find_dispatch(
     return int(rows[0].id) if rows else None
 
 
+@_lengths_first(ServiceRecord, {"target": (Dispatch, "target_name")})
 def plan_service(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: commissioner + target + date + kind, under the dispatch found for them."""
     plan = KindPlan(inc)
@@ -361,6 +391,7 @@ def apply_service(
 # ---------------------------------------------------------------- carriers
 
 
+@_lengths_first(Carrier)
 def plan_carrier(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: the carrier's name."""
     del today
@@ -409,6 +440,7 @@ def _find_incubatee(
     return next((r for r in rows if r.exited_on is None), None)
 
 
+@_lengths_first(Incubatee)
 def plan_incubatee(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: carrier + enterprise (by code; must be in the roster) or carrier + team name."""
     del today
@@ -457,6 +489,7 @@ def apply_incubatee(
 # ---------------------------------------------------------------- platforms
 
 
+@_lengths_first(Platform)
 def plan_platform(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: kind + name; the host is a roster enterprise when its code is known, else a name."""
     del today

@@ -31,7 +31,8 @@ from db.models import (
     ServiceRecord,
 )
 from db.models import Base as _Base
-from db.services.imports.batches import KeptRecord, UndoResult, batch_entries
+from db.services.commissioners import roster
+from db.services.imports.batches import KeptRecord, UndoResult, batch_entries, edited_after
 
 T = TypeVar("T")
 
@@ -144,14 +145,12 @@ def _audit_row(operator: str, entity: str, entity_id: int, old: str | None) -> d
 
 
 def _edited_later(session: Session, batch_id: int, last_id: int) -> set[tuple[str, int]]:
-    rows = session.execute(
-        select(AuditEntry.entity, AuditEntry.entity_id).where(
-            AuditEntry.id > last_id,
-            AuditEntry.entity.in_(list(ENTITY_MODELS)),
-            (AuditEntry.batch_id.is_(None)) | (AuditEntry.batch_id != batch_id),
-        )
-    ).all()
-    return {(entity, int(entity_id)) for entity, entity_id in rows}
+    """Records changed after the batch by writes that still stand (batches.edited_after)."""
+
+    def key(entity: str, entity_id: int) -> tuple[str, int]:
+        return entity, entity_id
+
+    return edited_after(session, batch_id, last_id, ENTITY_MODELS, key)
 
 
 def _referenced(session: Session, model: Any, record_id: int) -> bool:
@@ -186,6 +185,12 @@ def _typed(model: Any, name: str, value: Any) -> Any:
     return value
 
 
+# Columns derived from audited ones (not audited themselves): recomputed after a revert.
+_DERIVED: dict[str, Callable[[Session, int], None]] = {
+    "commissioner": roster.refresh_search_text,
+}
+
+
 def _revert(session: Session, model: Any, record_id: int, own: list[AuditEntry]) -> None:
     for entry in reversed(own):
         if entry.action == "create":
@@ -194,6 +199,9 @@ def _revert(session: Session, model: Any, record_id: int, own: list[AuditEntry])
             old = None if entry.old_value is None else json.loads(entry.old_value)
             value = _typed(model, entry.field, old)
             session.execute(update(model).where(model.id == record_id).values({entry.field: value}))
+    refresh = _DERIVED.get(own[0].entity)
+    if refresh is not None:
+        refresh(session, record_id)
 
 
 def _keep_reason(
