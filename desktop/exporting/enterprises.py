@@ -1,74 +1,41 @@
-"""Export the enterprise roster (a filtered view) to .xlsx or .csv in the canonical import columns.
+"""Export enterprises (a filtered roster view) to .xlsx or .csv, losslessly (spec/cli.md).
 
-The file imports back with nothing changed: the headers are the canonical template headers of
-spec/import.md, codes are text, dates are real dates, flags are 是/否, and the figures are those of
-one data year (the latest year ≤ the as-of year that has figures, unless one is given).
+The workbook has three sheets, each in the canonical import columns of spec/import.md:
+企业 (one row per enterprise: its own columns, the latest certificate and 科小 entry as of the date,
+the figures of one data year), 资质 (every qualification, revoked ones included) and 年度数据 (one
+row per enterprise and year). A CSV holds the 企业 sheet only. Codes are text, dates real dates,
+flags 是/否; the data year is the latest year ≤ the as-of year that has figures, unless one is given.
+The roster's renewal watch list (an expiring filter) also shows each certificate's last valid day.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, EnterpriseYear, Qualification, QualificationType, Town
-from db.rules.validity import is_valid_on
 from db.services.enterprises.roster import RosterFilter, RosterQuery
 from db.store import Store
+from desktop.exporting.columns import FIGURES, QUALIFICATIONS, schema_fields
+from desktop.exporting.sheets import Field, Sheet, is_csv, write_csv, write_xlsx
 from desktop.progress import CancelToken, Progress
 
-HEADERS: tuple[str, ...] = (
-    "企业名称",
-    "统一社会信用代码",
-    "所属镇街",
-    "注册地址",
-    "成立日期",
-    "行业类别",
-    "法定代表人",
-    "联系人",
-    "联系电话",
-    "是否规上工业企业",
-    "营业收入(万元)",
-    "研发费用(万元)",
-    "从业人员数",
-    "研发人员数",
-    "是否有研发活动",
-    "是否有研发机构",
-    "高新技术企业证书编号",
-    "高企发证日期",
-    "科技型中小企业入库编号",
-    "入库年度",
-    "备注",
-)
-TEXT_COLUMNS = frozenset(
-    {"统一社会信用代码", "联系电话", "高新技术企业证书编号", "科技型中小企业入库编号"}
-)
-DATE_COLUMNS = frozenset({"成立日期", "高企发证日期"})
-MONEY_COLUMNS = frozenset({"营业收入(万元)", "研发费用(万元)"})
-WIDTHS = {"企业名称": 36, "统一社会信用代码": 22, "注册地址": 36, "高新技术企业证书编号": 20}
-FORMULA_STARTS = ("=", "+", "-", "@")
+ENTERPRISE_FIELDS = schema_fields("enterprises")
+HEADERS: tuple[str, ...] = tuple(f.header for f in ENTERPRISE_FIELDS)
+EXPIRY = Field("hte_valid_through", "高企有效期至", "date", 14)
+SHEET_TITLE = "企业"
+QUALIFICATIONS_TITLE = "资质"
+FIGURES_TITLE = "年度数据"
+CSV_NOTE = "CSV 只含“企业”表；资质和年度数据请导出为 .xlsx"
 BATCH = 1000
-SHEET_TITLE = "企业名录"
-
-
-def yes_no(value: bool | None) -> str | None:
-    """是/否 for a flag, None when unknown."""
-    return None if value is None else ("是" if value else "否")
-
-
-def is_formula_like(value: object) -> bool:
-    """Text a spreadsheet would read as a formula (= + - @ first)."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+OWN = ("name", "uscc", "address", "founded_on", "industry", "legal_rep", "contact", "phone")
+YEARLY = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
 
 
 def default_data_year(session: Session, as_of: date) -> int:
@@ -79,77 +46,19 @@ def default_data_year(session: Session, as_of: date) -> int:
     return int(found) if found is not None else as_of.year - 1
 
 
-def export_rows(
-    session: Session, ids: Sequence[int], as_of: date, data_year: int
-) -> list[list[Any]]:
-    """One row of values per id (in the order given), in the order of HEADERS."""
-    people = _enterprises(session, ids)
-    figures = _figures(session, ids, data_year)
-    hte = _high_tech(session, ids, as_of)
-    sme = _tech_sme(session, ids, as_of)
-    rows: list[list[Any]] = []
-    for eid in ids:
-        e = people.get(eid)
-        if e is None:
-            continue
-        y = figures.get(eid)
-        cert = hte.get(eid)
-        entry = sme.get(eid)
-        rows.append(
-            [
-                e.name,
-                e.uscc,
-                e.town,
-                e.address,
-                e.founded_on,
-                e.industry,
-                e.legal_rep,
-                e.contact,
-                e.phone,
-                yes_no(e.above_scale),
-                y.revenue if y else None,
-                y.rd_expense if y else None,
-                y.employees if y else None,
-                y.rd_staff if y else None,
-                yes_no(y.rd_activity) if y else None,
-                yes_no(y.rd_institution) if y else None,
-                cert[0] if cert else None,
-                cert[1] if cert else None,
-                entry[0] if entry else None,
-                entry[1] if entry else None,
-                e.note,
-            ]
-        )
-    return rows
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """The ids in slices small enough for one IN (…) query."""
+    for start in range(0, len(ids), BATCH):
+        yield list(ids[start : start + BATCH])
 
 
-def _enterprises(session: Session, ids: Sequence[int]) -> dict[int, Any]:
-    stmt = (
-        select(Enterprise, Town.name.label("town_name"))
-        .outerjoin(Town, Town.id == Enterprise.town_id)
-        .where(Enterprise.id.in_(list(ids)))
-    )
-    out: dict[int, Any] = {}
-    for e, town in session.execute(stmt):
-        out[e.id] = _Person(e, town)
-    return out
+@dataclass(frozen=True)
+class Certificate:
+    """The certificate shown on the 企业 sheet."""
 
-
-class _Person:
-    """The enterprise's own columns, with its town's name."""
-
-    def __init__(self, e: Enterprise, town: str | None) -> None:
-        self.name, self.uscc, self.town = e.name, e.uscc, town
-        self.address, self.founded_on, self.industry = e.address, e.founded_on, e.industry
-        self.legal_rep, self.contact, self.phone = e.legal_rep, e.contact, e.phone
-        self.above_scale, self.note = e.above_scale, e.note
-
-
-def _figures(session: Session, ids: Sequence[int], year: int) -> dict[int, EnterpriseYear]:
-    stmt = select(EnterpriseYear).where(
-        EnterpriseYear.enterprise_id.in_(list(ids)), EnterpriseYear.year == year
-    )
-    return {y.enterprise_id: y for y in session.scalars(stmt)}
+    number: str
+    issued_on: date
+    valid_through: date | None
 
 
 def _quals(session: Session, ids: Sequence[int], code: str) -> Iterator[Qualification]:
@@ -160,79 +69,201 @@ def _quals(session: Session, ids: Sequence[int], code: str) -> Iterator[Qualific
             QualificationType.code == code,
             Qualification.enterprise_id.in_(list(ids)),
             Qualification.deleted_at.is_(None),
+            Qualification.revoked_on.is_(None),
         )
     )
     return iter(session.scalars(stmt))
 
 
-def _high_tech(session: Session, ids: Sequence[int], as_of: date) -> dict[int, tuple[str, date]]:
-    """The latest certificate valid on the as-of date: (number, issue date)."""
+def latest_high_tech(session: Session, ids: Sequence[int], as_of: date) -> dict[int, Certificate]:
+    """Each enterprise's latest (not revoked) high-tech certificate issued by the as-of date."""
     best: dict[int, Qualification] = {}
     for q in _quals(session, ids, "high_tech"):
-        if q.number is None or q.issued_on is None:
-            continue
-        if not is_valid_on(as_of, q.valid_from, q.valid_through, q.revoked_on):
+        if q.number is None or q.issued_on is None or q.issued_on > as_of:
             continue
         held = best.get(q.enterprise_id)
-        if held is None or (held.issued_on or date.min) < q.issued_on:
+        if held is None or (held.issued_on or date.min, held.id) < (q.issued_on, q.id):
             best[q.enterprise_id] = q
-    return {k: (q.number or "", q.issued_on or as_of) for k, q in best.items()}
+    return {
+        k: Certificate(q.number or "", q.issued_on or as_of, q.valid_through)
+        for k, q in best.items()
+    }
 
 
-def _tech_sme(
+def latest_tech_sme(
     session: Session, ids: Sequence[int], as_of: date
 ) -> dict[int, tuple[str | None, int]]:
-    """The latest tech-SME entry (not revoked) for a year ≤ the as-of year: (number, year)."""
+    """Each enterprise's latest (not revoked) tech-SME entry for a year ≤ the as-of year."""
     best: dict[int, Qualification] = {}
     for q in _quals(session, ids, "tech_sme"):
         year = q.evaluation_year
-        if year is None or year > as_of.year or q.revoked_on is not None:
+        if year is None or year > as_of.year:
             continue
         held = best.get(q.enterprise_id)
-        if held is None or (held.evaluation_year or 0) < year:
+        if held is None or (held.evaluation_year or 0, held.id) < (year, q.id):
             best[q.enterprise_id] = q
     return {k: (q.number, q.evaluation_year or as_of.year) for k, q in best.items()}
 
 
-# ----- writing -----
+def enterprise_rows(
+    session: Session, ids: Sequence[int], as_of: date, data_year: int
+) -> list[dict[str, Any]]:
+    """One 企业 row per id (in the order given; ids no longer live are left out)."""
+    stmt = (
+        select(Enterprise, Town.name)
+        .outerjoin(Town, Town.id == Enterprise.town_id)
+        .where(Enterprise.id.in_(list(ids)), Enterprise.deleted_at.is_(None))
+    )
+    found = {e.id: (e, town) for e, town in session.execute(stmt)}
+    years = {
+        y.enterprise_id: y
+        for y in session.scalars(
+            select(EnterpriseYear).where(
+                EnterpriseYear.enterprise_id.in_(list(ids)), EnterpriseYear.year == data_year
+            )
+        )
+    }
+    certs = latest_high_tech(session, ids, as_of)
+    smes = latest_tech_sme(session, ids, as_of)
+    rows: list[dict[str, Any]] = []
+    for eid in ids:
+        if eid not in found:
+            continue
+        e, town = found[eid]
+        row: dict[str, Any] = {k: getattr(e, k) for k in OWN}
+        row.update(town=town, above_scale=e.above_scale, note=e.note)
+        if (y := years.get(eid)) is not None:
+            row.update({k: getattr(y, k) for k in YEARLY})
+        if (cert := certs.get(eid)) is not None:
+            row.update(
+                hte_number=cert.number,
+                hte_issued_on=cert.issued_on,
+                hte_valid_through=cert.valid_through,
+            )
+        if (sme := smes.get(eid)) is not None:
+            row.update(sme_number=sme[0], sme_year=sme[1])
+        rows.append(row)
+    return rows
 
 
-def _header_cell(ws: Worksheet, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = Font(bold=True)
-    cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    thin = Side(style="thin", color="808080")
-    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    return cell
+def _live(ids: Sequence[int]) -> Any:
+    return (Enterprise.id.in_(list(ids)), Enterprise.deleted_at.is_(None))
 
 
-def _data_cell(ws: Worksheet, header: str, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if header in TEXT_COLUMNS:
-        cell.number_format = "@"
-    elif header in DATE_COLUMNS and value is not None:
-        cell.number_format = "yyyy-mm-dd"
-    elif header in MONEY_COLUMNS and value is not None:
-        cell.number_format = "0.00"
-    if is_formula_like(value):
-        # Stored as a string cell with the quote prefix: never a formula, reads back unchanged.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+def qualification_rows(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Every qualification of the ids (revoked ones included, deleted ones not), in id order."""
+    stmt = (
+        select(Qualification, QualificationType.name, Enterprise.uscc)
+        .join(QualificationType, QualificationType.id == Qualification.type_id)
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(*_live(ids), Qualification.deleted_at.is_(None))
+        .order_by(
+            QualificationType.sort_order,
+            Qualification.issued_on,
+            Qualification.evaluation_year,
+            Qualification.number,
+            Qualification.id,
+        )
+    )
+    by_enterprise: dict[int, list[dict[str, Any]]] = {}
+    for q, type_name, uscc in session.execute(stmt):
+        by_enterprise.setdefault(q.enterprise_id, []).append(
+            {
+                "uscc": uscc,
+                "type": type_name,
+                "number": q.number,
+                "issued_on": q.issued_on,
+                "year": q.evaluation_year,
+                "valid_through": q.valid_through,
+                "revoked_on": q.revoked_on,
+                "revoke_reason": q.revoke_reason,
+                "level": q.level,
+                "note": q.note,
+            }
+        )
+    return [row for eid in ids for row in by_enterprise.get(eid, [])]
 
 
-def _set_up_sheet(ws: Worksheet, rows: int) -> None:
-    for i, header in enumerate(HEADERS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(header, 14)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{rows + 1}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+def figure_rows(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Every yearly entry of the ids, by enterprise (in id order) and year."""
+    stmt = (
+        select(EnterpriseYear, Enterprise.uscc)
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(*_live(ids))
+        .order_by(EnterpriseYear.year)
+    )
+    by_enterprise: dict[int, list[dict[str, Any]]] = {}
+    for y, uscc in session.execute(stmt):
+        row = {"uscc": uscc, "year": y.year, **{k: getattr(y, k) for k in YEARLY}}
+        by_enterprise.setdefault(y.enterprise_id, []).append(row)
+    return [row for eid in ids for row in by_enterprise.get(eid, [])]
+
+
+def _count(session: Session, column: Any, ids: Sequence[int], *where: Any) -> int:
+    total = 0
+    for part in chunks(ids):
+        stmt = select(func.count(column)).where(column.in_(part), *where)
+        total += int(session.scalar(stmt) or 0)
+    return total
+
+
+def _live_ids(session: Session, ids: Sequence[int]) -> list[int]:
+    live: set[int] = set()
+    for part in chunks(ids):
+        live.update(session.scalars(select(Enterprise.id).where(*_live(part))))
+    return [i for i in ids if i in live]
+
+
+def _sliced(
+    ids: Sequence[int],
+    read: Callable[[list[int]], list[dict[str, Any]]],
+    cancel: CancelToken | None,
+) -> Iterator[dict[str, Any]]:
+    """The rows `read` gives for each slice of ids, read only when the writer gets to them."""
+    for part in chunks(ids):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        yield from read(part)
+
+
+def enterprise_sheets(
+    session: Session,
+    ids: Sequence[int],
+    as_of: date,
+    data_year: int | None = None,
+    *,
+    expiry: bool = False,
+    cancel: CancelToken | None = None,
+) -> list[Sheet]:
+    """The three sheets of an enterprise export (rows read in slices as they are written)."""
+    ids = _live_ids(session, ids)
+    year = data_year if data_year is not None else default_data_year(session, as_of)
+
+    def each(read: Callable[[list[int]], list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+        return _sliced(ids, read, cancel)
+
+    fields = ENTERPRISE_FIELDS
+    if expiry:
+        at = HEADERS.index("高企发证日期") + 1
+        fields = (*fields[:at], EXPIRY, *fields[at:])
+    no_deleted = Qualification.deleted_at.is_(None)
+    return [
+        Sheet(
+            SHEET_TITLE, fields, each(lambda p: enterprise_rows(session, p, as_of, year)), len(ids)
+        ),
+        Sheet(
+            QUALIFICATIONS_TITLE,
+            QUALIFICATIONS,
+            each(lambda p: qualification_rows(session, p)),
+            _count(session, Qualification.enterprise_id, ids, no_deleted),
+        ),
+        Sheet(
+            FIGURES_TITLE,
+            FIGURES,
+            each(lambda p: figure_rows(session, p)),
+            _count(session, EnterpriseYear.enterprise_id, ids),
+        ),
+    ]
 
 
 def export_enterprises(
@@ -245,63 +276,13 @@ def export_enterprises(
     order: Sequence[int] | None = None,
     data_year: int | None = None,
 ) -> Generator[Progress, None, Path]:
-    """Write the enterprises matching `f` (in `order` when given) to .xlsx or .csv (by suffix)."""
+    """Write the enterprises matching `f` (in `order` when given) to .xlsx (3 sheets) or .csv."""
     with store.session() as s:
         ids = list(order) if order is not None else RosterQuery(as_of).ids(s, f)
-        year = data_year if data_year is not None else default_data_year(s, as_of)
-        chunks = _chunks(s, ids, as_of, year, cancel)
-        if path.suffix.lower() == ".csv":
-            yield from _write_csv(path, chunks, len(ids))
+        expiry = f.expiring_within_days is not None
+        sheets = enterprise_sheets(s, ids, as_of, data_year, expiry=expiry, cancel=cancel)
+        if is_csv(path):
+            yield from write_csv(path, sheets[0], cancel)
         else:
-            yield from _write_xlsx(path, chunks, len(ids))
+            yield from write_xlsx(path, sheets, cancel)
     return path
-
-
-def _chunks(
-    s: Session, ids: list[int], as_of: date, year: int, cancel: CancelToken | None
-) -> Iterator[list[list[Any]]]:
-    for start in range(0, len(ids), BATCH):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        yield export_rows(s, ids[start : start + BATCH], as_of, year)
-
-
-def _write_xlsx(
-    path: Path, chunks: Iterator[list[list[Any]]], total: int
-) -> Generator[Progress, None, None]:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET_TITLE)
-    _set_up_sheet(ws, total)
-    ws.append([_header_cell(ws, h) for h in HEADERS])
-    done = 0
-    for rows in chunks:
-        for row in rows:
-            ws.append([_data_cell(ws, h, v) for h, v in zip(HEADERS, row, strict=True)])
-        done += len(rows)
-        yield Progress(done, total, "正在导出…")
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
-    yield Progress(total, total, "已导出")
-
-
-def _csv_text(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else value
-
-
-def _write_csv(
-    path: Path, chunks: Iterator[list[list[Any]]], total: int
-) -> Generator[Progress, None, None]:
-    tmp = path.with_name(path.name + ".part")
-    done = 0
-    with tmp.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(HEADERS)
-        for rows in chunks:
-            writer.writerows([[_csv_text(v) for v in row] for row in rows])
-            done += len(rows)
-            yield Progress(done, total, "正在导出…")
-    tmp.replace(path)
-    yield Progress(total, total, "已导出")

@@ -1,4 +1,7 @@
-"""Export the 两清零一提升 lists A and B to one workbook (a sheet per list), no Qt."""
+"""Export the 两清零一提升 lists A and B to one workbook (a sheet per list), no Qt.
+
+Cells through desktop.exporting.cells (never a formula), the file through desktop.exporting.files.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from db.services.figures.rd_lists import RdListRow, RdLists
+from desktop.exporting.cells import put
+from desktop.exporting.files import save_workbook
 
 HEADERS = (
     "序号",
@@ -23,7 +28,6 @@ HEADERS = (
     "研发机构",
 )
 WIDTHS = (6, 38, 22, 14, 16, 16, 10, 10)
-FORMULA_STARTS = ("=", "+", "-", "@")
 THIN = Side(style="thin", color="999999")
 
 
@@ -40,13 +44,6 @@ def list_titles(lists: RdLists) -> tuple[str, str]:
         f"A类：营业收入 ≥ {money_text(lists.a_revenue)}且无研发活动",
         f"B类：营业收入 ≥ {money_text(lists.b_revenue)}且无研发机构",
     )
-
-
-def neutralise(cell: Any) -> None:
-    """Keep text a spreadsheet would read as a formula (= + - @ first) as plain text."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _has(value: bool | None) -> str:
@@ -66,11 +63,18 @@ def _row(i: int, r: RdListRow) -> list[Any]:
     ]
 
 
+def _write_row(ws: Worksheet, row: int, values: list[Any]) -> None:
+    for col, value in enumerate(values, start=1):
+        put(ws, row, col, value)
+
+
 def _sheet(ws: Worksheet, title: str, rows: tuple[RdListRow, ...], year: int) -> None:
-    ws.append([f"规上工业企业研发活动“两清零一提升”{year}年度 — {title}（共{len(rows)}家）"])
+    _write_row(
+        ws, 1, [f"规上工业企业研发活动“两清零一提升”{year}年度 — {title}（共{len(rows)}家）"]
+    )
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws.cell(1, 1).font = Font(bold=True, size=13)
-    ws.append(list(HEADERS))
+    _write_row(ws, 2, list(HEADERS))
     for col, width in enumerate(WIDTHS, start=1):
         cell = ws.cell(2, col)
         cell.font = Font(bold=True)
@@ -79,11 +83,9 @@ def _sheet(ws: Worksheet, title: str, rows: tuple[RdListRow, ...], year: int) ->
         cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, r in enumerate(rows, start=1):
-        ws.append(_row(i, r))
-        row = ws.max_row
+        row = i + 2
+        _write_row(ws, row, _row(i, r))
         ws.cell(row, 3).number_format = "@"
-        for col in (2, 3, 4):
-            neutralise(ws.cell(row, col))
         for col in (5, 6):
             ws.cell(row, col).number_format = "#,##0.00"
     ws.freeze_panes = "A3"
@@ -104,5 +106,4 @@ def export_rd_lists(lists: RdLists, path: Path) -> Path:
     first.title = "A类"
     _sheet(first, titles[0], lists.list_a, lists.year)
     _sheet(wb.create_sheet("B类"), titles[1], lists.list_b, lists.year)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

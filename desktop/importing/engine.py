@@ -25,16 +25,21 @@ from db.services.imports.other import KindPlan
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store
+from desktop.importing.cells import strip_controls
 from desktop.importing.header import (
     HEADER_SEARCH_ROWS,
     Header,
     cell_text,
     find_header,
+    head_grid,
     is_column_number_row,
     match_labels,
-    resolve_merges,
+    pad,
+    table_grid,
     title_unit,
+    trim_labels,
 )
+from desktop.importing.notices import cell_errors, sheet_warnings
 from desktop.importing.readers import (
     Cell,
     SheetData,
@@ -120,6 +125,11 @@ class ImportPlan:
         return out
 
     @property
+    def is_empty(self) -> bool:
+        """No data rows at all (a header-only file): there is nothing to import, no batch."""
+        return self.counts["rows"] == 0
+
+    @property
     def errors(self) -> list[Problem]:
         """Every problem of every rejected row, in row order."""
         return [p for r in self.rejected for p in r.problems]
@@ -141,7 +151,7 @@ def file_sha256(path: Path) -> str:
 
 def _pick_sheet(
     path: Path, options: ImportOptions, mappings: Mappings | None = None
-) -> tuple[str, Header, list[list[Cell]]]:
+) -> tuple[SheetData, Header, list[list[Cell]]]:
     book = read_workbook(path, options.sheet)
     for sheet in iter_nonempty(book.sheets):
         if options.sheet is None and sheet.name.strip() in INSTRUCTION_SHEETS:
@@ -152,7 +162,7 @@ def _pick_sheet(
             else find_header(sheet, options.kind)
         )
         if found is not None:
-            return sheet.name, found[0], found[1]
+            return sheet, found[0], found[1]
     if not any(True for _ in iter_nonempty(book.sheets)):
         raise UnreadableFile(f"无法导入“{path.name}”：文件中没有任何数据")
     what = f"“{options.kind}”类型的" if options.kind else "任何已知类型的"
@@ -250,7 +260,7 @@ def plan_import(
             path,
             sha,
             header.schema.kind,
-            sheet,
+            strip_controls(sheet.name),
             header.row + 1,
             year,
             file_town.name if file_town else None,
@@ -258,6 +268,8 @@ def plan_import(
             header.ignored,
         )
         ctx = RowContext(header, year, today, _town_lookup(matcher), file_town, province)
+        ctx.cell_errors = cell_errors(sheet, header)
+        plan.warnings.extend(sheet_warnings(sheet, header))
         if header.schema.kind != ENTERPRISES:
             yield from _plan_other_kind(session, grid, header, ctx, plan, cancel)
         else:
@@ -302,12 +314,14 @@ def _check_rows(
 ) -> Work[list[tuple[ParsedRow, list[Cell]]]]:
     accepted: list[tuple[ParsedRow, list[Cell]]] = []
     total = len(grid) - header.data_start
-    for offset, cells in enumerate(grid[header.data_start :]):
+    need = header.need
+    for offset, written in enumerate(grid[header.data_start :]):
         if offset % _STEP == 0:
             cancel.raise_if_cancelled()
             yield Progress(offset, total, "正在检查数据…")
-        if is_blank(cells):
+        if is_blank(written):
             continue
+        cells = pad(written, need)
         if is_footer(cells, header):
             plan.skipped += 1
             continue
@@ -315,7 +329,7 @@ def _check_rows(
         parsed = parse_enterprise_row(cells, row, ctx)
         plan.warnings.extend(parsed.warnings)
         if parsed.record is None:
-            plan.rejected.append(RejectedRow(row, cells, parsed.errors))
+            plan.rejected.append(RejectedRow(row, written, parsed.errors))
         else:
             accepted.append((parsed, cells))
     return accepted
@@ -323,7 +337,7 @@ def _check_rows(
 
 @dataclass(frozen=True)
 class ApplyResult:
-    batch_id: int
+    batch_id: int | None  # None: the file had no data rows, so no batch was written
 
 
 def apply_import(
@@ -331,6 +345,9 @@ def apply_import(
 ) -> Work[ApplyResult]:
     """Commit the accepted rows in one transaction as an import batch; cancel rolls it all back."""
     cancel = cancel or CancelToken()
+    if plan.is_empty:
+        yield Progress(0, 0, "文件中没有数据行，未写入")
+        return ApplyResult(None)
     created = [p for p in plan.plans if p.outcome == "created"]
     updated = [p for p in plan.plans if p.outcome == "updated"]
     total = len(created) + len(updated)
@@ -473,9 +490,9 @@ def _find_mapped_header(
                 )
                 raise ImportRefused(f"按已保存的列对应关系，缺少必需的列：{missing}")
         return found
-    grid = resolve_merges(sheet.rows, sheet.merges)
+    grid = head_grid(sheet)
     for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        labels = [cell_text(v) for v in grid[row]]
+        labels = trim_labels([cell_text(v) for v in grid[row]])
         for name, mapping in mappings.items():
             schema = SCHEMAS[name]
             fields, units = match_labels(schema, labels)
@@ -486,7 +503,7 @@ def _find_mapped_header(
             if header.data_start < len(grid) and is_column_number_row(grid[header.data_start]):
                 header.data_start += 1
             _title_units(header, grid)
-            return header, grid
+            return header, table_grid(sheet, header)
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from db.rules.normalize import money_unit_of
 from db.rules.text import normalize_header, normalize_text
@@ -14,6 +15,7 @@ from desktop.importing.schemas import MONEY_UNITS, SCHEMAS, Schema
 HEADER_SEARCH_ROWS = 30
 _TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
 _COLUMN_NUMBERS = frozenset("甲乙丙丁戊己庚辛壬癸")
+_NEVER_BLANK = frozenset({float, int, bool, date, datetime, time})  # never shown as ""
 
 
 @dataclass
@@ -27,6 +29,18 @@ class Header:
     labels: list[str]  # header text per column as the town wrote it (parent/child combined)
     units: dict[str, str] = field(default_factory=dict)  # money field → unit of its column
     ignored: list[str] = field(default_factory=list)
+    # Rows (0-based) with a value right of the header's last column → that value's column.
+    outside: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        """Columns of the table: up to the header's last non-empty label."""
+        return len(self.labels)
+
+    @property
+    def need(self) -> int:
+        """Cells a data row must have for every used column to be read (see `pad`)."""
+        return max(self.fields.values(), default=-1) + 1
 
 
 def cell_text(value: Cell) -> str:
@@ -162,24 +176,88 @@ def _candidate(
     return best
 
 
+def head_grid(sheet: SheetData) -> list[list[Cell]]:
+    """The rows the header is looked for in (and the two below it), merges resolved."""
+    return resolve_merges(sheet.rows[: HEADER_SEARCH_ROWS + 2], sheet.merges)
+
+
 def find_header(
     sheet: SheetData, kind: str | None = None
 ) -> tuple[Header, list[list[Cell]]] | None:
-    """The header of a sheet (within its first 30 rows) and the sheet's merge-resolved grid."""
-    grid = resolve_merges(sheet.rows, sheet.merges)
+    """The header of a sheet (within its first 30 rows) and the sheet's rows cut to its width."""
+    head = head_grid(sheet)
     schemas = [SCHEMAS[kind]] if kind else list(SCHEMAS.values())
-    for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        header = _candidate(grid, sheet.merges, row, schemas)
+    for row in range(min(HEADER_SEARCH_ROWS, len(head))):
+        header = _candidate(head, sheet.merges, row, schemas)
         if header is None:
             continue
-        if header.data_start < len(grid) and is_column_number_row(grid[header.data_start]):
+        if header.data_start < len(head) and is_column_number_row(head[header.data_start]):
             header.data_start += 1
-        _finish(header, grid)
-        return header, grid
+        _finish(header, head)
+        return header, table_grid(sheet, header)
     return None
 
 
+def trim_labels(labels: list[str]) -> list[str]:
+    """Labels without the empty ones right of the last named column."""
+    end = len(labels)
+    while end and not labels[end - 1]:
+        end -= 1
+    return labels[:end]
+
+
+def _has_content(cells: list[Cell]) -> int:
+    """The index of the first non-blank cell, or -1."""
+    for index, value in enumerate(cells):
+        if value.__class__ in _NEVER_BLANK or (
+            value is not None and value != "" and cell_text(value)
+        ):
+            return index
+    return -1
+
+
+def table_grid(sheet: SheetData, header: Header) -> list[list[Cell]]:
+    """The sheet's rows for reading data: cut at the header's width, vertical merges filled in.
+
+    Rows are not padded (a short row reads as blank past its end: see `pad`), so memory follows
+    the cells present, never the sheet's width. A row with values right of the header is cut and
+    noted in `header.outside` (the importer warns: nothing is dropped silently). Merged ranges fill
+    only the columns the header uses. Rows that need no change are shared with the sheet.
+    """
+    width = header.width
+    grid: list[list[Cell]] = []
+    outside = header.outside
+    for r, row in enumerate(sheet.rows):
+        if len(row) > width:
+            first = _has_content(row[width:])
+            if first >= 0:
+                outside[r] = width + first
+                row = row[:width]
+        grid.append(row)
+    for r, c in sheet.outside.items():
+        outside.setdefault(r, c)
+    used = sorted(set(header.fields.values()))
+    for (r0, c0), (r1, c1) in sheet.merges:
+        columns = [c for c in used if c0 <= c <= c1]
+        if r0 >= len(grid) or not columns:
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r] = pad(list(grid[r]), columns[-1] + 1)
+            for c in columns:
+                row[c] = value
+    return grid
+
+
+def pad(cells: list[Cell], size: int) -> list[Cell]:
+    """The row, or a copy of it padded with blanks to at least `size` cells."""
+    if len(cells) >= size:
+        return cells
+    return [*cells, *[""] * (size - len(cells))]
+
+
 def _finish(header: Header, grid: list[list[Cell]]) -> None:
+    header.labels = trim_labels(header.labels)
     unit = title_unit(grid, header.row)
     if unit:
         for column in header.schema.columns:

@@ -1,6 +1,9 @@
-"""Read town spreadsheets: xlsx/xlsm/xls/ods through python-calamine, CSV with encoding detection.
+"""Read town spreadsheets: xlsx/xlsm/xls through python-calamine, ods and sparse xlsx sheets by
+their present cells (desktop.importing.ods / xlsx), CSV with encoding detection.
 
-The format is decided by content (magic bytes), never by the file name's ending.
+The format is decided by content (magic bytes), never by the file name's ending. Every reader strips
+control characters from text (each cell that had any is listed for a warning) and never allocates by
+a sheet's declared or spanned dimension.
 """
 
 from __future__ import annotations
@@ -9,14 +12,21 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from desktop.importing.cells import MAX_CELLS, MAX_SPARSE_CELLS, Cleaned, clean_rows, densify
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_ROWS = 1_000_000
 CSV_DELIMITERS = (",", "\t", ";")
+CSV_MAX_FIELD = 1 << 20  # characters of one CSV cell; Python's csv module stops at 131,072
+# The app's CSV export puts ' before text starting with these (spec/cli.md); import removes it.
+CSV_NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "PNG 图片"),
@@ -41,11 +51,18 @@ class UnreadableFile(Exception):
 
 @dataclass
 class SheetData:
-    """One sheet as rows of cell values, with its merged ranges (0-based, inclusive)."""
+    """One sheet as rows of cell values, with its merged ranges (0-based, inclusive).
+
+    Rows need not be of one width (a row is padded to the header's width when it is read); a
+    row that holds nothing may be an empty list. Positions below are 0-based (row, column).
+    """
 
     name: str
     rows: list[list[Cell]]
     merges: list[Merge] = field(default_factory=list)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cached #DIV/0! …
+    cleaned: list[Cleaned] = field(default_factory=list)  # text stripped of control characters
+    outside: dict[int, int] = field(default_factory=dict)  # row → first column too far right
 
 
 @dataclass
@@ -110,6 +127,10 @@ def detect_format(path: Path) -> str:
 
 
 def _read_calamine(path: Path, fmt: str, only: str | None) -> list[SheetData]:
+    if fmt == "xlsx":
+        return _read_xlsx(path, only)
+    if fmt == "ods":
+        return _read_ods(path, only)
     from python_calamine import CalamineWorkbook
 
     try:
@@ -136,7 +157,95 @@ def _read_sheet(path: Path, workbook: object, name: str) -> SheetData:
     except Exception as exc:
         raise _refuse(path, f"工作表“{name}”无法读取（{exc}）") from exc
     grid = rows if all(r.__class__ is list for r in rows) else [list(r) for r in rows]
-    return SheetData(name, grid, [_merge(m) for m in merges])
+    return SheetData(name, grid, [_merge(m) for m in merges], cleaned=clean_rows(grid))
+
+
+def _too_many_cells(path: Path, name: str, limit: int = MAX_CELLS) -> UnreadableFile:
+    return _refuse(path, f"工作表“{name}”的单元格超过 {limit:,} 个，请拆分后分批导入")
+
+
+def _read_xlsx(path: Path, only: str | None) -> list[SheetData]:
+    """Each sheet scanned first; calamine reads it when its range is dense, else its cells."""
+    from desktop.importing import xlsx
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries, date1904 = xlsx.workbook_sheets(archive)
+            scans = {
+                e.name: xlsx.scan_sheet(archive, e.part)
+                for e in entries
+                if (only is None or e.name == only) and e.part.endswith(".xml")
+            }
+            values = None
+            sparse: dict[str, SheetData] = {}
+            for name, scan in scans.items():
+                if scan.cells > MAX_CELLS:
+                    raise _too_many_cells(path, name)
+                if not scan.fits_calamine():
+                    part = next(e.part for e in entries if e.name == name)
+                    values = values or xlsx.sparse_values(archive, date1904)
+                    sparse[name] = _sparse_sheet(path, name, archive, part, values)
+    except UnreadableFile:
+        raise
+    except (KeyError, ValueError, ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _refuse(path, "文件已损坏或格式不正确，无法读取") from exc
+    if len(sparse) == len(scans) and scans:
+        return [sparse[e.name] for e in entries if e.name in sparse]
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise _refuse(path, f"文件已损坏或格式不正确，无法读取（{exc}）") from exc
+    sheets: list[SheetData] = []
+    for name in workbook.sheet_names:
+        if only is not None and name != only:
+            continue
+        if name in sparse:
+            sheets.append(sparse[name])
+            continue
+        sheet = _read_sheet(path, workbook, name)
+        found = scans.get(name)
+        if found is not None:
+            sheet.errors = found.errors
+        sheets.append(sheet)
+    return sheets
+
+
+def _sparse_sheet(
+    path: Path, name: str, archive: zipfile.ZipFile, part: str, values: Any
+) -> SheetData:
+    from desktop.importing import xlsx
+
+    try:
+        sparse = xlsx.read_sparse(archive, part, values, MAX_SPARSE_CELLS)
+    except OverflowError as exc:
+        raise _too_many_cells(path, name, MAX_SPARSE_CELLS) from exc
+    if len(sparse.rows) > MAX_ROWS:
+        raise _refuse(path, f"工作表“{name}”超过 100 万行，请拆分后分批导入")
+    rows, outside = densify(sparse.rows, sparse.height)
+    return SheetData(name, rows, sparse.merges, sparse.errors, clean_rows(rows), outside.first)
+
+
+def _read_ods(path: Path, only: str | None) -> list[SheetData]:
+    from desktop.importing.ods import TooManyCells, read_ods
+
+    try:
+        tables = read_ods(path, only, MAX_SPARSE_CELLS)
+    except TooManyCells as exc:
+        raise _too_many_cells(path, str(exc), MAX_SPARSE_CELLS) from exc
+    except (KeyError, ValueError, ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _refuse(path, "文件已损坏或格式不正确，无法读取") from exc
+    sheets: list[SheetData] = []
+    for table in tables:
+        if len(table.rows) > MAX_ROWS:
+            raise _refuse(path, f"工作表“{table.name}”超过 100 万行，请拆分后分批导入")
+        rows, outside = densify(table.rows, table.height)
+        cleaned = clean_rows(rows)
+        sheets.append(
+            SheetData(table.name, rows, table.merges, table.errors, cleaned, outside.first)
+        )
+    return sheets
 
 
 def _merge(raw: object) -> Merge:
@@ -148,7 +257,9 @@ def _merge(raw: object) -> Merge:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 with BOM, then strict UTF-8, then GB18030 — in that order."""
+    """Decode CSV bytes: a UTF-16 BOM means UTF-16; else UTF-8 with BOM, strict UTF-8, GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="strict")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
     try:
@@ -158,20 +269,34 @@ def decode_text(data: bytes) -> str:
 
 
 def _looks_binary(text: str) -> bool:
+    """Mostly control or private-use characters: not text (a stray NUL is stripped instead)."""
     sample = text[:20000]
-    if "\x00" in sample:
-        return True
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
     odd = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
     return (controls + odd) > max(2, len(sample) // 200)
 
 
+@contextmanager
+def _field_limit() -> Iterator[None]:
+    """Let the csv module read cells up to CSV_MAX_FIELD characters, then restore its limit."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(CSV_MAX_FIELD)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def sniff_delimiter(text: str) -> str:
     """Comma, tab or semicolon: the one that splits the first lines most consistently."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in text[:1_000_000].splitlines()[:50] if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in CSV_DELIMITERS:
-        widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        try:
+            with _field_limit():
+                widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
         wide = [w for w in widths if w > 1]
         if not wide:
             continue
@@ -188,13 +313,48 @@ def _read_csv(path: Path) -> list[SheetData]:
         text = decode_text(data)
     except UnicodeDecodeError as exc:
         raise _refuse(path, "文字编码无法识别（不是 UTF-8 或 GBK/GB18030 文本）") from exc
+    del data
     if _looks_binary(text):
         raise _refuse(path, "文件内容不是表格或文本，无法识别")
     delimiter = sniff_delimiter(text)
-    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = _csv_rows(path, text, delimiter)
     if len(rows) > MAX_ROWS:
         raise _refuse(path, "文件超过 100 万行，请拆分后分批导入")
-    return [SheetData(path.stem, rows)]
+    if "'" in text:
+        _unquote(rows)
+    return [SheetData(path.stem, rows, cleaned=clean_rows(rows))]
+
+
+def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[Cell]]:
+    """The records of a CSV text; a cell too long to be real names its row (exit 2, no trace)."""
+    rows: list[list[Cell]] = []
+    try:
+        with _field_limit():
+            for record in csv.reader(io.StringIO(text), delimiter=delimiter):
+                rows.append(list(record))
+                if len(rows) > MAX_ROWS:
+                    break
+    except csv.Error as exc:
+        row = len(rows) + 1
+        if "field larger than field limit" in str(exc):
+            why = f"第{row}行有一个单元格超过 {CSV_MAX_FIELD:,} 个字符（可能是引号没有配对），无法读取"
+        else:
+            why = f"第{row}行无法按 CSV 格式读取（{exc}）"
+        raise _refuse(path, why) from exc
+    return rows
+
+
+def _unquote(rows: list[list[Cell]]) -> None:
+    """Remove the ' the app's CSV export puts before text starting with = + - @, tab or CR."""
+    for row in rows:
+        for c, value in enumerate(row):
+            if (
+                value.__class__ is str
+                and value[:1] == "'"
+                and value[1:2] in CSV_NEUTRALISED
+                and len(value) > 1
+            ):
+                row[c] = value[1:]
 
 
 def read_workbook(path: Path, sheet: str | None = None) -> WorkbookData:

@@ -87,6 +87,8 @@ class RowContext:
     file_town: TownChoice | None
     province_code: str
     fast: _FastRows | None = field(default=None, init=False, repr=False)
+    # Row (1-based) → errors of its cells that the reader found (a cached #DIV/0! …).
+    cell_errors: dict[int, list[Problem]] = field(default_factory=dict, init=False, repr=False)
 
 
 @dataclass
@@ -127,6 +129,24 @@ def is_footer(cells: list[Cell], header: Header) -> bool:
             text = normalize_text(value)
             return text.startswith(FOOTER_MARKERS)
     return False
+
+
+def with_cell_errors(problems: list[Problem], cell_errors: list[Problem]) -> list[Problem]:
+    """A row's problems with its cells' cached errors, which replace what was said of those
+    cells (an error value reads as blank: “必须填写” would mislead)."""
+    columns = {p.column for p in cell_errors}
+    kept = [p for p in problems if p.column not in columns]
+    return sorted([*kept, *cell_errors], key=lambda p: p.column not in columns)
+
+
+def too_long(limit: int, length: int) -> str:
+    """The message for a text longer than its column."""
+    return f"内容过长：最多{limit}个字符，这里有{length}个"
+
+
+def clip(text: str, size: int = 50) -> str:
+    """A long value cut for a message."""
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def shown(value: Cell) -> str:
@@ -175,7 +195,17 @@ class _RowReader:
 
     def text(self, name: str) -> str | None:
         value = self.raw(name)
-        return None if is_empty(value) else cell_text(value) or None
+        text = None if is_empty(value) else cell_text(value) or None
+        return self.fits(name, text)
+
+    def fits(self, name: str, text: str | None) -> str | None:
+        """The text, or None with an error when it is longer than the store's column."""
+        limit = self.ctx.header.schema.column(name).max_length
+        if text is None or limit is None or len(text) <= limit:
+            return text
+        item = Problem(self.row, self.label(name), clip(text), too_long(limit, len(text)))
+        self.errors.append(item)
+        return None
 
     def date(self, name: str) -> date | None:
         parsed: date | None = self.take(name, parse_date(self.raw(name), today=self.ctx.today))
@@ -238,9 +268,11 @@ def _phone(reader: _RowReader) -> str | None:
     raw = reader.raw("phone")
     checked = validate_phone(raw)
     if checked.errors:
-        reader.problem("phone", "电话号码格式不正确，已按原样保存", warning=True)
-        return reader.text("phone")
-    return checked.value
+        text = reader.text("phone")
+        if text is not None:
+            reader.problem("phone", "电话号码格式不正确，已按原样保存", warning=True)
+        return text
+    return reader.fits("phone", checked.value)
 
 
 def _high_tech(reader: _RowReader) -> tuple[str, date] | None:
@@ -276,6 +308,11 @@ def parse_enterprise_row(cells: list[Cell], row: int, ctx: RowContext) -> Parsed
     """Normalise and check one data row; every problem is collected, not just the first."""
     if ctx.fast is None:
         ctx.fast = _FastRows(ctx)
+    if ctx.cell_errors and row in ctx.cell_errors:
+        parsed = _parse_slowly(cells, row, ctx)
+        parsed.errors = with_cell_errors(parsed.errors, ctx.cell_errors[row])
+        parsed.record = None
+        return parsed
     record = ctx.fast.record(cells, row)
     if record is None:
         return _parse_slowly(cells, row, ctx)
@@ -288,7 +325,7 @@ def _parse_slowly(cells: list[Cell], row: int, ctx: RowContext) -> ParsedRow:
     """The full reader: collects every error and warning of a row with its column and value."""
     reader = _RowReader(cells, row, ctx)
     fields: dict[str, Any] = {k: reader.text(k) for k in ENTERPRISE_COLUMNS}
-    if not fields["name"]:
+    if not fields["name"] and not _has_error(reader, "name"):
         reader.problem("name", "企业名称必须填写")
     fields["uscc"] = _uscc(reader)
     fields["town_id"] = _town(reader)
@@ -388,6 +425,10 @@ class _FastRows:
         self.col = {name: fields.get(name) for name in _ALL_FIELDS}
         # A column the sheet lacks reads as None: no value and no problem, so it is left out.
         self.texts = [(n, c) for n in ENTERPRISE_COLUMNS if (c := fields.get(n)) is not None]
+        schema = ctx.header.schema
+        self.limit = {
+            n: schema.column(n).max_length or 1 << 62 for n in (*ENTERPRISE_COLUMNS, "phone")
+        }
         self.units = {name: ctx.header.units.get(name) for name in ("revenue", "rd_expense")}
         converters: list[tuple[bool, str, Callable[[Cell], Any]]] = [
             (True, "founded_on", self._date),
@@ -421,10 +462,13 @@ class _FastRows:
 
     def _record(self, cells: list[Cell], row: int) -> EnterpriseIncoming:
         fields: dict[str, Any] = {}
+        limit = self.limit
         for name, col in self.texts:
             value = cells[col]
             text = _text_of_str(value) if value.__class__ is str else _text_of(value)
             if text is not None:
+                if len(text) > limit[name]:
+                    raise _Slow
                 fields[name] = text
         if "name" not in fields:
             raise _Slow
@@ -436,6 +480,8 @@ class _FastRows:
         for is_field, name, col, convert in self.steps:
             if (value := convert(cells[col])) is not None:
                 (fields if is_field else figures)[name] = value
+        if len(fields.get("phone") or "") > limit["phone"]:
+            raise _Slow
         return EnterpriseIncoming(
             row, fields, figures, self._high_tech(cells), self._tech_sme(cells)
         )

@@ -7,6 +7,7 @@ work from these declarations alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from db.rules.text import normalize_header
@@ -28,6 +29,12 @@ class Column:
     parser: Parser = "text"
     required: bool = False
     choices: tuple[str, ...] = ()
+    stored: str = ""  # "table.column" of the store that keeps the text (its length is the limit)
+
+    @property
+    def max_length(self) -> int | None:
+        """The most characters the store's column takes (None: unbounded or not stored as text)."""
+        return stored_length(self.stored) if self.stored else None
 
     @property
     def is_money(self) -> bool:
@@ -70,6 +77,16 @@ class Schema:
         return self._index.get(normalized)
 
 
+@cache
+def stored_length(stored: str) -> int | None:
+    """The String length of a column of the store's models ("enterprises.name" → 200)."""
+    from db.models import Base
+
+    table, column = stored.split(".")
+    length = getattr(Base.metadata.tables[table].c[column].type, "length", None)
+    return int(length) if length else None
+
+
 def _without_unit(norm: str) -> str:
     """研发费用万元 → 研发费用: a money header also matches without its unit."""
     for unit in MONEY_UNITS:
@@ -85,6 +102,7 @@ def _c(
     parser: Parser = "text",
     required: bool = False,
     choices: str = "",
+    stored: str = "",
 ) -> Column:
     return Column(
         field_name,
@@ -93,6 +111,7 @@ def _c(
         parser,
         required,
         tuple(choices.split()),
+        stored,
     )
 
 
@@ -102,15 +121,21 @@ ENTERPRISES = Schema(
     "enterprises",
     "企业名单",
     (
-        _c("name", "企业名称", "单位名称 企业(单位)名称 公司名称 名称", required=True),
+        _c(
+            "name",
+            "企业名称",
+            "单位名称 企业(单位)名称 公司名称 名称",
+            required=True,
+            stored="enterprises.name",
+        ),
         _c("uscc", "统一社会信用代码", "社会信用代码 信用代码 统一代码", "uscc", required=True),
         _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
-        _c("address", "注册地址", "地址 企业地址 住所"),
+        _c("address", "注册地址", "地址 企业地址 住所", stored="enterprises.address"),
         _c("founded_on", "成立日期", "注册日期 成立时间", "date"),
-        _c("industry", "行业类别", "所属行业 行业 国民经济行业"),
-        _c("legal_rep", "法定代表人", "法人代表 法人"),
-        _c("contact", "联系人"),
-        _c("phone", "联系电话", "电话 手机 联系方式", "phone"),
+        _c("industry", "行业类别", "所属行业 行业 国民经济行业", stored="enterprises.industry"),
+        _c("legal_rep", "法定代表人", "法人代表 法人", stored="enterprises.legal_rep"),
+        _c("contact", "联系人", stored="enterprises.contact"),
+        _c("phone", "联系电话", "电话 手机 联系方式", "phone", stored="enterprises.phone"),
         _c("above_scale", "是否规上工业企业", "是否规上 规上企业", "bool", choices=YES_NO),
         _c("revenue", "营业收入(万元)", "营业收入 主营业务收入 销售收入", "money"),
         _c("rd_expense", "研发费用(万元)", "研发投入 研发经费 研发经费支出 R&D经费支出", "money"),
@@ -136,17 +161,17 @@ COMMISSIONERS = Schema(
     "commissioners",
     "科技特派员",
     (
-        _c("name", "姓名", "特派员姓名 名称", required=True),
+        _c("name", "姓名", "特派员姓名 名称", required=True, stored="commissioners.name"),
         _c("kind", "类型", "特派员类型", choices="个人 法人 团队 工作站"),
         _c("level", "级别", choices="省级 市级 区级"),
         _c("gender", "性别", choices="男 女"),
         _c("id_number", "身份证号码", "身份证号 证件号码", "id"),
-        _c("phone", "联系电话", "电话 手机", "phone"),
+        _c("phone", "联系电话", "电话 手机", "phone", stored="commissioners.phone"),
         # 派出单位 is required of non-individual commissioners only: a row rule (kinds/commissioners).
-        _c("unit", "派出单位", "工作单位 所在单位"),
-        _c("contact_person", "联系人"),
-        _c("title", "职称"),
-        _c("field", "专业领域", "服务领域"),
+        _c("unit", "派出单位", "工作单位 所在单位", stored="commissioners.unit"),
+        _c("contact_person", "联系人", stored="commissioners.contact_person"),
+        _c("title", "职称", stored="commissioners.title"),
+        _c("field", "专业领域", "服务领域", stored="commissioners.field"),
         _c("first_year", "首次选派年度", "选派年度", "year"),
         _c("status", "状态", choices="在岗 暂停 退出"),
     ),
@@ -157,11 +182,11 @@ DEMANDS = Schema(
     "demands",
     "需求库",
     (
-        _c("requester", "需求方", "需求单位 需求主体", required=True),
+        _c("requester", "需求方", "需求单位 需求主体", required=True, stored="demands.requester"),
         _c("requester_kind", "需求方类型", choices="企业 合作社 村 家庭农场"),
         _c("uscc", "统一社会信用代码", "社会信用代码 信用代码", "uscc"),
         _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
-        _c("field", "需求领域", "领域"),
+        _c("field", "需求领域", "领域", stored="demands.field"),
         _c("problem", "需求内容", "需求描述 技术需求", required=True),
         _c("raised_on", "提出日期", "需求日期 提出时间", "date", required=True),
         _c("status", "状态", choices="待对接 已对接 已解决 已关闭"),
@@ -175,7 +200,7 @@ SERVICES = Schema(
     (
         _c("commissioner", "特派员姓名", "特派员", required=True),
         _c("id_number", "身份证号码", "身份证号", "id"),
-        _c("target", "服务对象", "服务单位", required=True),
+        _c("target", "服务对象", "服务单位", required=True, stored="dispatches.target_name"),
         _c("target_uscc", "服务对象统一社会信用代码", "统一社会信用代码 社会信用代码", "uscc"),
         _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
         _c("served_on", "服务日期", "服务时间", "date", required=True),
@@ -198,7 +223,7 @@ CARRIERS = Schema(
     "carriers",
     "孵化载体",
     (
-        _c("name", "载体名称", "名称", required=True),
+        _c("name", "载体名称", "名称", required=True, stored="carriers.name"),
         _c(
             "kind",
             "载体类型",
@@ -208,13 +233,13 @@ CARRIERS = Schema(
         ),
         _c("level", "级别", choices="国家级 省级 市级 区级"),
         _c("recognized_year", "认定年度", parser="year"),
-        _c("operator", "运营主体", "运营单位"),
+        _c("operator", "运营主体", "运营单位", stored="carriers.operator"),
         _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
-        _c("address", "地址", "注册地址"),
+        _c("address", "地址", "注册地址", stored="carriers.address"),
         _c("area", "场地面积(平方米)", "场地面积 面积", "number"),
         _c("stations", "工位数", parser="int"),
-        _c("contact", "联系人"),
-        _c("phone", "联系电话", "电话", "phone"),
+        _c("contact", "联系人", stored="carriers.contact"),
+        _c("phone", "联系电话", "电话", "phone", stored="carriers.phone"),
     ),
     supported=True,
 )
@@ -223,8 +248,14 @@ INCUBATEES = Schema(
     "incubatees",
     "在孵企业",
     (
-        _c("carrier", "载体名称", "孵化载体", required=True),
-        _c("name", "企业名称或团队名称", "企业名称 团队名称", required=True),
+        _c("carrier", "载体名称", "孵化载体", required=True, stored="carriers.name"),
+        _c(
+            "name",
+            "企业名称或团队名称",
+            "企业名称 团队名称",
+            required=True,
+            stored="incubatees.team_name",
+        ),
         _c("uscc", "统一社会信用代码", "社会信用代码 信用代码", "uscc"),
         _c("entered_on", "入孵日期", "入孵时间", "date", required=True),
         _c("exited_on", "离孵日期", "离孵时间", "date"),
@@ -237,13 +268,13 @@ PLATFORMS = Schema(
     "platforms",
     "创新平台",
     (
-        _c("name", "平台名称", "名称", required=True),
+        _c("name", "平台名称", "名称", required=True, stored="platforms.name"),
         _c("kind", "平台类型", "类型", required=True),
         _c("level", "级别", required=True, choices="国家级 省级 市级"),
-        _c("host", "依托单位", "依托企业", required=True),
+        _c("host", "依托单位", "依托企业", required=True, stored="platforms.host_name"),
         _c("host_uscc", "依托单位统一社会信用代码", "统一社会信用代码", "uscc"),
         _c("recognized_year", "认定年度", parser="year"),
-        _c("department", "认定部门"),
+        _c("department", "认定部门", stored="platforms.department"),
     ),
     supported=True,
 )

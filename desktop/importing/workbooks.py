@@ -1,4 +1,10 @@
-"""Workbooks the importer writes: the error workbook for the town and blank templates (openpyxl)."""
+"""Workbooks the importer writes: the error workbook for the town and blank templates (openpyxl).
+
+Cells are written through desktop.exporting.cells (a town's `=HYPERLINK(…)` stays text; town names
+in the validation lists are plain cells of the hidden 选项 sheet, referenced by range, never inlined
+into a formula) and files through desktop.exporting.files: whole or not at all, and an output path
+that is a folder, or lies in a missing or read-only folder, raises OutputError naming it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.cells import put
+from desktop.exporting.files import check_target, save_workbook
 from desktop.importing.engine import ImportPlan, rejected_rows
 from desktop.importing.header import cell_text
 from desktop.importing.readers import Cell
@@ -38,37 +46,35 @@ def _code_columns(plan: ImportPlan) -> set[int]:
 
 
 def _write_cell(sheet: Worksheet, row: int, col: int, value: Cell, as_text: bool) -> None:
-    cell = sheet.cell(row=row, column=col)
     if as_text:
-        cell.value = cell_text(value) if not isinstance(value, str) else value.strip()
-        cell.number_format = "@"
+        text = cell_text(value) if not isinstance(value, str) else value.strip()
+        put(sheet, row, col, text).number_format = "@"
     elif isinstance(value, (date, datetime)):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
+        put(sheet, row, col, value).number_format = "yyyy-mm-dd"
     else:
-        cell.value = None if value == "" else value
+        put(sheet, row, col, None if value == "" else value)
 
 
 def write_error_workbook(plan: ImportPlan, out: Path) -> int:
     """Rejected rows with their cells in the town's column order plus 错误说明; returns the count."""
+    check_target(out)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "错误行"
     labels = [*plan.labels, ERROR_COLUMN]
     for col, label in enumerate(labels, start=1):
-        sheet.cell(row=1, column=col, value=label).font = _BOLD
+        put(sheet, 1, col, label).font = _BOLD
     codes = _code_columns(plan)
     rows = list(rejected_rows(plan))
     for r, rejected in enumerate(rows, start=2):
         for c, value in enumerate(rejected.cells[: len(plan.labels)], start=1):
             _write_cell(sheet, r, c, value, (c - 1) in codes)
         text = "；".join(f"第{p.row}行 {p.column}：{p.message}" for p in rejected.problems)
-        sheet.cell(row=r, column=len(labels), value=text)
+        put(sheet, r, len(labels), text)
     for col in range(1, len(labels) + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 22
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
+    save_workbook(book, out)
     return len(rows)
 
 
@@ -91,37 +97,38 @@ def _instructions(schema: Schema, towns: Sequence[str]) -> list[str]:
 
 def write_template(schema: Schema, towns: Sequence[str], out: Path) -> None:
     """A blank template: canonical headers, validations, text-formatted codes, 填表说明 sheet."""
+    check_target(out)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "数据"
     lists = book.create_sheet("选项")
     for col, column in enumerate(schema.columns, start=1):
-        cell = sheet.cell(row=1, column=col, value=column.header)
+        cell = put(sheet, 1, col, column.header)
         cell.font = _BOLD
         if column.required:
             cell.fill = _REQUIRED
         letter = get_column_letter(col)
         sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
-        if column.parser in CODE_PARSERS:
+        choices = list(towns) if column.field == "town" else list(column.choices)
+        if column.parser in CODE_PARSERS or choices:
+            # Text format: a code keeps its digits, a picked choice is never read as a formula.
             for row in range(2, TEMPLATE_ROWS + 2):
                 sheet.cell(row=row, column=col).number_format = "@"
-        choices = list(towns) if column.field == "town" else list(column.choices)
         if choices:
             _add_choices(sheet, lists, col, choices)
     sheet.freeze_panes = "A2"
     lists.sheet_state = "hidden"
     notes = book.create_sheet("填表说明")
     for row, line in enumerate(_instructions(schema, towns), start=1):
-        notes.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
+        put(notes, row, 1, line).alignment = Alignment(wrap_text=True)
     notes.column_dimensions["A"].width = 100
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
+    save_workbook(book, out)
 
 
 def _add_choices(sheet: Worksheet, lists: Worksheet, col: int, choices: list[str]) -> None:
     for row, choice in enumerate(choices, start=1):
-        lists.cell(row=row, column=col, value=choice)
+        put(lists, row, col, choice)
     letter = get_column_letter(col)
     source = f"=选项!${letter}$1:${letter}${len(choices)}"
     validation = DataValidation(type="list", formula1=source, allow_blank=True)

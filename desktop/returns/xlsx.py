@@ -1,10 +1,16 @@
-"""Render a computed return to XLSX with openpyxl: same header block, merged header, print set-up."""
+"""Render a computed return to XLSX with openpyxl: same header block, merged header, print set-up.
+
+Every cell is written through desktop.exporting.cells (text is never a formula: a town or
+enterprise name such as `=cmd|' /C calc'!A0` stays text) and a file path through
+desktop.exporting.files (whole or not at all; OutputError names an unwritable path).
+"""
 
 from __future__ import annotations
 
 import io
 import os
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 from openpyxl import Workbook
@@ -12,6 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.exporting.cells import neutralise_workbook, put, sheet_title
+from desktop.exporting.files import save_workbook
 from desktop.returns.model import Column, ReturnTable, Value
 
 FONT_NAME = "宋体"
@@ -37,7 +45,7 @@ def number_format(column: Column) -> str:
 def _merge(
     ws: Worksheet, row: int, first: int, last: int, text: str, font: Font, align: Alignment
 ) -> None:
-    cell = ws.cell(row=row, column=first, value=text)
+    cell = put(ws, row, first, text)
     cell.font = font
     cell.alignment = align
     if last > first:
@@ -66,7 +74,7 @@ def _header(ws: Worksheet, table: ReturnTable, first: int) -> int:
     """Header rows (merged cells) and the code row; returns the code row's number."""
     for cell in table.header:
         row, col = first + cell.row, 1 + cell.col
-        target = ws.cell(row=row, column=col, value=cell.text)
+        target = put(ws, row, col, cell.text)
         target.font, target.alignment = BOLD, CENTRE
         for r in range(row, row + cell.rowspan):
             for c in range(col, col + cell.colspan):
@@ -82,7 +90,7 @@ def _header(ws: Worksheet, table: ReturnTable, first: int) -> int:
     for r in range(first, code_row):
         ws.row_dimensions[r].height = 30  # room for a wrapped two-line header
     for i, code in enumerate(table.codes, start=1):
-        target = ws.cell(row=code_row, column=i, value=code)
+        target = put(ws, code_row, i, code)
         target.font, target.alignment, target.border = SMALL, CENTRE, GRID
     return code_row
 
@@ -109,7 +117,7 @@ def _rows(ws: Worksheet, table: ReturnTable, first: int) -> int:
         r = first + offset
         is_total = table.total is not None and offset == len(rows) - 1
         for i, (col, value) in enumerate(zip(table.columns, values, strict=True)):
-            cell = ws.cell(row=r, column=i + 1, value=_cell_value(col, value))
+            cell = put(ws, r, i + 1, _cell_value(col, value))
             cell.font = BOLD if is_total else BODY
             cell.border = GRID
             cell.alignment = CENTRE if is_total and i == 0 else aligns[i]
@@ -141,7 +149,7 @@ def workbook(table: ReturnTable) -> Workbook:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = table.title[:31]
+    ws.title = sheet_title(table.title)
     for i, col in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = round(col.width / 2.0 + 1, 1)
     header_first = _block(ws, table)
@@ -153,8 +161,13 @@ def workbook(table: ReturnTable) -> Workbook:
 
 
 def render_xlsx(table: ReturnTable, out: Target) -> None:
-    """Write the return to an .xlsx path or binary stream."""
-    workbook(table).save(out)
+    """Write the return to an .xlsx path (whole or not at all) or a binary stream."""
+    book = workbook(table)
+    if isinstance(out, str | os.PathLike):
+        save_workbook(book, Path(out))
+    else:
+        neutralise_workbook(book)
+        book.save(out)
 
 
 def xlsx_bytes(table: ReturnTable) -> bytes:

@@ -10,12 +10,12 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import func, select
 
 from db.models import Enterprise, ImportBatch
 from db.services.towns import add_towns
 from db.store import Store
+from desktop.ui.common import files
 from desktop.ui.imports.mapping import IGNORE
 from desktop.ui.imports.panel import FilePanel, guess_town
 from desktop.ui.imports.screen import ImportScreen
@@ -103,12 +103,13 @@ def test_export_error_workbook(
 ) -> None:
     panel = _imported(qtbot, screen)
     asked: list[str] = []
+    (tmp_path / "out").mkdir()  # a save dialog only ever offers an existing folder
 
-    def save_name(_parent: Any, _title: str, default: str, _filter: str) -> tuple[str, str]:
+    def save_name(_parent: Any, _title: str, default: str, _filter: str) -> str:
         asked.append(default)
-        return str(tmp_path / "out" / "错误.xlsx"), ""
+        return str(tmp_path / "out" / "错误.xlsx")
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    monkeypatch.setattr(files, "save_file_name", save_name)
     qtbot.mouseClick(panel.commit_box.export_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(10_000)
     assert asked[0].endswith("十九里镇-2025年科技型企业统计表-错误说明.xlsx")
@@ -215,11 +216,11 @@ def test_duplicate_file_asks_before_importing(
 def test_choose_files_remembers_the_folder(
     screen: ImportScreen, app_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def open_names(_parent: Any, _title: str, folder: str, filters: str) -> tuple[list[str], str]:
+    def open_names(_parent: Any, _title: str, folder: str, filters: str) -> list[str]:
         assert "*.xlsx" in filters and "*.csv" in filters and "*.ods" in filters
-        return [str(SHIJIULI), str(SAMPLES / "汤陵街道.csv")], ""
+        return [str(SHIJIULI), str(SAMPLES / "汤陵街道.csv")]
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(open_names))
+    monkeypatch.setattr(files, "open_file_names", open_names)
     screen.choose_files()
     assert wait_for_tasks(20_000)
     assert app_ctx.prefs.last_folder == str(SAMPLES)
@@ -271,3 +272,13 @@ def test_a_changed_mapping_is_remembered_for_the_town(
     assert not any("rd_expense" in p.incoming.figures for p in later.plan.plans)
     shown = later.mapping.combo_for("研发费用(万元)")
     assert shown is not None and shown.currentData() == IGNORE
+
+
+def test_a_header_only_file_offers_no_import(screen: ImportScreen, tmp_path: Path) -> None:
+    """A file with a header and no data rows: nothing to import, so 导入 stays disabled."""
+    path = tmp_path / "十九里镇-空表.csv"
+    path.write_text("企业名称,统一社会信用代码,所属镇街\n", encoding="utf-8")
+    panel = _add(screen, path)
+    assert panel.plan is not None and panel.plan.is_empty
+    assert not panel.commit_box.import_button.isEnabled()
+    assert "没有数据行" in panel.commit_box.summary.text()

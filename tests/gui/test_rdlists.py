@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from db.services import enterprises
 from db.services.settings import update_settings
+from desktop.ui.common import files
 from desktop.ui.enterprises.screen import RosterScreen
 from desktop.ui.rdlists.screen import RdListsScreen
 from desktop.ui.shell.main_window import MainWindow
@@ -80,9 +80,7 @@ def test_export_reads_back(
         enterprises.update(s, k.b, {"name": "=乙公司"}, OP)
     screen = open_lists(qtbot, main_window)
     target = tmp_path / "两清零"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **kw: (str(target), ""))
-    )
+    monkeypatch.setattr(files, "save_file_name", lambda *a, **kw: str(target))
     qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
     wait_for_tasks()
     wb = load_workbook(tmp_path / "两清零.xlsx")

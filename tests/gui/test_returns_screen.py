@@ -12,13 +12,14 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import update
 
 from db.models import Qualification
 from db.services import enterprises
 from db.store import Store
 from desktop.returns import archive
+from desktop.ui.common import files
 from desktop.ui.returns.screen import ReturnsScreen
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import wait_for_tasks
@@ -58,10 +59,10 @@ def saved_to(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 
     def answer(_parent: Any, _caption: str, default: str, _filter: str = "", *a: Any) -> Any:
         suggested.append(default)
-        return str(tmp_path / "out" / Path(default).name), _filter
+        return str(tmp_path / "out" / Path(default).name)
 
     (tmp_path / "out").mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    monkeypatch.setattr(files, "save_file_name", answer)
     return suggested
 
 

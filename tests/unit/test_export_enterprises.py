@@ -71,9 +71,11 @@ def test_xlsx_layout_and_types(store: Store, tmp_path: Path, dangerous: int) -> 
     known = build_known(store)
     out = tmp_path / "roster.xlsx"
     steps = _export(store, out)
-    assert steps and steps[-1].done == steps[-1].total == 5
-    ws = openpyxl.load_workbook(out).active
-    assert ws is not None
+    assert steps and steps[-1].done == steps[-1].total
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["企业", "资质", "年度数据"]
+    ws = book.active
+    assert ws is not None and ws.max_row == 6
     assert [c.value for c in ws[1]] == CANONICAL == list(HEADERS)
     assert ws[1][0].font.bold and ws[1][0].fill.fgColor.rgb.endswith("DDEBF7")
     assert ws.freeze_panes == "A2"
@@ -134,7 +136,7 @@ def test_cli_export(store: Store, store_path: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     ws = openpyxl.load_workbook(out).active
     assert ws is not None and ws.max_row == 2
-    bad = _bureau("export", "carriers", "--out", str(out), db=store_path)
-    assert bad.returncode == 2 and "暂不支持导出该类型" in bad.stderr
+    bad = _bureau("export", "contracts", "--out", str(out), db=store_path)
+    assert bad.returncode == 2 and "暂不能导出" in bad.stderr
     town = _bureau("export", "enterprises", "--out", str(out), "--town", "无此镇", db=store_path)
     assert town.returncode == 2

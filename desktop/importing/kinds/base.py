@@ -29,7 +29,7 @@ from db.services.imports.kinds import Planner, Writer
 from db.services.imports.other import Incoming
 from desktop.importing.header import cell_text
 from desktop.importing.readers import Cell
-from desktop.importing.rows import Problem, RowContext, shown
+from desktop.importing.rows import Problem, RowContext, clip, shown, too_long
 
 MIN_YEAR = FIRST_RECORD_YEAR
 
@@ -103,9 +103,22 @@ class KindReader:
                 self.problem(column.field, f"{column.header}必须填写")
 
     def text(self, name: str) -> str | None:
-        """Normalised text, None when blank."""
+        """Normalised text, None when blank; longer than the store's column → an error."""
         value = self.raw(name)
-        return None if is_empty(value) else cell_text(value) or None
+        return self.fits(name, None if is_empty(value) else cell_text(value) or None)
+
+    def fits(self, name: str, text: str | None) -> str | None:
+        """The text, or None with an error when it is longer than the store's column."""
+        try:
+            limit = self.schema.column(name).max_length
+        except KeyError:
+            return text
+        if text is None or limit is None or len(text) <= limit:
+            return text
+        self.errors.append(
+            Problem(self.row, self.label(name), clip(text), too_long(limit, len(text)))
+        )
+        return None
 
     def choice(self, name: str) -> str | None:
         """Text that must be one of the column's choices (when it declares some)."""
@@ -185,9 +198,11 @@ class KindReader:
         """A phone number; a malformed one is kept as written with a warning."""
         checked = validate_phone(self.raw(name))
         if checked.errors:
-            self.problem(name, "电话号码格式不正确，已按原样保存", warning=True)
-            return self.text(name)
-        return checked.value
+            text = self.text(name)
+            if text is not None:
+                self.problem(name, "电话号码格式不正确，已按原样保存", warning=True)
+            return text
+        return self.fits(name, checked.value)
 
     def town(self, name: str = "town") -> int | None:
         """The row's town (its own column, else the file's town); unknown → error."""

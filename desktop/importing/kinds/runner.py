@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from db.services.errors import InputError, NotFound
 from db.services.imports.other import Incoming, Issue, KindPlan
-from desktop.importing.header import Header
+from desktop.importing.header import Header, pad
 from desktop.importing.kinds import hook_for
 from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
 from desktop.importing.readers import Cell
-from desktop.importing.rows import Problem, RowContext, is_blank, is_footer
+from desktop.importing.rows import Problem, RowContext, is_blank, is_footer, with_cell_errors
 from desktop.progress import CancelToken, Progress, Work
 
 _STEP = 500
@@ -39,17 +39,22 @@ def _parse_rows(
     grid: list[list[Cell]], header: Header, ctx: RowContext, hook: KindHook, out: KindOutcome
 ) -> list[tuple[Incoming, list[Cell]]]:
     accepted: list[tuple[Incoming, list[Cell]]] = []
-    for offset, cells in enumerate(grid[header.data_start :]):
-        if is_blank(cells):
+    need = header.need
+    for offset, written in enumerate(grid[header.data_start :]):
+        if is_blank(written):
             continue
+        cells = pad(written, need)
         if is_footer(cells, header):
             out.skipped += 1
             continue
         row = header.data_start + offset + 1
         parsed: KindParsed = hook.parse(KindReader(cells, row, ctx))
+        if row in ctx.cell_errors:
+            parsed.errors = with_cell_errors(parsed.errors, ctx.cell_errors[row])
+            parsed.record = None
         out.warnings.extend(parsed.warnings)
         if parsed.record is None:
-            out.rejected.append((row, cells, parsed.errors))
+            out.rejected.append((row, written, parsed.errors))
         else:
             accepted.append((parsed.record, cells))
     return accepted

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from db.services.enterprises.roster import RosterFilter
 from db.services.towns import list_towns
 from desktop.operations import for_each
 from desktop.progress import CancelToken, Progress
+from desktop.ui.common import files
 from desktop.ui.common.fields import NO_VALUE
 from desktop.ui.common.recycle import RecycleDialog, RecycleRow
 from desktop.ui.enterprises.model import COLUMNS, ID_ROLE, RosterModel
@@ -421,7 +421,7 @@ class RosterScreen(QWidget):
     def export_excel(self) -> None:
         """Export the current view (its filter) to .xlsx in the background."""
         start = str(Path(self._ctx.prefs.last_folder or Path.home()) / "企业名录.xlsx")
-        path, _ = QFileDialog.getSaveFileName(
+        path = files.save_file_name(
             self, self.tr("导出Excel"), start, self.tr("Excel 工作簿 (*.xlsx)")
         )
         if not path:

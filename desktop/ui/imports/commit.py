@@ -30,6 +30,9 @@ class CommitBox(QGroupBox):
 
     def show_planned(self, counts: Mapping[str, int]) -> None:
         """What importing the plan would do."""
+        if counts.get("rows", 0) == 0:
+            self.summary.setText(self.tr("文件中没有数据行，没有可导入的内容。"))
+            return
         self.summary.setText(
             self.tr(
                 "共 {rows} 行：将新增 {created}、更新 {updated}，无变化 {unchanged}；"

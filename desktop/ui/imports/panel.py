@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from desktop.importing.engine import (
 )
 from desktop.importing.readers import UnreadableFile
 from desktop.progress import Progress, Work
+from desktop.ui.common import files
 from desktop.ui.imports.commit import CommitBox
 from desktop.ui.imports.mapping import MappingTable
 from desktop.ui.imports.models import kind_title
@@ -225,7 +225,8 @@ class FilePanel(QWidget):
         planned = self.plan is not None and not self.busy
         done = self.batch_id is not None
         box = self.commit_box
-        box.import_button.setEnabled(planned and not done and not self.refusal)
+        empty = self.plan is not None and self.plan.is_empty
+        box.import_button.setEnabled(planned and not done and not self.refusal and not empty)
         box.export_button.setEnabled(planned and bool(self.plan and self.plan.rejected))
         box.undo_button.setVisible(done)
         box.undo_button.setEnabled(done and self.undone is None and not self.busy)
@@ -408,8 +409,11 @@ class FilePanel(QWidget):
     @Slot(object)
     def _applied(self, result: ApplyResult) -> None:
         self.busy = False
-        self.batch_id = result.batch_id
         assert self.plan is not None
+        if result.batch_id is None:  # nothing to write (no data rows): no batch
+            self._update_buttons()
+            return
+        self.batch_id = result.batch_id
         self.commit_box.show_imported(result.batch_id, self.plan.counts)
         self.mapping.setEnabled(False)
         self._update_buttons()
@@ -437,7 +441,7 @@ class FilePanel(QWidget):
         if plan is None or not plan.rejected:
             return
         folder = Path(self.ctx.prefs.last_folder or self.path.parent)
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = files.save_file_name(
             self,
             self.tr("导出错误表"),
             str(folder / f"{self.path.stem}-错误说明.xlsx"),

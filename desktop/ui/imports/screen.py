@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.towns import list_towns
+from desktop.ui.common import files
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.imports.history import HistoryPage
 from desktop.ui.imports.panel import FilePanel
@@ -118,7 +118,7 @@ class ImportScreen(QWidget):
     @Slot()
     def choose_files(self) -> None:
         """选择文件…: one or several files; the folder is remembered."""
-        chosen, _ = QFileDialog.getOpenFileNames(
+        chosen = files.open_file_names(
             self, self.tr("选择要导入的文件"), self.ctx.prefs.last_folder, self.tr(FILE_FILTER)
         )
         if chosen:

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from db.services.figures.rd_lists import RdListRow, RdLists, rd_list_details
 from db.store import Store
 from desktop.exporting.rdlists import export_rd_lists, list_titles
 from desktop.progress import Progress
+from desktop.ui.common import files
 from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.shell.context import AppContext
@@ -237,7 +237,7 @@ class RdListsScreen(QWidget):
         if self.lists is None:
             return
         default = str(Path.home() / f"两清零一提升_{self.lists.year}.xlsx")
-        name, _ = QFileDialog.getSaveFileName(
+        name = files.save_file_name(
             self, self.tr("导出Excel"), default, self.tr("Excel 工作簿 (*.xlsx)")
         )
         if not name:

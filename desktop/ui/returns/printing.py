@@ -8,8 +8,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QWidget
 
+from desktop.ui.common import files
 from desktop.ui.shell.context import AppContext
 
 PRINT_DPI = 300  # sharp on paper, and a page image stays ~35 MB
@@ -119,7 +120,7 @@ def save_bytes(
     )
     folder = Path(ctx.prefs.last_folder) if ctx.prefs.last_folder else Path.home()
     caption = QApplication.translate("returns", "导出PDF" if kind == "pdf" else "导出Excel")
-    chosen, _ = QFileDialog.getSaveFileName(parent, caption, str(folder / f"{stem}{suffix}"), label)
+    chosen = files.save_file_name(parent, caption, str(folder / f"{stem}{suffix}"), label)
     if not chosen:
         return None
     path = Path(chosen)

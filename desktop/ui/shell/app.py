@@ -12,9 +12,10 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -23,9 +24,11 @@ from db.locate import display_name_for
 from desktop.logs import setup_logging
 from desktop.paths import resource
 from desktop.preferences import Preferences, resolve_operator
+from desktop.ui.common import files
 from desktop.ui.shell import editors
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import install_excepthook
+from desktop.ui.shell.instance import StoreClaim, explain_store_in_use
 from desktop.ui.shell.main_window import MainWindow, Opening
 
 if TYPE_CHECKING:
@@ -106,8 +109,19 @@ def make_application() -> QApplication:
     return app
 
 
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own texts in Chinese (the file dialogs' buttons and tooltips, the boxes' 确定 / 取消)."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt's Chinese translations not found in %s", folder)
+        return False
+    return app.installTranslator(translator)
+
+
 def configure_application(app: QApplication) -> None:
-    """Names, font, icon and stylesheet of the application."""
+    """Names, font, icon, stylesheet and Qt's Chinese texts of the application."""
+    install_qt_translations(app)
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName("bureau")
     app.setApplicationDisplayName(APP_TITLE)
@@ -176,18 +190,38 @@ class _Starter:
 
 
 def run_gui(db: str | None, operator: str) -> int:
-    """Open the main window on the store named by db ($BUREAU_DB / default otherwise)."""
+    """Open the main window on the store named by db ($BUREAU_DB / default otherwise).
+
+    One window per store: when another window has this store open, say so, bring that one to
+    the front and return 0 without opening the store.
+    """
     log_file = setup_logging()
     app = make_application()
     install_excepthook()
+    claim = StoreClaim(db)
+    if not claim.owned:
+        log.info("store %s is open in another window", claim.identity)
+        explain_store_in_use(claim, display_name_for(db))
+        return 0
+    try:
+        return _run_window(app, claim, db, operator, log_file)
+    finally:
+        claim.release()
+
+
+def _run_window(
+    app: QApplication, claim: StoreClaim, db: str | None, operator: str, log_file: Path
+) -> int:
     log.info("window starting; log at %s", log_file)
     prefs = Preferences.load()
     window = MainWindow(Opening(display_name_for(db), operator, prefs))
+    claim.activated.connect(window.bring_to_front)
     window.show()
     app.processEvents()  # paint the frame before the store is opened
     _probe("shown-at")
     starter = _Starter(window, db, operator, prefs)
     QTimer.singleShot(0, starter.start)
+    QTimer.singleShot(0, claim.serve)  # after the frame: QtNetwork is not needed to show it
     try:
         code = app.exec()
         return code if starter.exit_code is None else starter.exit_code
@@ -197,6 +231,7 @@ def run_gui(db: str | None, operator: str) -> int:
         wait_for_tasks(10_000)
         if starter.store is not None:
             starter.store.close()
+            files.release_store(starter.store.path)
 
 
 def main() -> int:

@@ -23,8 +23,9 @@ def clerk_errors() -> tuple[type[BaseException], ...]:
     from db.services.errors import InputError, NotFound
     from db.services.settings import SettingsError
     from db.services.towns import TownError
+    from desktop.exporting.files import OutputError
 
-    return (InputError, NotFound, SettingsError, TownError, StoreError)
+    return (InputError, NotFound, SettingsError, TownError, StoreError, OutputError)
 
 
 def is_clerk_error(exc: BaseException) -> bool:

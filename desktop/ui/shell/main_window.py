@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.paths import resource
 from desktop.preferences import Preferences
+from desktop.ui.common import files
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_unexpected
 from desktop.ui.shell.screens import SCREENS, ScreenSpec
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         """Take the open store: fill title and status bar, then build and show the first screen."""
         self._ctx = ctx
         self._prefs = ctx.prefs
+        files.protect_store(ctx.store.path)  # the file dialogs hide it and never open it
         self.context_changed()
         self.nav.setEnabled(True)
         first = self.navigate(self._first_screen())
@@ -233,6 +235,15 @@ class MainWindow(QMainWindow):
         self.store_label.setText(self.tr("数据文件：{0}").format(store_name))
         self.store_label.setToolTip(store_name)
         self.operator_label.setText(self.tr("操作员：{0}").format(operator))
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        """Another window on the same store was refused: show this one instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     # ---- geometry -------------------------------------------------------------------------
 

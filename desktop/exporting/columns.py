@@ -1,0 +1,106 @@
+"""The columns of every export kind: the canonical import headers (spec/import.md).
+
+Kinds with an import schema (desktop/importing/schemas.py) take their columns from it, so an export
+re-imports; the kinds without one yet declare theirs here with the headers spec/import.md gives
+(qualifications, figures) or the names the window uses (dispatches, assessments, carrier years,
+indicators) — an import schema added for them later must keep these headers (a test compares).
+"""
+
+from __future__ import annotations
+
+from desktop.exporting.sheets import Field, FieldKind
+from desktop.importing.schemas import SCHEMAS
+
+PARSER_KINDS: dict[str, FieldKind] = {
+    "text": "text",
+    "code": "code",
+    "uscc": "code",
+    "id": "code",
+    "phone": "code",
+    "date": "date",
+    "money": "money",
+    "int": "int",
+    "number": "number",
+    "bool": "flag",
+    "year": "year",
+}
+WIDTHS = {"企业名称": 36, "统一社会信用代码": 22, "注册地址": 36, "高新技术企业证书编号": 20}
+
+
+def _f(key: str, header: str, kind: FieldKind = "text") -> Field:
+    return Field(key, header, kind, WIDTHS.get(header))
+
+
+def schema_fields(kind: str) -> tuple[Field, ...]:
+    """The columns of an import kind, in template order."""
+    return tuple(_f(c.field, c.header, PARSER_KINDS[c.parser]) for c in SCHEMAS[kind].columns)
+
+
+QUALIFICATIONS = (
+    _f("uscc", "统一社会信用代码", "code"),
+    _f("type", "资质类型"),
+    _f("number", "编号", "code"),
+    _f("issued_on", "发证日期", "date"),
+    _f("year", "年度", "year"),
+    _f("valid_through", "有效期至", "date"),
+    _f("revoked_on", "撤销日期", "date"),
+    _f("revoke_reason", "撤销原因"),
+    _f("level", "级别"),
+    _f("note", "备注"),
+)
+FIGURES = (
+    _f("uscc", "统一社会信用代码", "code"),
+    _f("year", "年度", "year"),
+    _f("revenue", "营业收入(万元)", "money"),
+    _f("rd_expense", "研发费用(万元)", "money"),
+    _f("employees", "从业人员数", "int"),
+    _f("rd_staff", "研发人员数", "int"),
+    _f("rd_activity", "是否有研发活动", "flag"),
+    _f("rd_institution", "是否有研发机构", "flag"),
+)
+DISPATCHES = (
+    _f("commissioner", "特派员姓名"),
+    _f("id_number", "身份证号码", "code"),
+    _f("unit", "派出单位"),
+    _f("target", "服务对象"),
+    _f("target_uscc", "服务对象统一社会信用代码", "code"),
+    _f("town", "所属镇街"),
+    _f("start_on", "开始日期", "date"),
+    _f("end_on", "结束日期", "date"),
+    _f("agreement", "三方协议", "flag"),
+    _f("demand_requester", "对接需求方"),
+    _f("demand_problem", "对接需求内容"),
+    _f("demand_raised_on", "需求提出日期", "date"),
+)
+ASSESSMENTS = (
+    _f("commissioner", "特派员姓名"),
+    _f("id_number", "身份证号码", "code"),
+    _f("unit", "派出单位"),
+    _f("year", "考核年度", "year"),
+    _f("grade", "考核等次"),
+    _f("note", "备注"),
+)
+CARRIER_YEARS = (
+    _f("carrier", "载体名称"),
+    _f("year", "年度", "year"),
+    _f("incubatees_reported", "在孵企业数", "int"),
+    _f("graduates_reported", "毕业企业数", "int"),
+    _f("new_enterprises", "新增在孵数", "int"),
+    _f("jobs", "吸纳就业人数", "int"),
+    _f("financing", "获融资额(万元)", "money"),
+    _f("events", "服务活动场次", "int"),
+    _f("grade", "评价结果"),
+)
+INDICATORS = (
+    _f("code", "指标代码", "code"),
+    _f("name", "指标名称"),
+    _f("unit", "单位"),
+    _f("source", "数据来源"),
+    _f("base_year", "基期年度", "year"),
+    _f("base_value", "基期值", "number"),
+    _f("department", "责任单位"),
+    _f("year", "年度", "year"),
+    _f("target", "目标值", "number"),
+    _f("actual", "实际值", "number"),
+    _f("actual_note", "实际值说明"),
+)

@@ -1,0 +1,133 @@
+"""Export sheets of carriers, incubatees, carrier years, platforms and the plans' indicators.
+
+Each kind reads its live records in a stable order into one sheet in the canonical import columns
+(desktop/exporting/columns.py); the town filter applies through the record's (or its carrier's) town.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Carrier,
+    CarrierYear,
+    Enterprise,
+    Incubatee,
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    Platform,
+    Town,
+)
+from db.services.carriers import CARRIER_FIELDS, YEAR_FIELDS
+from desktop.exporting.columns import CARRIER_YEARS, INDICATORS, schema_fields
+from desktop.exporting.people import sheet
+from desktop.exporting.scope import ExportScope
+from desktop.exporting.sheets import Sheet
+
+INDICATOR_FIELDS = ("code", "name", "unit", "source", "base_year", "base_value", "department")
+
+
+def carriers(session: Session, scope: ExportScope) -> list[Sheet]:
+    """The incubation carriers (孵化载体), by name."""
+    stmt = (
+        select(Carrier, Town.name)
+        .outerjoin(Town, Town.id == Carrier.town_id)
+        .where(Carrier.deleted_at.is_(None))
+        .order_by(Carrier.name, Carrier.id)
+    )
+    rows = [
+        {k: getattr(c, k) for k in CARRIER_FIELDS if k != "town_id"} | {"town": town}
+        for c, town in session.execute(scope.in_town(stmt, Carrier.town_id))
+    ]
+    return [sheet("孵化载体", schema_fields("carriers"), rows)]
+
+
+def incubatees(session: Session, scope: ExportScope) -> list[Sheet]:
+    """The incubatees (在孵企业) of every live carrier, by carrier and entry date."""
+    stmt = (
+        select(Incubatee, Carrier.name, Enterprise.name, Enterprise.uscc)
+        .join(Carrier, Carrier.id == Incubatee.carrier_id)
+        .outerjoin(Enterprise, Enterprise.id == Incubatee.enterprise_id)
+        .where(Incubatee.deleted_at.is_(None), Carrier.deleted_at.is_(None))
+        .order_by(Carrier.name, Incubatee.entered_on, Incubatee.id)
+    )
+    rows = [
+        {
+            "carrier": carrier,
+            "name": name if i.enterprise_id is not None else i.team_name,
+            "uscc": uscc,
+            "entered_on": i.entered_on,
+            "exited_on": i.exited_on,
+            "exit_kind": i.exit_kind,
+        }
+        for i, carrier, name, uscc in session.execute(scope.in_town(stmt, Carrier.town_id))
+    ]
+    return [sheet("在孵企业", schema_fields("incubatees"), rows)]
+
+
+def carrier_years(session: Session, scope: ExportScope) -> list[Sheet]:
+    """The carriers' yearly operation data (载体年度数据), by carrier and year."""
+    stmt = (
+        select(CarrierYear, Carrier.name)
+        .join(Carrier, Carrier.id == CarrierYear.carrier_id)
+        .where(Carrier.deleted_at.is_(None))
+        .order_by(Carrier.name, CarrierYear.year)
+    )
+    rows = [
+        {k: getattr(y, k) for k in YEAR_FIELDS} | {"carrier": carrier, "year": y.year}
+        for y, carrier in session.execute(scope.in_town(stmt, Carrier.town_id))
+    ]
+    return [sheet("载体年度数据", CARRIER_YEARS, rows)]
+
+
+def platforms(session: Session, scope: ExportScope) -> list[Sheet]:
+    """The innovation platforms (创新平台), by kind and name."""
+    stmt = (
+        select(Platform, Enterprise.uscc)
+        .outerjoin(Enterprise, Enterprise.id == Platform.host_enterprise_id)
+        .where(Platform.deleted_at.is_(None))
+        .order_by(Platform.kind, Platform.name, Platform.id)
+    )
+    town = func.coalesce(Platform.town_id, Enterprise.town_id)
+    rows = [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "level": p.level,
+            "host": p.host_name,
+            "host_uscc": uscc,
+            "recognized_year": p.recognized_year,
+            "department": p.department,
+        }
+        for p, uscc in session.execute(scope.in_town(stmt, town))
+    ]
+    return [sheet("创新平台", schema_fields("platforms"), rows)]
+
+
+def indicators(session: Session, scope: ExportScope) -> list[Sheet]:
+    """The indicators (指标): one row per indicator and year with a target or an actual."""
+    del scope
+    targets = {(t.indicator_id, t.year): t.target for t in session.scalars(select(IndicatorTarget))}
+    actuals = {(a.indicator_id, a.year): a for a in session.scalars(select(IndicatorActual))}
+    rows: list[dict[str, Any]] = []
+    stmt = select(Indicator).order_by(Indicator.sort_order, Indicator.code)
+    for ind in session.scalars(stmt):
+        own = {k: getattr(ind, k) for k in INDICATOR_FIELDS}
+        years: Sequence[int | None] = sorted({y for i, y in (*targets, *actuals) if i == ind.id})
+        for year in years or (None,):
+            actual = actuals.get((ind.id, year)) if year is not None else None
+            rows.append(
+                own
+                | {
+                    "year": year,
+                    "target": targets.get((ind.id, year)) if year is not None else None,
+                    "actual": actual.value if actual else None,
+                    "actual_note": actual.note if actual else None,
+                }
+            )
+    return [sheet("指标", INDICATORS, rows)]
