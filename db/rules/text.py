@@ -7,6 +7,7 @@ whitespace as the regex \\s on str (Py_UNICODE_ISSPACE); ASCII text skips NFKC (
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 # Zero-width characters that spreadsheets sometimes carry and str.isspace() misses.
@@ -74,3 +75,13 @@ def too_long(label: str, value: object, limit: int) -> str | None:
     if isinstance(value, str) and len(value) > limit:
         return f"{label}不能超过{limit}个字"
     return None
+
+
+# C0 controls except tab, line feed and carriage return; DEL and C1; the two non-characters XML
+# refuses. None of them reaches the store (import strips them) or a written file (export strips them).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters (tab, line feed and carriage return are kept)."""
+    return CONTROL_CHARACTERS.sub("", text)

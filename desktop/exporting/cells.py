@@ -18,19 +18,14 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from db.rules.text import strip_controls as clean_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_QUOTE = "'"
-# C0 controls but tab, line feed and carriage return; DEL and C1; the two non-characters XML refuses.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Characters a sheet name may not hold, replaced by their full-width forms (a town named 城/关 …).
 TITLE_CHARACTERS = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "[]:*?/\\"})
 TITLE_LENGTH = 31
 CELL_LIMIT = 32767  # Excel will not open a workbook with a longer cell
-
-
-def clean_text(text: str) -> str:
-    """Text without control characters (tab, line feed and carriage return are kept)."""
-    return CONTROL.sub("", text)
 
 
 def sheet_title(text: str) -> str:

@@ -8,16 +8,14 @@ are empty lists, a row is only as long as its last present cell, and the whole s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from db.rules.text import CONTROL_CHARACTERS, strip_controls
 
 Cell = object
 SparseRow = list[tuple[int, Cell]]  # (0-based column, value) of the present cells of one row
 
-# C0 controls except tab, line feed and carriage return (whitespace that normalisation folds to a
-# space); DEL and C1; the two non-characters XML refuses. None of them reaches the store.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 SLOT_BUDGET = 20_000_000  # list slots of one sheet (8 bytes each): ~160 MB at most
 MAX_CELLS = 20_000_000  # present cells of one sheet; more would not fit the memory goal
 # Present cells a reader of sparse sheets (and of ods) keeps one by one, ~70 bytes each.
@@ -40,15 +38,10 @@ class Outside:
     first: dict[int, int] = field(default_factory=dict)  # row → first column set aside
 
 
-def strip_controls(text: str) -> str:
-    """Text without control characters (tab, line feed and carriage return are kept)."""
-    return CONTROL.sub("", text)
-
-
 def clean_rows(rows: list[list[Cell]], start: int = 0) -> list[Cleaned]:
     """Strip control characters from every text cell in place; the cells that had any."""
     found: list[Cleaned] = []
-    search = CONTROL.search
+    search = CONTROL_CHARACTERS.search
     text = str
     for r, row in enumerate(rows, start):
         # Most rows are printable as a whole: one C-level check instead of one per cell.

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from db.rules.normalize import money_unit_of
-from db.rules.text import normalize_header
+from db.rules.text import normalize_header, strip_controls
 from db.rules.years import record_year_problem
 from db.services.imports import batches, undo
 from db.services.imports import enterprises as imports
@@ -25,7 +25,6 @@ from db.services.imports.other import KindPlan
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store
-from desktop.importing.cells import strip_controls
 from desktop.importing.header import (
     HEADER_SEARCH_ROWS,
     Header,

@@ -282,3 +282,17 @@ def test_a_header_only_file_offers_no_import(screen: ImportScreen, tmp_path: Pat
     assert panel.plan is not None and panel.plan.is_empty
     assert not panel.commit_box.import_button.isEnabled()
     assert "没有数据行" in panel.commit_box.summary.text()
+
+
+def test_the_open_store_is_never_read_as_an_import(
+    screen: ImportScreen, store: Store, message_boxes: Any
+) -> None:
+    """A dropped store file would be opened and closed (dropping its locks): refused by name."""
+    store_file = Path(store.engine.url.database or "")
+    files.protect_store(store_file)
+    try:
+        assert screen.add_files([store_file]) == []
+        assert not screen.panels
+        assert "正在使用的数据文件" in message_boxes.texts[-1]
+    finally:
+        files.protect_store(None)

@@ -26,6 +26,7 @@ from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.imports.history import HistoryPage
 from desktop.ui.imports.panel import FilePanel
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.errors import show_message
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 FILE_FILTER = "表格文件 (*.xlsx *.xls *.xlsm *.ods *.csv);;所有文件 (*)"
@@ -135,6 +136,11 @@ class ImportScreen(QWidget):
         added: list[FilePanel] = []
         for raw in paths:
             path = Path(raw)
+            if files.is_store_file(path):  # reading it would drop the store's locks (POSIX)
+                show_message(
+                    self, self.tr("“{name}”是正在使用的数据文件，不能导入。").format(name=path.name)
+                )
+                continue
             existing = self.panel_for(path)
             if existing is not None:
                 self._show_panel(existing)

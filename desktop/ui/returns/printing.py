@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QWidget
 
 from desktop.ui.common import files
@@ -93,6 +93,9 @@ def print_pdf(parent: QWidget | None, data: bytes, title: str) -> bool:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         prepare_printer(printer, document, title)
         dialog = QPrintDialog(printer, parent)
+        # Qt's own "print to file" browser would read the folder's files (the store's locks);
+        # 导出PDF saves a file instead.
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         dialog.setWindowTitle(QApplication.translate("returns", "打印报表"))
         dialog.setMinMax(1, max(document.pageCount(), 1))
         if dialog.exec() != QDialog.DialogCode.Accepted:
