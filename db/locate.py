@@ -1,5 +1,8 @@
 """Where the store is: its URL from --db / $BUREAU_DB / the default file, and how it is named.
 
+`--db` is a file path unless it starts with a URL scheme (`sqlite:///…`, `postgresql://…`,
+`postgresql+psycopg://…`): in a path, `%`, `?` and `#` are part of the file's name, so the path is
+escaped when it is written into the SQLAlchemy URL (SQLAlchemy decodes them again).
 Light to import (no SQLAlchemy), so the window can name its store before opening it;
 `db.store` re-exports these names.
 """
@@ -9,12 +12,15 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from platformdirs import user_data_path
 
 APP_NAME = "kechuang-taizhang"
 APP_AUTHOR = "bureau"
 
+# A scheme of two letters or more, so that a Windows drive ("C:/…") is never taken for one.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+://")
 _SQLITE_FILE = re.compile(r"^sqlite(?:\+\w+)?:///(?P<path>[^?]+)")
 _PASSWORD = re.compile(r"^(?P<head>[^:/]+://[^:/@]*:)[^@]*(?P<tail>@)")
 
@@ -29,14 +35,25 @@ def backups_dir_for(store_path: Path) -> Path:
     return store_path.parent / "backups"
 
 
+def is_url(text: str) -> bool:
+    """Whether --db names a URL (it has a scheme such as sqlite:/// or postgresql://)."""
+    return bool(_SCHEME.match(text))
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file, its name escaped (`%`, `?`, `#` are part of it)."""
+    text = str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+    return "sqlite:///" + text
+
+
 def resolve_url(target: str | os.PathLike[str] | None) -> str:
     """A SQLAlchemy URL from --db (path or URL), else $BUREAU_DB, else the default store file."""
-    raw = str(target) if target else os.environ.get("BUREAU_DB", "")
+    raw = os.fspath(target) if target else os.environ.get("BUREAU_DB", "")
     if not raw:
         raw = str(default_store_path())
-    if "://" in raw:
+    if is_url(raw):
         return raw
-    return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    return sqlite_url(Path(raw).expanduser().resolve())
 
 
 def display_name_for(target: str | os.PathLike[str] | None) -> str:
@@ -44,5 +61,5 @@ def display_name_for(target: str | os.PathLike[str] | None) -> str:
     url = resolve_url(target)
     found = _SQLITE_FILE.match(url)
     if found:
-        return found.group("path")
+        return unquote(found.group("path"))
     return _PASSWORD.sub(r"\g<head>***\g<tail>", url)

@@ -1,7 +1,10 @@
 """Open a store from a path or SQLAlchemy URL; upgrade on open; backup, restore and integrity check.
 
-SQLite stores run with WAL, foreign keys and a busy timeout. Before an upgrade the file is copied to a
-timestamped backup; a store whose schema is newer than this program knows is refused.
+SQLite stores run with WAL, foreign keys and a busy timeout. Before an upgrade and before a restore
+the file is copied into the rotating set of db/backups.py (which also takes the first copy of each
+day when a store is opened); a store whose schema is newer than this program knows is refused.
+A store that cannot be written is opened read-only: reads work, writes are refused (exit 3).
+A 0-byte file is never taken for a new store (see `empty_file_message`).
 """
 
 from __future__ import annotations
@@ -12,19 +15,29 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db.errors import NewerSchemaError, StoreError
+from db import backups
+from db.errors import (
+    BUSY_TIMEOUT_MS,
+    NewerSchemaError,
+    StoreBusy,
+    StoreError,
+    StoreReadOnly,
+    explain_sqlite_error,
+)
 from db.locate import (
     APP_AUTHOR,
     APP_NAME,
     backups_dir_for,
     default_store_path,
+    display_name_for,
     resolve_url,
+    sqlite_url,
 )
+from db.restoring import restore_into
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -40,24 +53,29 @@ __all__ = [
     "MIGRATIONS",
     "NewerSchemaError",
     "Store",
+    "StoreBusy",
     "StoreError",
+    "StoreReadOnly",
     "backup",
     "backups_dir_for",
+    "change_stamp",
     "default_store_path",
+    "empty_file_message",
     "head_revision",
     "integrity_problems",
     "known_revisions",
     "make_engine",
+    "migrate",
     "network_share_warnings",
     "open_store",
     "resolve_url",
     "restore",
+    "store_for",
     "upgrade_store",
     "validate_store_file",
 ]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -69,15 +87,50 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite connections get the store's pragmas."""
-    from sqlalchemy import create_engine, event
+def _read_only_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()  # no journal_mode: changing it would be a write
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
 
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+
+def make_engine(url: str, *, read_only: bool = False, immutable: bool = False) -> Engine:
+    """An engine for the URL; SQLite connections get the store's pragmas.
+
+    A read-only SQLite store is opened through a `file:` URI with mode=ro (immutable=1 when its
+    folder cannot hold SQLite's -shm file: nobody can be writing to it then).
+    """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL, make_url
+
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True)
+        target: str | URL = url
+        if read_only and parsed.database:
+            query = {"mode": "ro", "uri": "true"} | ({"immutable": "1"} if immutable else {})
+            uri = Path(parsed.database).resolve().as_uri()
+            target = URL.create("sqlite", database=uri, query=query)
+        engine = create_engine(target, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    except ImportError as exc:
+        raise StoreError(_driver_message(url, exc)) from exc
+    except Exception as exc:  # ArgumentError, NoSuchModuleError: no usable URL
+        raise StoreError(f"无法识别的数据库地址：{display_name_for(url)}（{exc}）") from exc
+    event.listen(engine, "connect", _read_only_pragmas if read_only else _sqlite_pragmas)
+    return engine
+
+
+def _driver_message(url: str, exc: ImportError) -> str:
+    if url.startswith("postgresql"):
+        return (
+            f"无法连接服务器数据库 {display_name_for(url)}：本程序没有安装 PostgreSQL 驱动"
+            f"（缺少 Python 模块 {exc.name or 'psycopg'}）。"
+            "请安装支持服务器数据库的版本，或用 --db 指定数据文件。"
+        )
+    return (
+        f"无法连接数据库 {display_name_for(url)}：缺少数据库驱动（Python 模块 {exc.name or exc}）。"
+    )
 
 
 def alembic_config() -> Config:
@@ -131,6 +184,7 @@ class Store:
     url: str
     engine: Engine
     warnings: list[str] = field(default_factory=list)
+    read_only: bool = False
     _sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -141,12 +195,7 @@ class Store:
     @property
     def path(self) -> Path | None:
         """The SQLite file, or None for a server database."""
-        from sqlalchemy.engine import make_url
-
-        parsed = make_url(self.url)
-        if parsed.get_backend_name() != "sqlite" or not parsed.database:
-            return None
-        return Path(parsed.database)
+        return _sqlite_path(self.url)
 
     @property
     def display_name(self) -> str:
@@ -162,9 +211,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A session inside one transaction: committed on success, rolled back on error.
+
+        SQLite's refusals (locked after the busy timeout, read-only, disk full) come out as the
+        clerk's StoreBusy / StoreReadOnly / StoreRefused naming the file; nothing was written.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except Exception as exc:
+            explained = self.explain(exc)
+            if explained is None:
+                raise
+            raise explained from exc
+
+    def explain(self, exc: BaseException) -> StoreError | None:
+        """The clerk's exception for a SQLite failure on this store (None for anything else)."""
+        if self.path is None:
+            return None
+        return explain_sqlite_error(exc, self.display_name)
 
     def revision(self) -> str | None:
         """The schema revision recorded in the store (None when it has none)."""
@@ -176,30 +241,110 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(
-    target: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
-) -> Store:
-    """Open (and by default create and upgrade) the store named by target, $BUREAU_DB or default."""
+def _sqlite_path(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.query.get("mode") == "memory":
+        return None
+    return Path(parsed.database)
+
+
+def empty_file_message(path: Path) -> str:
+    """Why a 0-byte store file is refused rather than silently made into a new, empty store."""
+    return (
+        f"数据文件 {path} 是空文件（0 字节）：原有数据可能在复制、同步或磁盘写满时丢失了。"
+        "为免把它当成新的空数据文件而掩盖数据丢失，程序不会使用它。"
+        f"请用“恢复”从备份恢复（bureau restore 备份文件；自动备份在 {backups_dir_for(path)}），"
+        "或确认不再需要后删除该文件，再用 bureau init 新建。"
+    )
+
+
+def store_for(target: str | os.PathLike[str] | None) -> Store:
+    """The store named by target without opening it (for a restore onto a damaged file)."""
     url = resolve_url(target)
-    store = Store(url, make_engine(url))
-    path = store.path
+    return Store(url, make_engine(url))
+
+
+def open_store(
+    target: str | os.PathLike[str] | None = None,
+    *,
+    upgrade: bool = True,
+    create: bool = True,
+    daily_backup: bool = True,
+) -> Store:
+    """Open (and by default create and upgrade) the store named by target, $BUREAU_DB or default.
+
+    The first open of each day takes an automatic backup (db/backups.py).
+    """
+    url = resolve_url(target)
+    path = _sqlite_path(url)
+    read_only = immutable = False
     if path is not None:
-        if not create and not path.exists():
-            raise StoreError(f"数据文件不存在：{path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        read_only, immutable = _check_file(path, create)
+    store = Store(url, make_engine(url, read_only=read_only, immutable=immutable))
+    store.read_only = read_only
+    if path is not None:
         store.warnings.extend(network_share_warnings(path))
+        if read_only:
+            store.warnings.append(f"数据文件是只读的，只能查看，不能修改：{path}")
     current = _checked_revision(store)
     if upgrade and current != head_revision():
+        if read_only:
+            store.close()
+            raise StoreReadOnly(
+                f"数据文件 {path} 的结构版本（{current}）需要升级后才能使用，但它是只读的，"
+                "无法升级。请把它复制到可写的位置后再打开。"
+            )
         upgrade_store(store, current)
+    if daily_backup and current is not None and path is not None:
+        try:
+            backups.daily(store)
+        except (StoreError, OSError) as exc:
+            store.warnings.append(f"今天的自动备份没有完成：{exc}")
     return store
+
+
+def _check_file(path: Path, create: bool) -> tuple[bool, bool]:
+    """Refuse what is no store file; returns (read_only, immutable). Only stat(), never open()."""
+    if path.is_dir():
+        raise StoreError(f"数据文件路径是一个文件夹，不是数据文件：{path}")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"数据文件不存在：{path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"无法创建数据文件所在的文件夹：{path.parent}（{exc.strerror}）"
+            ) from exc
+        if not os.access(path.parent, os.W_OK):
+            raise StoreReadOnly(f"无法在只读的文件夹中新建数据文件：{path}")
+        return False, False
+    if path.stat().st_size == 0:
+        raise StoreError(empty_file_message(path))
+    sidecars = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    folder_writable = os.access(path.parent, os.W_OK)
+    sidecars_writable = all(s.exists() and os.access(s, os.W_OK) for s in sidecars)
+    if os.access(path, os.W_OK) and (folder_writable or sidecars_writable):
+        return False, False
+    # Read-only: without a -shm file and a folder to create one in, SQLite can read a WAL store
+    # only as immutable — safe, since nobody can be writing to it either.
+    return True, not folder_writable and not any(s.exists() for s in sidecars)
 
 
 def _checked_revision(store: Store) -> str | None:
     try:
         current = store.revision()
-    except Exception as exc:  # unreadable file, not a database …
+    except Exception as exc:  # unreadable file, not a database, no server …
         store.close()
-        raise StoreError(f"无法打开数据文件 {store.display_name}：{exc}") from exc
+        explained = store.explain(exc)
+        if explained is not None:
+            raise explained from exc
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StoreError(f"无法打开数据文件 {store.display_name}：{reason}") from exc
     if current is not None and current not in known_revisions():
         store.close()
         raise NewerSchemaError(
@@ -218,20 +363,36 @@ def _read_revision(conn: Connection) -> str | None:
 
 
 def upgrade_store(store: Store, current: str | None) -> Path | None:
-    """Upgrade to the newest schema; an existing SQLite store is backed up first (returns the copy)."""
+    """Upgrade to the newest schema; an existing SQLite store is backed up first (returns the copy).
+
+    The migrations run in one SQLite write transaction taken up front (BEGIN IMMEDIATE): a crash
+    leaves the old schema, and two programs upgrading at once take turns.
+    """
     copy: Path | None = None
     path = store.path
     if current is not None and path is not None and path.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        copy = backups_dir_for(path) / f"{path.stem}-before-upgrade-{current}-{stamp}.sqlite"
-        backup(store, copy)
+        copy = backups.take(store, "upgrade", detail=current).path
+    try:
+        migrate(store)
+    except Exception as exc:
+        explained = store.explain(exc)
+        if explained is None:
+            raise
+        raise explained from exc
+    return copy
+
+
+def migrate(store: Store) -> None:
+    """Run the migrations up to head (no backup: `upgrade_store` takes one)."""
     from alembic import command
 
     cfg = alembic_config()
-    with store.engine.begin() as conn:
+    with store.engine.connect() as conn:
+        if store.path is not None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    return copy
+        conn.commit()
 
 
 def backup(store: Store, out: str | os.PathLike[str]) -> Path:
@@ -240,78 +401,112 @@ def backup(store: Store, out: str | os.PathLike[str]) -> Path:
     if src_path is None:
         raise StoreError("服务器数据库请用数据库自身的备份工具（如 pg_dump）备份。")
     out_path = Path(out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".part")
-    tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(str(src_path), timeout=BUSY_TIMEOUT_MS / 1000)
+    if _same_file(out_path, src_path) or any(
+        _same_file(out_path, src_path.with_name(src_path.name + s)) for s in ("-wal", "-shm")
+    ):
+        raise StoreError(f"备份不能写到数据文件自身：{out_path}")
+    return backups.copy_store(src_path, out_path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Same path, or the same file through a link (stat only: nothing is opened)."""
+    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
+        return True
     try:
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst, pages=1024)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(tmp, out_path)
-    return out_path
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def validate_store_file(path: Path) -> str:
-    """Check that a file is a store this program can open; returns its schema revision."""
+    """Check that a file is a whole store this program can open; returns its schema revision.
+
+    Refuses (StoreError, exit 2) a folder, a missing, empty, truncated or damaged file and a file
+    that is no store; a store of a newer version is NewerSchemaError.
+    """
+    if path.is_dir():
+        raise StoreError(f"{path} 是一个文件夹，不是备份文件。")
     if not path.is_file():
         raise StoreError(f"文件不存在：{path}")
     with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise StoreError(f"{path.name} 不是科创台账的数据文件（不是 SQLite 数据库）。")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        header = fh.read(100)
+    if header[:16] != b"SQLite format 3\x00":
+        raise StoreError(f"{path.name} 不是科创台账的数据文件（不是 SQLite 数据库）。")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    # The page count in the header is valid when its "valid for" number is the change counter.
+    pages = int.from_bytes(header[28:32], "big") if header[92:96] == header[24:28] else 0
+    if len(header) < 100 or path.stat().st_size < page_size * pages:
+        raise StoreError(f"{path.name} 不完整（文件被截断），无法用它恢复。")
+    try:
+        revision = _backup_revision(path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path.name} 已损坏，无法用它恢复。") from exc
+    if revision not in known_revisions():
+        raise NewerSchemaError(f"{path.name} 由更新版本的科创台账创建（结构版本 {revision}）。")
+    return revision
+
+
+def _backup_revision(path: Path) -> str:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
             raise StoreError(f"{path.name} 已损坏：{'; '.join(problems[:5])}")
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path.name} 不是科创台账的数据文件（缺少结构版本）。") from exc
+        except sqlite3.OperationalError:
+            row = None
     finally:
         conn.close()
     if row is None:
         raise StoreError(f"{path.name} 不是科创台账的数据文件（缺少结构版本）。")
-    revision = str(row[0])
-    if revision not in known_revisions():
-        raise NewerSchemaError(f"{path.name} 由更新版本的科创台账创建（结构版本 {revision}）。")
-    return revision
+    return str(row[0])
 
 
-def restore(store: Store, source: str | os.PathLike[str]) -> Path:
-    """Replace the store's content with a backup file after validating it; returns the safety copy."""
-    src_path = Path(source)
+def restore(store: Store, source: str | os.PathLike[str], operator: str = "") -> Path | None:
+    """Replace the store's content with a backup file after validating it; returns the safety copy.
+
+    The backup is checked, copied and upgraded aside; then, holding the store's write lock (so no
+    other program can be writing meanwhile — refused as StoreBusy after a short wait), the
+    current content is saved as a 恢复前 backup and replaced in one transaction (db/restoring.py).
+    """
     dest = store.path
     if dest is None:
         raise StoreError("服务器数据库请用数据库自身的工具恢复。")
-    validate_store_file(src_path)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = backups_dir_for(dest) / f"{dest.stem}-before-restore-{stamp}.sqlite"
-    if dest.exists():
-        backup(store, safety)
-    store.engine.dispose()
-    src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(str(dest), timeout=BUSY_TIMEOUT_MS / 1000)
+    src = Path(source)
+    if _same_file(src, dest):  # checked first: validating would open the store a second time
+        raise StoreError(f"不能用数据文件自身恢复：{src}")
+    validate_store_file(src)
+
+    def upgrade_staged(staged: Path) -> None:
+        staging = Store(sqlite_url(staged), make_engine(sqlite_url(staged)))
         try:
-            src.backup(dst)
+            if _checked_revision(staging) != head_revision():
+                migrate(staging)
         finally:
-            dst.close()
-    finally:
-        src.close()
-    current = _checked_revision(store)
-    if current != head_revision():
-        upgrade_store(store, current)
-    return safety
+            staging.close()
+
+    return restore_into(store, dest, src, upgrade_staged, operator)
+
+
+def change_stamp(store: Store) -> tuple[object, ...]:
+    """What differs after any write of this program (every write is audited) or any restore."""
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        last = conn.execute(text("SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1")).first()
+        batch = conn.execute(text("SELECT max(id) FROM import_batches")).scalar()
+    return (tuple(last) if last else None, batch)
 
 
 def integrity_problems(store: Store) -> list[str]:
-    """Integrity check: SQLite's own checks, foreign keys and the schema revision; [] when sound."""
+    """Integrity check: SQLite's own checks, foreign keys and the schema revision; [] when sound.
+
+    A known older revision is no problem (the next writable open upgrades it).
+    """
     from sqlalchemy import text
 
     problems: list[str] = []
@@ -322,7 +517,7 @@ def integrity_problems(store: Store) -> list[str]:
             for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"外键：{table} 第 {rowid} 行引用的 {parent} 不存在")
         revision = _read_revision(conn)
-    if revision != head_revision():
+    if revision not in known_revisions():
         problems.append(f"结构版本为 {revision}，应为 {head_revision()}")
     return problems
 

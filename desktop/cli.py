@@ -1,6 +1,8 @@
 """The `bureau` command (spec/cli.md): the application without a window, on the same services.
 
 Exit codes: 0 done · 1 internal error · 2 unusable input or arguments · 3 refused for safety.
+A store's own refusals (locked after the busy timeout, read-only, a newer schema, another program
+writing during a restore) are 3; a missing, damaged or unwritable file is 2 — never 1.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from db.errors import NewerSchemaError, StoreError
+from db.errors import StoreError, StoreRefused, explain_sqlite_error
+from db.locate import display_name_for
 from desktop.commands import core, export, importing, returns
 from desktop.commands.context import Context, Refused, UsageError
+from desktop.exporting.files import OutputError
 from desktop.logs import setup_logging
 from desktop.preferences import resolve_operator
 
@@ -51,13 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(ctx)
         return code
-    except NewerSchemaError as exc:
+    except (Refused, StoreRefused) as exc:
         print(f"bureau: {exc}", file=sys.stderr)
         return 3
-    except Refused as exc:
-        print(f"bureau: {exc}", file=sys.stderr)
-        return 3
-    except (UsageError, StoreError) as exc:
+    except (UsageError, StoreError, OutputError) as exc:
         print(f"bureau: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -68,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bureau: 已中断", file=sys.stderr)
         return 1
     except Exception as exc:
+        explained = explain_sqlite_error(exc, display_name_for(args.db))
+        if explained is not None:  # the store refused (locked, read-only …): no bug
+            log.info("bureau %s: %s", args.command, exc)
+            print(f"bureau: {explained}", file=sys.stderr)
+            return 3 if isinstance(explained, StoreRefused) else 2
         log.exception("bureau %s failed", args.command)
         from desktop.logs import log_path
 

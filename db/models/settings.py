@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Timestamped
-from db.rules.settings import DEFAULTS
+from db.rules.settings import DEFAULTS, RETENTION_DEFAULTS
 
 
 class BureauSettings(Timestamped, Base):
@@ -33,3 +33,6 @@ class BureauSettings(Timestamped, Base):
     makerspace_min_area: Mapped[float] = mapped_column(default=DEFAULTS.makerspace_min_area)
     makerspace_min_stations: Mapped[int] = mapped_column(default=DEFAULTS.makerspace_min_stations)
     makerspace_min_teams: Mapped[int] = mapped_column(default=DEFAULTS.makerspace_min_teams)
+    # Since migration 0003: how many automatic backups to keep (db/backups.py).
+    backups_keep_daily: Mapped[int] = mapped_column(default=RETENTION_DEFAULTS.keep_daily)
+    backups_keep_weekly: Mapped[int] = mapped_column(default=RETENTION_DEFAULTS.keep_weekly)

@@ -2,6 +2,8 @@
 
 The store's settings row (db/models/settings.py), the migration that seeds it and
 db/services/settings.py all take the defaults from `Settings()`; domain.md names the values.
+How many automatic backups to keep is `BackupRetention` (its own dataclass: its two columns came
+with migration 0003, and the first migration seeds the row from `Settings()` as it is).
 """
 
 from __future__ import annotations
@@ -47,3 +49,28 @@ DEFAULTS = Settings()
 def default_of(name: str) -> Any:
     """The default value of one setting."""
     return getattr(DEFAULTS, name)
+
+
+@dataclass(frozen=True)
+class BackupRetention:
+    """How many automatic backups to keep: the newest of each of the last days and weeks."""
+
+    keep_daily: int = 7
+    keep_weekly: int = 4
+
+
+RETENTION_DEFAULTS = BackupRetention()
+RETENTION_COLUMNS = {"keep_daily": "backups_keep_daily", "keep_weekly": "backups_keep_weekly"}
+KEEP_DAILY_RANGE = (1, 366)
+KEEP_WEEKLY_RANGE = (0, 520)
+
+
+def retention_problem(retention: BackupRetention) -> str | None:
+    """Why a retention cannot be saved (None when it can): at least today's, at most a year's."""
+    for value, (low, high), what in (
+        (retention.keep_daily, KEEP_DAILY_RANGE, "每日备份保留天数"),
+        (retention.keep_weekly, KEEP_WEEKLY_RANGE, "每周备份保留周数"),
+    ):
+        if type(value) is not int or not low <= value <= high:
+            return f"{what}应为{low}到{high}之间的整数"
+    return None

@@ -1,4 +1,4 @@
-"""The bureau's settings (one typed row in the store) and the yearly targets of the two counts."""
+"""The bureau's settings (one typed row in the store), the backups' retention and the yearly targets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import BureauSettings, Indicator, IndicatorTarget
-from db.rules.settings import SETTINGS_FIELDS, Settings
+from db.rules.settings import (
+    RETENTION_COLUMNS,
+    RETENTION_DEFAULTS,
+    SETTINGS_FIELDS,
+    BackupRetention,
+    Settings,
+    retention_problem,
+)
 from db.rules.years import plan_year_problem
 from db.services import audit
 
@@ -18,7 +25,8 @@ HIGH_TECH_INDICATOR = "high_tech_count"
 TECH_SME_INDICATOR = "tech_sme_count"
 
 
-__all__ = ["Settings", "SettingsError"]  # Settings lives with its defaults in db/rules/settings.py
+# Settings and BackupRetention live with their defaults in db/rules/settings.py
+__all__ = ["BackupRetention", "Settings", "SettingsError"]
 
 
 class SettingsError(ValueError):
@@ -60,14 +68,19 @@ def validate(changes: dict[str, Any]) -> None:
             raise SettingsError("名称过长（最多64个字）")
 
 
-def update_settings(session: Session, changes: dict[str, Any], operator: str) -> Settings:
-    """Validate and save changed settings, auditing each field."""
-    validate(changes)
+def _settings_row(session: Session) -> BureauSettings:
     row = session.get(BureauSettings, 1)
     if row is None:
         row = BureauSettings(id=1, **dataclasses.asdict(Settings()))
         session.add(row)
         session.flush()
+    return row
+
+
+def update_settings(session: Session, changes: dict[str, Any], operator: str) -> Settings:
+    """Validate and save changed settings, auditing each field."""
+    validate(changes)
+    row = _settings_row(session)
     diff = {k: (getattr(row, k), v) for k, v in changes.items() if getattr(row, k) != v}
     for name, (_old, new) in diff.items():
         setattr(row, name, new)
@@ -75,6 +88,42 @@ def update_settings(session: Session, changes: dict[str, Any], operator: str) ->
         audit.record(session, operator, "update", "settings", 1, diff)
     session.flush()
     return get_settings(session)
+
+
+def get_backup_retention(session: Session) -> BackupRetention:
+    """How many automatic backups to keep (the defaults when the row is missing)."""
+    row = session.get(BureauSettings, 1)
+    if row is None:
+        return RETENTION_DEFAULTS
+    return BackupRetention(
+        **{field: getattr(row, column) for field, column in RETENTION_COLUMNS.items()}
+    )
+
+
+def validate_retention(retention: BackupRetention) -> None:
+    """Reject a retention that would keep no day's backup or an unbounded number."""
+    problem = retention_problem(retention)
+    if problem:
+        raise SettingsError(problem)
+
+
+def set_backup_retention(
+    session: Session, retention: BackupRetention, operator: str
+) -> BackupRetention:
+    """Validate and save how many automatic backups to keep, auditing each changed number."""
+    validate_retention(retention)
+    row = _settings_row(session)
+    diff = {
+        column: (getattr(row, column), getattr(retention, field))
+        for field, column in RETENTION_COLUMNS.items()
+        if getattr(row, column) != getattr(retention, field)
+    }
+    for column, (_old, new) in diff.items():
+        setattr(row, column, new)
+    if diff:
+        audit.record(session, operator, "update", "settings", 1, diff)
+    session.flush()
+    return get_backup_retention(session)
 
 
 def _indicator(session: Session, code: str) -> Indicator:
@@ -142,9 +191,12 @@ def save_settings(
     changes: dict[str, Any],
     targets: Mapping[tuple[int, str], int | None],
     operator: str,
+    retention: BackupRetention | None = None,
 ) -> Settings:
-    """Save the 设置 form in one go: changed fields, then each (year, key) target."""
+    """Save the 设置 form in one go: changed fields, the backups' retention, each target."""
     saved = update_settings(session, changes, operator)
+    if retention is not None:
+        set_backup_retention(session, retention, operator)
     for (year, key), target in targets.items():
         set_count_target(session, key, year, target, operator)
     return saved

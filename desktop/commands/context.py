@@ -31,11 +31,17 @@ class Context:
     args: argparse.Namespace
     operator: str
 
-    def open(self, *, create: bool = True) -> Store:
+    def open(self, *, create: bool = True, upgrade: bool = True) -> Store:
         """Open (creating and upgrading as needed) the store named by --db / $BUREAU_DB."""
         from db.store import open_store
 
-        return open_store(self.args.db, create=create)
+        return open_store(self.args.db, create=create, upgrade=upgrade)
+
+    def unopened(self) -> Store:
+        """The store named by --db without opening it: a restore may repair an unusable file."""
+        from db.store import store_for
+
+        return store_for(self.args.db)
 
 
 Handler = Callable[[Context], int]

@@ -151,25 +151,29 @@ def cmd_backup(ctx: Context) -> int:
 
 
 def cmd_restore(ctx: Context) -> int:
+    """Validate the backup, then replace the store's content while no other program writes."""
     from db.store import restore, validate_store_file
 
     source = Path(ctx.args.file)
     validate_store_file(source)
-    store = ctx.open()
+    store = ctx.unopened()  # a damaged or empty store file is what a restore repairs
     try:
-        safety = restore(store, source)
+        safety = restore(store, source, ctx.operator)
     finally:
         store.close()
-    print(f"已从 {source} 恢复；恢复前的数据已保存到：{safety}")
+    kept = f"恢复前的数据已保存到：{safety}" if safety else "原数据文件为空，无需另存"
+    print(f"已从 {source} 恢复；{kept}")
     return 0
 
 
 def cmd_check(ctx: Context) -> int:
-    from db.store import integrity_problems
+    """Integrity check; never writes the store (no upgrade), so a read-only store is checked too."""
+    from db.store import head_revision, integrity_problems
 
-    store = ctx.open(create=False)
+    store = ctx.open(create=False, upgrade=False)
     try:
         problems = integrity_problems(store)
+        revision = store.revision()
     finally:
         store.close()
     if problems:
@@ -177,4 +181,10 @@ def cmd_check(ctx: Context) -> int:
             print(p, file=sys.stderr)
         return 2
     print(f"检查通过：{store.display_name}")
+    if revision != head_revision():
+        print(
+            f"  结构版本 {revision} 较旧：下次以可写方式打开时自动升级到 {head_revision()}（升级前自动备份）"
+        )
+    if store.read_only:
+        print("  该数据文件是只读的：只能查看，不能修改。")
     return 0

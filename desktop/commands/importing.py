@@ -10,10 +10,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.commands.context import Context, Refused, UsageError, emit_json
 from desktop.progress import Progress, drain
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,34 +67,90 @@ def cmd_import(ctx: Context) -> int:
 
 
 def _import_one(ctx: Context, path: Path) -> dict[str, Any]:
-    from desktop.importing.engine import (
-        ImportOptions,
-        ImportRefused,
-        apply_import,
-        plan_import,
-    )
+    from db.store import change_stamp
+    from desktop.importing.engine import ImportOptions, ImportRefused, plan_import
     from desktop.importing.readers import UnreadableFile
 
+    _check_source(path)
+    errors_out = _errors_target(ctx.args.errors_out)
     options = ImportOptions(ctx.args.kind, ctx.args.town, ctx.args.year, ctx.args.sheet)
     store = ctx.open()
     try:
+        if store.read_only and not ctx.args.dry_run:
+            from db.errors import StoreReadOnly, read_only_message
+
+            raise StoreReadOnly(read_only_message(store.display_name))
+        stamp = None if ctx.args.dry_run else change_stamp(store)
         try:
             plan = drain(plan_import(store, path, options), _progress)
         except (UnreadableFile, ImportRefused) as exc:
             raise UsageError(str(exc)) from exc
-        if ctx.args.errors_out and plan.rejected:
+        except OSError as exc:
+            raise UsageError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
+        if errors_out is not None and plan.rejected:
             from desktop.importing.workbooks import write_error_workbook
 
-            write_error_workbook(plan, Path(ctx.args.errors_out))
-        batch_id = None
-        if not ctx.args.dry_run:
-            batch_id = drain(apply_import(store, plan, ctx.operator), _progress).batch_id
+            write_error_workbook(plan, errors_out)
+        batch_id = None if stamp is None else _apply(ctx, store, plan, stamp)
     finally:
         store.close()
     result = _plan_json(plan, batch_id, ctx.args.dry_run)
     if not ctx.args.json:
         _print_summary(result)
     return result
+
+
+def _check_source(path: Path) -> None:
+    """A file to import must exist and be a file (exit 2 naming it, before the store is opened)."""
+    if path.is_dir():
+        raise UsageError(f"“{path}”是一个文件夹，不是表格文件：请给出要导入的文件")
+    if not path.exists():
+        raise UsageError(f"文件不存在：{path}")
+
+
+def _errors_target(text: str | None) -> Path | None:
+    """--errors-out: refused before any work when it is a folder or lies in no usable folder."""
+    if not text:
+        return None
+    from desktop.exporting.files import OutputError, check_target
+
+    out = Path(text)
+    try:
+        check_target(out)
+    except OutputError as exc:
+        raise UsageError(f"--errors-out：{exc}") from exc
+    return out
+
+
+STALE_PLAN = (
+    "数据文件在预览之后已被其他程序修改（例如同时导入了同一文件，或恢复了备份），"
+    "本次导入没有写入任何数据。请重新导入该文件。"
+)
+
+
+def _apply(ctx: Context, store: Store, plan: Any, stamp: tuple[object, ...]) -> int | None:
+    """Commit the plan after an automatic backup, unless the store changed since it was read."""
+    from sqlalchemy.exc import IntegrityError
+
+    from db import backups
+    from db.errors import StoreError
+    from db.store import change_stamp
+    from desktop.importing.engine import apply_import
+
+    try:
+        backups.before(store, "import")
+    except (StoreError, OSError) as exc:
+        print(f"警告：导入前的自动备份没有完成：{exc}", file=sys.stderr)
+    if change_stamp(store) != stamp:
+        raise Refused(STALE_PLAN)
+    try:
+        result = drain(apply_import(store, plan, ctx.operator), _progress)
+    except IntegrityError as exc:  # the loser of two imports of the same rows at once …
+        if change_stamp(store) == stamp:
+            raise  # … and only then: a conflict with an unchanged store is a bug
+        raise Refused(STALE_PLAN) from exc
+    batch_id: int | None = result.batch_id
+    return batch_id
 
 
 def _plan_json(plan: Any, batch_id: int | None, dry_run: bool) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop.commands.context import Context, UsageError, emit_json, parse_day
 
 KIND_TEXT = {"year": "年", "quarter": "季度", "month": "月", "as_of": "截至日期"}
+SHEET_TITLE_FORBIDDEN = set("[]:*?/\\")  # Excel refuses these in a sheet's name
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,6 +67,7 @@ def cmd_render(ctx: Context) -> int:
     out = Path(ctx.args.out)
     if out.suffix.lower() not in (".pdf", ".xlsx"):
         raise UsageError(f"输出文件应为 .pdf 或 .xlsx：{out.name}")
+    _check_out(out)
     try:
         period = parse_period(ctx.args.period, definition)
     except PeriodError as exc:
@@ -80,6 +82,8 @@ def cmd_render(ctx: Context) -> int:
             table = compute(definition, session, period, town, as_of)
     finally:
         store.close()
+    if out.suffix.lower() == ".xlsx":
+        _check_sheet_title(table.title[:31], town)
     _write(table, out)
     for check in table.checks:
         label = "错误" if check.level == "error" else "警告"
@@ -88,13 +92,33 @@ def cmd_render(ctx: Context) -> int:
     return 0
 
 
+def _check_out(out: Path) -> None:
+    """The output path is the clerk's: a folder is refused up front; missing folders are made."""
+    if out.is_dir():
+        raise UsageError(f"输出路径是一个文件夹，请给出文件名：{out}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"无法创建输出文件所在的文件夹：{out.parent}（{exc.strerror}）") from exc
+
+
+def _check_sheet_title(title: str, town: str | None) -> None:
+    """The town is data: a name Excel cannot take as a sheet name is refused, naming the town."""
+    bad = sorted(SHEET_TITLE_FORBIDDEN & set(title))
+    if bad:
+        what = f"镇街名称“{town}”" if town and set(town) & set(bad) else f"报表标题“{title}”"
+        raise UsageError(
+            f"{what}含有 Excel 工作表名称不能使用的字符（{' '.join(bad)}），无法生成 Excel 报表；"
+            "可改为生成 PDF（--out 文件名.pdf），或在“设置”中给该镇街改名。"
+        )
+
+
 def _write(table: object, out: Path) -> None:
     from desktop.returns.model import ReturnTable
     from desktop.returns.pdf import render_pdf
     from desktop.returns.xlsx import render_xlsx
 
     assert isinstance(table, ReturnTable)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".pdf":
         render_pdf(table, out)
     else:

@@ -193,3 +193,94 @@ def test_leaving_with_unsaved_changes_asks(
     assert main_window.nav.currentItem().data(Qt.ItemDataRole.UserRole) == main_window.current_key()
     with main_window.ctx.store.session() as session:
         assert get_settings(session).bureau_name == saved_name
+
+
+# ---- 自动备份 (issue 11) ---------------------------------------------------------------------
+
+
+def _town_names(main_window: MainWindow) -> list[str]:
+    with main_window.ctx.store.session() as session:
+        return [t.name for t in list_towns(session)]
+
+
+def test_backups_are_listed_and_a_chosen_one_restored_after_asking(
+    qtbot: Any, main_window: MainWindow, settings_screen: SettingsScreen, message_boxes: Any
+) -> None:
+    from db import backups
+
+    store = main_window.ctx.store
+    with store.transaction() as session:
+        add_towns(session, ["古井镇"], "测试员")
+    chosen = backups.take(store, "import")
+    with store.transaction() as session:
+        add_towns(session, ["五马镇"], "测试员")
+    settings_screen.load()
+    tree = settings_screen.view.backups
+    rows = {
+        tree.topLevelItem(i).text(1): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+    }
+    assert set(rows) == {"每日自动备份", "导入前"}  # the first open of the day, then ours
+    assert rows["导入前"].text(2).endswith("KB")
+    tree.setCurrentItem(rows["导入前"])
+    assert settings_screen.view.restore_backup.isEnabled()
+
+    message_boxes.answer = QMessageBox.StandardButton.No
+    assert settings_screen.backups.restore_selected() is None
+    assert _town_names(main_window) == ["古井镇", "五马镇"]
+
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    click(qtbot, settings_screen.view.restore_backup)
+    finish(settings_screen.backups.restore_task)
+    assert [k for k, _t, _x in message_boxes.shown].count("question") == 2
+    assert _town_names(main_window) == ["古井镇"]
+    assert settings_screen.view.towns.count() == 1  # the screen shows the restored store
+    assert store.path is not None
+    safety = [b for b in backups.list_backups(store.path) if b.reason == "restore"]
+    assert len(safety) == 1 and chosen.path.exists()
+    reasons = [tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())]
+    assert "恢复前" in reasons
+    assert "已恢复" in settings_screen.view.backup_message.text()
+
+
+def test_a_restore_refused_while_another_program_writes_says_so(
+    qtbot: Any, main_window: MainWindow, settings_screen: SettingsScreen, message_boxes: Any
+) -> None:
+    import sqlite3
+
+    from db import backups
+
+    store = main_window.ctx.store
+    backups.take(store, "import")
+    settings_screen.load()
+    tree = settings_screen.view.backups
+    tree.setCurrentItem(tree.topLevelItem(0))
+    assert store.path is not None
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO towns (name, sort_order) VALUES ('别的程序写的镇', 0)")
+    try:
+        finish(settings_screen.backups.restore_selected())
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert any("有其他程序正在写入" in text for text in message_boxes.texts)
+    assert _town_names(main_window) == ["别的程序写的镇"]
+    assert settings_screen.view.restore_backup.isEnabled()
+
+
+def test_backup_retention_is_saved_with_the_form(
+    qtbot: Any, main_window: MainWindow, settings_screen: SettingsScreen
+) -> None:
+    from db.services.settings import get_backup_retention
+
+    v = settings_screen.view
+    assert (v.keep_daily.value(), v.keep_weekly.value()) == (7, 4)
+    v.keep_daily.setValue(14)
+    v.keep_weekly.setValue(8)
+    assert v.save.isEnabled()
+    click(qtbot, v.save)
+    finish(settings_screen.save_task)
+    with main_window.ctx.store.session() as session:
+        saved = get_backup_retention(session)
+    assert (saved.keep_daily, saved.keep_weekly) == (14, 8)
+    assert not settings_screen.is_dirty()

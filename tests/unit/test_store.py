@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from db.backups import list_backups
 from db.store import (
     NewerSchemaError,
+    Store,
     StoreError,
     backup,
     head_revision,
@@ -208,3 +210,234 @@ def test_revision_reading_without_alembic_agrees_with_alembic() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()
     assert known_revisions() == {r.revision for r in script.walk_revisions()}
+
+
+# ---- issue 11: restore excludes writers, restores exactly, repairs; paths; refusals ----------
+
+
+def dump(path: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows (and the schema's objects) of a SQLite file."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        out = {n: sorted(conn.execute(f'SELECT * FROM "{n}"'), key=repr) for n in names}
+        out["<schema>"] = sorted(
+            conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        )
+    finally:
+        conn.close()
+    return {k: v for k, v in out.items() if k not in skip}
+
+
+def test_migration_0003_adds_the_backup_settings_with_their_defaults(tmp_path: Path) -> None:
+    from db.services.settings import get_backup_retention
+
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(FIXTURE_STORES / "schema-0002.sqlite", path)
+    store = open_store(path)
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT backups_keep_daily, backups_keep_weekly FROM bureau_settings")
+        ).one()
+    assert tuple(row) == (7, 4)
+    with store.session() as s:
+        assert get_backup_retention(s).keep_daily == 7
+    store.close()
+    assert list((tmp_path / "backups").glob("old-before-upgrade-0002-*.sqlite"))
+
+
+def test_restore_is_refused_while_another_connection_writes(store: Store, tmp_path: Path) -> None:
+    from db.errors import StoreBusy
+
+    saved = backup(store, tmp_path / "saved.sqlite")
+    assert store.path is not None
+    writer = sqlite3.connect(store.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO towns (name, sort_order) VALUES ('正在写入的镇', 0)")
+    before = {b.path for b in list_backups(store.path)}
+    with pytest.raises(StoreBusy, match="有其他程序正在写入"):
+        restore(store, saved)
+    writer.execute("COMMIT")
+    writer.close()
+    assert towns(store.path) == ["正在写入的镇"]  # the writer's commit was not lost
+    assert {b.path for b in list_backups(store.path)} == before  # and nothing half-done
+
+
+def test_restore_refuses_to_overwrite_a_commit_made_while_it_waited(
+    store: Store, tmp_path: Path
+) -> None:
+    from db.errors import StoreBusy
+
+    saved = backup(store, tmp_path / "saved.sqlite")
+    assert store.path is not None
+    writer = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO towns (name, sort_order) VALUES ('刚写入的镇', 0)")
+    threading.Timer(0.5, lambda: writer.execute("COMMIT")).start()  # within the restore's wait
+    with pytest.raises(StoreBusy, match="有其他程序正在写入"):
+        restore(store, saved)
+    writer.close()
+    assert towns(store.path) == ["刚写入的镇"]
+
+
+def test_restore_puts_back_exactly_the_backup(store: Store, tmp_path: Path) -> None:
+    from db.services.towns import add_towns
+
+    with store.transaction() as s:
+        add_towns(s, ["古井镇", "五马镇"], "甲")
+    saved = backup(store, tmp_path / "saved.sqlite")
+    with store.transaction() as s:
+        add_towns(s, ["牛集镇"], "甲")
+    assert store.path is not None
+    safety = restore(store, saved, "乙")
+    assert dump(store.path, ("audit_log",)) == dump(saved, ("audit_log",))
+    assert safety is not None and towns(safety) == ["古井镇", "五马镇", "牛集镇"]
+    with store.engine.connect() as conn:
+        last = conn.execute(
+            text("SELECT operator, action, entity, new_value FROM audit_log ORDER BY id DESC")
+        ).first()
+    assert last is not None and tuple(last) == ("乙", "restore", "store", '"saved.sqlite"')
+    assert integrity_problems(store) == []
+
+
+def test_restore_carries_views_triggers_and_virtual_tables(store: Store, tmp_path: Path) -> None:
+    saved = backup(store, tmp_path / "saved.sqlite")
+    conn = sqlite3.connect(saved)
+    conn.executescript(
+        """
+        CREATE VIEW town_names AS SELECT name FROM towns;
+        CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
+        CREATE TRIGGER note_town AFTER INSERT ON notes
+            BEGIN INSERT INTO towns (name, sort_order) VALUES (new.body, 9); END;
+        CREATE VIRTUAL TABLE note_search USING fts5(body);
+        INSERT INTO notes (body) VALUES ('一');
+        INSERT INTO note_search (body) VALUES ('科技 企业');
+        """
+    )
+    conn.commit()
+    conn.close()
+    assert store.path is not None
+    live = sqlite3.connect(store.path)
+    live.execute("CREATE TABLE only_here (x)")  # the current content's own objects go
+    live.commit()
+    live.close()
+    restore(store, saved)
+    conn = sqlite3.connect(store.path)
+    try:
+        assert conn.execute("SELECT name FROM town_names").fetchall() == [("一",)]
+        conn.execute("INSERT INTO notes (body) VALUES ('二')")
+        assert conn.execute("SELECT max(id) FROM notes").fetchone() == (2,)
+        assert conn.execute("SELECT count(*) FROM towns").fetchone() == (2,)
+        assert conn.execute(
+            "SELECT body FROM note_search WHERE note_search MATCH '企业'"
+        ).fetchall() == [("科技 企业",)]
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name='only_here'").fetchall()
+    finally:
+        conn.close()
+
+
+def test_restore_of_an_older_schema_upgrades_it(store: Store) -> None:
+    restore(store, FIXTURE_STORES / "schema-0001.sqlite")
+    assert store.revision() == head_revision()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM enterprises")).scalar() >= 1
+
+
+def test_restore_repairs_a_damaged_or_empty_store(store_path: Path, tmp_path: Path) -> None:
+    from db.store import store_for
+
+    store = open_store(store_path)
+    saved = backup(store, tmp_path / "saved.sqlite")
+    store.close()
+    for damage in (b"\x00garbage" * 5000, b""):
+        store_path.write_bytes(damage)
+        for sidecar in ("-wal", "-shm"):
+            store_path.with_name(store_path.name + sidecar).unlink(missing_ok=True)
+        target = store_for(store_path)
+        safety = restore(target, saved)
+        target.close()
+        if damage:
+            assert safety is not None and safety.read_bytes() == damage  # kept as it was found
+        assert validate_store_file(store_path) == head_revision()
+
+
+def test_restore_refuses_truncated_damaged_and_missing_backups(
+    store: Store, tmp_path: Path
+) -> None:
+    saved = backup(store, tmp_path / "saved.sqlite")
+    data = saved.read_bytes()
+    truncated = tmp_path / "truncated.sqlite"
+    truncated.write_bytes(data[: len(data) // 2])
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(data[:8192] + b"\xde\xad" * 4096 + data[16384:])
+    for bad, words in (
+        (truncated, "截断"),
+        (damaged, "损坏"),
+        (tmp_path / "missing.sqlite", "不存在"),
+        (tmp_path, "文件夹"),
+    ):
+        with pytest.raises(StoreError, match=words):
+            restore(store, bad)
+    assert store.path is not None
+    with pytest.raises(StoreError, match="自身"):
+        restore(store, store.path)
+
+
+@pytest.mark.parametrize("name", ["x%41.sqlite", "q?mode=ro.sqlite", "a#b%2F c.sqlite"])
+def test_a_path_is_a_path_whatever_its_characters(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    store = open_store(path)
+    assert store.path == path
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [name]
+    from db.locate import display_name_for
+
+    assert display_name_for(path) == str(path)
+
+
+def test_an_empty_file_is_not_made_into_a_new_store(tmp_path: Path) -> None:
+    empty = tmp_path / "bureau.sqlite"
+    empty.write_bytes(b"")
+    with pytest.raises(StoreError, match="0 字节"):
+        open_store(empty)
+    assert empty.stat().st_size == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("postgresql://u@localhost/db", "PostgreSQL 驱动"),
+        ("postgresql+psycopg://u:secret@localhost/db", "PostgreSQL 驱动"),
+        ("nosuchdb://x/y", "无法识别"),
+    ],
+)
+def test_urls_without_a_driver_are_store_errors(url: str, words: str) -> None:
+    with pytest.raises(StoreError, match=words) as caught:
+        open_store(url)
+    assert "secret" not in str(caught.value)
+
+
+def test_sqlite_refusals_are_named_for_the_clerk() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from db.errors import StoreBusy, StoreReadOnly, explain_sqlite_error
+
+    locked = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    assert isinstance(explain_sqlite_error(locked, "x.sqlite"), StoreBusy)
+    assert "占用" in str(explain_sqlite_error(locked, "x.sqlite"))
+    assert isinstance(explain_sqlite_error(readonly, "x.sqlite"), StoreReadOnly)
+    assert explain_sqlite_error(ValueError("no"), "x.sqlite") is None
+
+
+def towns(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM towns ORDER BY id")]
+    finally:
+        conn.close()

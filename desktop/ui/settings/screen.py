@@ -1,8 +1,8 @@
-"""设置: the bureau's settings, towns, signatories, targets, thresholds and this user's name.
+"""设置: the bureau's settings, towns, signatories, targets, thresholds, backups and this user's name.
 
-保存 sends the form's fields and targets to the write worker as one operation
-(`settings.save_settings`); town changes are applied at once, each its own operation. Leaving
-with unsaved changes asks.
+保存 sends the form's fields, targets and the backups' retention to the write worker as one
+operation (`settings.save_settings`); town changes are applied at once, each its own operation.
+The automatic backups are listed and restored by backups.py. Leaving with unsaved changes asks.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 
 from db.services import settings as settings_service
 from db.services import towns as town_service
-from db.services.settings import Settings, SettingsError
+from db.services.settings import BackupRetention, Settings, SettingsError
 from db.services.towns import TownError
 from desktop.operations import Operation
+from desktop.ui.settings.backups import BackupsPanel
 from desktop.ui.settings.view import NOT_SET, SettingsView
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
@@ -66,12 +67,14 @@ class SettingsScreen(QWidget):
         self.ctx = ctx
         self.view = SettingsView()
         self._saved = Settings()
+        self._saved_retention = BackupRetention()
         self._saved_targets: dict[TargetKey, int | None] = {}
         self._edited_targets: dict[TargetKey, int | None] = {}
         self.save_task: TaskHandle[Settings] | None = None
         self.last_save_ok: bool | None = None
         self.town_task: TaskHandle[Any] | None = None
         self._town_name_sent = ""
+        self.backups = BackupsPanel(ctx, self.view, self, self._after_restore)
         self._lay_out()
         self._connect()
         self.load()
@@ -94,7 +97,7 @@ class SettingsScreen(QWidget):
         v = self.view
         for name in (*TEXT_FIELDS, "operator"):
             getattr(v, name).textChanged.connect(self._on_edited)
-        for name in NUMBER_FIELDS:
+        for name in (*NUMBER_FIELDS, "keep_daily", "keep_weekly"):
             getattr(v, name).valueChanged.connect(self._on_edited)
         v.target_high_tech.valueChanged.connect(self._on_target_edited)
         v.target_tech_sme.valueChanged.connect(self._on_target_edited)
@@ -114,6 +117,7 @@ class SettingsScreen(QWidget):
         """Read everything from the store and this user's preferences; forget unsaved edits."""
         with self.ctx.session() as session:
             self._saved = settings_service.get_settings(session)
+            self._saved_retention = settings_service.get_backup_retention(session)
         self._saved_targets.clear()
         self._edited_targets.clear()
         v = self.view
@@ -122,10 +126,13 @@ class SettingsScreen(QWidget):
             getattr(v, name).setText(str(getattr(self._saved, name)))
         for name in NUMBER_FIELDS:
             getattr(v, name).setValue(getattr(self._saved, name))
+        v.keep_daily.setValue(self._saved_retention.keep_daily)
+        v.keep_weekly.setValue(self._saved_retention.keep_weekly)
         v.operator.setText(self.ctx.operator)
         self._show_targets()
         self._block(False)
         self.load_towns()
+        self.backups.reload()
         self._clear_errors()
         self._update_buttons()
 
@@ -177,6 +184,14 @@ class SettingsScreen(QWidget):
         """Settings fields whose value differs from the store's."""
         return {k: val for k, val in self.form_values().items() if getattr(self._saved, k) != val}
 
+    def retention(self) -> BackupRetention:
+        """The backups' retention as the form shows it."""
+        return BackupRetention(self.view.keep_daily.value(), self.view.keep_weekly.value())
+
+    def retention_changed(self) -> bool:
+        """Whether the retention differs from the store's."""
+        return self.retention() != self._saved_retention
+
     def target_changes(self) -> dict[TargetKey, int | None]:
         """Targets (year, key) edited to a value other than the store's."""
         return {k: val for k, val in self._edited_targets.items() if self._saved_targets[k] != val}
@@ -188,7 +203,10 @@ class SettingsScreen(QWidget):
     def is_dirty(self) -> bool:
         """Whether anything differs from what is saved."""
         return bool(
-            self.changes() or self.target_changes() or self.operator_name() != self.ctx.operator
+            self.changes()
+            or self.target_changes()
+            or self.retention_changed()
+            or self.operator_name() != self.ctx.operator
         )
 
     def _update_buttons(self) -> None:
@@ -239,6 +257,7 @@ class SettingsScreen(QWidget):
             changes=changes,
             targets=self.target_changes(),
             operator=self.ctx.operator,
+            retention=self.retention() if self.retention_changed() else None,
         )
         self.save_task = run_op(
             self,
@@ -275,6 +294,11 @@ class SettingsScreen(QWidget):
             except SettingsError as exc:
                 self._show_error(self._error_label_of(name), getattr(self.view, name), str(exc))
                 ok = False
+        try:
+            settings_service.validate_retention(self.retention())
+        except SettingsError as exc:
+            self._show_error(self.view.backup_error, self.view.keep_daily, str(exc))
+            ok = False
         if not self.operator_name():
             self._show_error(
                 self.view.operator_error, self.view.operator, _tr("操作员姓名不能为空")
@@ -292,6 +316,11 @@ class SettingsScreen(QWidget):
             self.ctx.prefs.save()
         except OSError as exc:
             QMessageBox.warning(self, _tr("设置"), _tr("无法保存本机设置：{0}").format(exc))
+
+    def _after_restore(self) -> None:
+        """The whole store was replaced: show what it holds now."""
+        self.load()
+        self._tell_window()
 
     def _tell_window(self) -> None:
         changed = getattr(self.window(), "context_changed", None)
@@ -324,6 +353,7 @@ class SettingsScreen(QWidget):
             v.target_error,
             v.threshold_error,
             v.operator_error,
+            v.backup_error,
         ):
             label.clear()
             label.hide()

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSpinBox,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from db.rules.settings import KEEP_DAILY_RANGE, KEEP_WEEKLY_RANGE
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from desktop.ui.common.widgets import hint, screen_title
 
@@ -55,6 +57,18 @@ def target_spin() -> QSpinBox:
     spin.setSuffix(_tr(" 家"))
     spin.setMinimumWidth(140)
     return spin
+
+
+def backup_list() -> QTreeWidget:
+    """The automatic backups: time, reason, size (one row each, newest first)."""
+    tree = QTreeWidget()
+    tree.setHeaderLabels([_tr("时间"), _tr("原因"), _tr("大小")])
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.setMinimumHeight(150)
+    tree.setColumnWidth(0, 150)
+    tree.setColumnWidth(1, 110)
+    return tree
 
 
 def money_spin() -> QDoubleSpinBox:
@@ -113,6 +127,16 @@ class SettingsView(QWidget):
         self.expiry_warning_days.setSuffix(_tr(" 天"))
         self.rd_list_a_revenue = money_spin()
         self.rd_list_b_revenue = money_spin()
+        self.keep_daily = QSpinBox()
+        self.keep_daily.setRange(*KEEP_DAILY_RANGE)
+        self.keep_daily.setSuffix(_tr(" 天"))
+        self.keep_weekly = QSpinBox()
+        self.keep_weekly.setRange(*KEEP_WEEKLY_RANGE)
+        self.keep_weekly.setSuffix(_tr(" 周"))
+        self.backups = backup_list()
+        self.restore_backup = QPushButton(_tr("恢复所选备份…"))
+        self.backup_message = error_label()
+        self.backup_error = error_label()
         self.operator = line_edit(32)
         self.towns = QListWidget()
         self.towns.setMinimumHeight(170)
@@ -141,6 +165,7 @@ class SettingsView(QWidget):
         left.addWidget(self._bureau_group())
         left.addWidget(self._signatory_group())
         left.addWidget(self._operator_group())
+        left.addWidget(self._backup_group())
         left.addStretch(1)
         right = QVBoxLayout()
         right.setSpacing(12)
@@ -218,6 +243,30 @@ class SettingsView(QWidget):
             )
         )
         return self._group(_tr("阈值"), body, self.threshold_error)
+
+    def _backup_group(self) -> QGroupBox:
+        body = QVBoxLayout()
+        body.setSpacing(8)
+        keep = form()
+        keep.add(_tr("每日备份保留"), self.keep_daily)
+        keep.add(_tr("每周备份保留"), self.keep_weekly)
+        body.addLayout(keep)
+        body.addWidget(self.backups, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_message, 1)
+        row.addStretch(0)
+        row.addWidget(self.restore_backup, 0, Qt.AlignmentFlag.AlignRight)
+        body.addLayout(row)
+        body.addWidget(
+            hint(
+                _tr(
+                    "每天第一次打开，以及每次导入、恢复、升级之前，程序自动备份数据文件到"
+                    "“backups”文件夹。当天的备份全部保留；更早的每天保留最后一份，"
+                    "每周保留最后一份。恢复前会先把当前数据另存为“恢复前”备份。"
+                )
+            )
+        )
+        return self._group(_tr("自动备份"), body, self.backup_error)
 
     def _operator_group(self) -> QGroupBox:
         body = form()
