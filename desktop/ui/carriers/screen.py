@@ -17,6 +17,7 @@ from db.services import carriers
 from db.services.towns import list_towns
 from desktop.ui.carriers.dialogs import CarrierDialog, ExitDialog, IncubateeDialog, YearDialog
 from desktop.ui.carriers.view import CarriersView
+from desktop.ui.common.export import ListExporter
 from desktop.ui.common.recycle import RecycleDialog, RecycleRow
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
@@ -58,6 +59,15 @@ class CarriersScreen(CarriersView):
         self.edit_button.clicked.connect(self.edit_carrier)
         self.delete_button.clicked.connect(self.delete_carrier)
         self.bin_button.clicked.connect(self.open_recycle_bin)
+        ctx = self._ctx
+        self.exporters = {
+            "carriers": ListExporter(self.carrier_table, self.tr("孵化载体"), ctx, self),
+            "incubatees": ListExporter(self.incubatee_table, self.tr("在孵企业"), ctx, self),
+            "years": ListExporter(self.year_table, self.tr("载体年度数据"), ctx, self),
+        }
+        self.export_button.clicked.connect(self.exporters["carriers"].export)
+        self.export_incubatees_button.clicked.connect(self.exporters["incubatees"].export)
+        self.export_years_button.clicked.connect(self.exporters["years"].export)
         self.add_inc_button.clicked.connect(self.add_incubatee)
         self.edit_inc_button.clicked.connect(self.edit_incubatee)
         self.incubatee_table.doubleClicked.connect(self.edit_incubatee)

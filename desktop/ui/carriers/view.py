@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -116,6 +117,8 @@ class CarriersView(QWidget):
         for w in (self.level, self.kind, self.search):
             top.insertWidget(0, w)
         top.insertWidget(3, self.town)
+        self.export_button = QPushButton(self.tr("导出…"))
+        top.addWidget(self.export_button)
         self.count_label = QLabel()
         top.addWidget(self.count_label)
         self.carrier_table = table_view(self.carrier_model)
@@ -157,6 +160,8 @@ class CarriersView(QWidget):
         self.add_inc_button, self.edit_inc_button, self.exit_button, self.remove_button = buttons
         self.current_only = QCheckBox(self.tr("只看在孵"))
         row.addWidget(self.current_only)
+        self.export_incubatees_button = QPushButton(self.tr("导出…"))
+        row.addWidget(self.export_incubatees_button)
         self.incubatee_table = table_view(self.incubatee_model)
         self.incubatee_table.setSortingEnabled(True)
         self.incubatee_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
@@ -177,6 +182,8 @@ class CarriersView(QWidget):
             )
         )
         row.addWidget(note, 1)
+        self.export_years_button = QPushButton(self.tr("导出…"))
+        row.addWidget(self.export_years_button)
         self.year_table = table_view(self.year_model)
         for col in range(1, 10):
             self.year_table.setColumnWidth(col, 78)

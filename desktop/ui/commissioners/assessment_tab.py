@@ -22,6 +22,7 @@ from db.services.commissioners.assessments import AssessmentRow
 from db.services.settings import get_settings
 from desktop.ui.commissioners.base import Tab, table, year_box
 from desktop.ui.commissioners.models import Col, RowsModel
+from desktop.ui.common.export import export_button
 from desktop.ui.shell.context import AppContext
 
 
@@ -117,6 +118,8 @@ class AssessmentTab(Tab):
         top.addWidget(QLabel(self.tr("双击“考核等次”一格选择等次。")))
         top.addStretch(1)
         top.addWidget(self.totals)
+        self.export_button = export_button(self.view, self.tr("年度考核"), self._ctx, self)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)

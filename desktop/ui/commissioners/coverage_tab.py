@@ -10,6 +10,7 @@ from db.services.commissioners import coverage
 from db.services.commissioners.coverage import TownCoverage
 from desktop.ui.commissioners.base import Tab, table, year_box
 from desktop.ui.commissioners.models import LOW_BG, OK_BG, Col, RowsModel
+from desktop.ui.common.export import export_button
 from desktop.ui.shell.context import AppContext
 
 COVERAGE_COLUMNS: list[Col[TownCoverage]] = [
@@ -46,6 +47,8 @@ class CoverageTab(Tab):
         top.addWidget(QLabel(self.tr("年度")))
         top.addWidget(self.year)
         top.addStretch(1)
+        self.export_button = export_button(self.view, self.tr("覆盖情况"), self._ctx, self)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)

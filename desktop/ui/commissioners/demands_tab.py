@@ -26,6 +26,7 @@ from desktop.ui.commissioners.dialogs import combo
 from desktop.ui.commissioners.editors import DemandEditor, DispatchDialog
 from desktop.ui.commissioners.models import Col, RowsModel
 from desktop.ui.commissioners.recycle import DELETED_DEMAND_COLUMNS, demand_rows
+from desktop.ui.common.export import export_button
 from desktop.ui.common.recycle import RecycleDialog
 from desktop.ui.shell.context import AppContext
 
@@ -82,6 +83,8 @@ class DemandsTab(Tab):
         top.addWidget(self.status)
         for b in self.buttons.values():
             top.addWidget(b)
+        self.export_button = export_button(self.view, self.tr("需求库"), self._ctx, self)
+        top.addWidget(self.export_button)
         top.addStretch(1)
         side = QWidget()
         side_layout = QVBoxLayout(side)

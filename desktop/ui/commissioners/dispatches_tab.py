@@ -14,6 +14,7 @@ from db.services.commissioners.dispatches import DispatchView
 from desktop.ui.commissioners.base import Tab, current_id, period, table, year_box
 from desktop.ui.commissioners.editors import DispatchDialog
 from desktop.ui.commissioners.models import Col, RowsModel
+from desktop.ui.common.export import export_button
 from desktop.ui.shell.context import AppContext
 
 DISPATCH_COLUMNS: list[Col[DispatchView]] = [
@@ -40,8 +41,10 @@ class DispatchesTab(Tab):
         self.view = table(self.model, (150, 340, 90, 200, 70))
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("年度")))
+        self.export_button = export_button(self.view, self.tr("选派结对"), self._ctx, self)
         for w in (self.year, self.new_button, self.end_button, self.delete_button):
             top.addWidget(w)
+        top.addWidget(self.export_button)
         top.addStretch(1)
         top.addWidget(self.count)
         layout = QVBoxLayout(self)

@@ -12,6 +12,7 @@ from db.services.commissioners import dispatches, records
 from db.services.commissioners.operations import save_service_record
 from desktop.ui.commissioners.base import Tab, period
 from desktop.ui.commissioners.records import RecordsModel, RecordsTable
+from desktop.ui.common.export import export_button
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
 
@@ -43,6 +44,8 @@ class RecordsTab(Tab):
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("派遣")))
         top.addWidget(self.dispatch, 1)
+        self.export_button = export_button(self.view, self.tr("服务记录"), self._ctx, self)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(hint)

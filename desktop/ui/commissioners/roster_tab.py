@@ -28,6 +28,7 @@ from desktop.ui.commissioners.dialogs import combo
 from desktop.ui.commissioners.editors import CommissionerEditor
 from desktop.ui.commissioners.models import CommissionerTableModel
 from desktop.ui.commissioners.recycle import COMMISSIONER_COLUMNS, commissioner_rows
+from desktop.ui.common.export import export_button
 from desktop.ui.common.recycle import RecycleDialog
 from desktop.ui.shell.context import AppContext
 
@@ -77,6 +78,10 @@ class RosterTab(Tab):
         for b in self.buttons.values():
             buttons.addWidget(b)
         buttons.addWidget(self.reveal)
+        self.export_button = export_button(
+            self.view, self.tr("特派员名录"), self._ctx, self, prepare=self.mask_ids
+        )
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
         layout = QVBoxLayout(self)
@@ -173,3 +178,7 @@ class RosterTab(Tab):
         """回收站: deleted commissioners with who and when; 恢复 brings them back."""
         title = self.tr("特派员回收站")
         return self.open_bin(title, COMMISSIONER_COLUMNS, commissioner_rows, roster.restore)
+
+    def mask_ids(self) -> None:
+        """Show ID numbers masked again (an export never carries them in full)."""
+        self.reveal.setChecked(False)

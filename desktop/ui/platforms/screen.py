@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from db.services import platforms
+from desktop.ui.common.export import export_button
 from desktop.ui.common.forms import combo
 from desktop.ui.common.layout import button_row, table_view
 from desktop.ui.common.recycle import RecycleDialog, RecycleRow
@@ -112,6 +113,10 @@ class PlatformsScreen(QWidget):
         head.addWidget(QLabel(self.tr("统计年度")))
         head.addWidget(self.target_year)
         self.target_table = table_view(self.target_model)
+        self.export_targets_button = export_button(
+            self.target_table, self.tr("平台目标完成情况"), self._ctx, self
+        )
+        head.addWidget(self.export_targets_button)
         for col, width in enumerate((170, 60, 60, 100, 110, 90)):
             self.target_table.setColumnWidth(col, width)
         self.search = QLineEdit()
@@ -130,6 +135,10 @@ class PlatformsScreen(QWidget):
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
         self.platform_table = table_view(self.platform_model)
+        self.export_button = export_button(
+            self.platform_table, self.tr("创新平台"), self._ctx, self
+        )
+        bar.insertWidget(bar.count() - 1, self.export_button)
         self.platform_table.setSortingEnabled(True)
         self.platform_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         for col, width in enumerate((300, 140, 60, 260, 70, 200)):
