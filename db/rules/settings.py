@@ -2,8 +2,8 @@
 
 The store's settings row (db/models/settings.py), the migration that seeds it and
 db/services/settings.py all take the defaults from `Settings()`; domain.md names the values.
-How many automatic backups to keep is `BackupRetention` (its own dataclass: its two columns came
-with migration 0003, and the first migration seeds the row from `Settings()` as it is).
+How many automatic backups to keep is `BackupRetention` (its two columns came with migration
+0003, which seeds them; each migration seeds only the columns it creates).
 """
 
 from __future__ import annotations

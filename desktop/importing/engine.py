@@ -347,6 +347,10 @@ def apply_import(
     if plan.is_empty:
         yield Progress(0, 0, "文件中没有数据行，未写入")
         return ApplyResult(None)
+    from db import backups
+
+    yield Progress(0, 0, "正在备份数据…")
+    backups.before(store, "import")  # the window's and the CLI's imports alike (reused if recent)
     created = [p for p in plan.plans if p.outcome == "created"]
     updated = [p for p in plan.plans if p.outcome == "updated"]
     total = len(created) + len(updated)

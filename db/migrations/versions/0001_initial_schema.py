@@ -8,7 +8,6 @@ The whole schema of the first release, the qualification catalogue of domain.md
 and the settings row.
 """
 
-import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -799,11 +798,34 @@ def _seed_qualification_types() -> None:
     op.bulk_insert(table, rows)
 
 
+_SETTINGS_COLUMNS = (
+    "bureau_name",
+    "province_code",
+    "district_code",
+    "head_of_unit",
+    "head_of_statistics",
+    "preparer",
+    "contact_phone",
+    "hte_last_day_included",
+    "expiry_warning_days",
+    "rd_list_a_revenue",
+    "rd_list_b_revenue",
+    "assessment_grades",
+    "incubator_min_area",
+    "incubator_min_incubatees",
+    "incubator_min_graduates",
+    "makerspace_min_area",
+    "makerspace_min_stations",
+    "makerspace_min_teams",
+)
+
+
 def _seed_settings() -> None:
-    # The defaults have one source (db/rules/settings.py); typed columns keep the booleans
-    # portable (a literal 1 is no boolean on PostgreSQL).
+    # The defaults have one source (db/rules/settings.py), taken for the columns this revision
+    # creates (a setting added later is seeded by its own migration); typed columns keep the
+    # booleans portable (a literal 1 is no boolean on PostgreSQL).
     types = {bool: sa.Boolean, int: sa.Integer, float: sa.Float, str: sa.Text}
-    row = {"id": 1} | dataclasses.asdict(DEFAULTS)
+    row = {"id": 1} | {name: getattr(DEFAULTS, name) for name in _SETTINGS_COLUMNS}
     table = sa.table(
         "bureau_settings", *(sa.column(name, types[type(value)]) for name, value in row.items())
     )

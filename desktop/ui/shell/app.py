@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTimer, QTranslat
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from db.errors import NewerSchemaError, StoreError
+from db.errors import StoreError, StoreRefused
 from db.locate import display_name_for
 from desktop.logs import setup_logging
 from desktop.paths import resource
@@ -137,7 +137,7 @@ def open_store_or_explain(db: str | None, parent: QWidget | None = None) -> Stor
 
     try:
         store = open_store(db)
-    except NewerSchemaError as exc:
+    except StoreRefused as exc:  # a newer schema, locked or read-only: refused for safety
         QMessageBox.critical(parent, _tr("无法打开数据文件"), str(exc))
         return 3
     except StoreError as exc:
