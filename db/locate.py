@@ -63,3 +63,14 @@ def display_name_for(target: str | os.PathLike[str] | None) -> str:
     if found:
         return unquote(found.group("path"))
     return _PASSWORD.sub(r"\g<head>***\g<tail>", url)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Same path, or the same file through a link (stat only: nothing is opened)."""
+    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
+        return True
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)

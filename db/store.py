@@ -35,6 +35,7 @@ from db.locate import (
     default_store_path,
     display_name_for,
     resolve_url,
+    same_file,
     sqlite_url,
 )
 from db.restoring import restore_into
@@ -401,22 +402,11 @@ def backup(store: Store, out: str | os.PathLike[str]) -> Path:
     if src_path is None:
         raise StoreError("服务器数据库请用数据库自身的备份工具（如 pg_dump）备份。")
     out_path = Path(out)
-    if _same_file(out_path, src_path) or any(
-        _same_file(out_path, src_path.with_name(src_path.name + s)) for s in ("-wal", "-shm")
+    if same_file(out_path, src_path) or any(
+        same_file(out_path, src_path.with_name(src_path.name + s)) for s in ("-wal", "-shm")
     ):
         raise StoreError(f"备份不能写到数据文件自身：{out_path}")
     return backups.copy_store(src_path, out_path)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Same path, or the same file through a link (stat only: nothing is opened)."""
-    if os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)):
-        return True
-    try:
-        sa, sb = os.stat(a), os.stat(b)
-    except OSError:
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def validate_store_file(path: Path) -> str:
@@ -477,7 +467,7 @@ def restore(store: Store, source: str | os.PathLike[str], operator: str = "") ->
     if dest is None:
         raise StoreError("服务器数据库请用数据库自身的工具恢复。")
     src = Path(source)
-    if _same_file(src, dest):  # checked first: validating would open the store a second time
+    if same_file(src, dest):  # checked first: validating would open the store a second time
         raise StoreError(f"不能用数据文件自身恢复：{src}")
     validate_store_file(src)
 

@@ -8,8 +8,10 @@ are empty lists, a row is only as long as its last present cell, and the whole s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
+from xml.etree.ElementTree import Element, XMLPullParser
 
 from db.rules.text import CONTROL_CHARACTERS, strip_controls
 
@@ -113,3 +115,21 @@ def densify(
                 outside.first[r] = c
         rows[r] = row
     return rows, outside
+
+
+XML_BLOCK = 1 << 20  # bytes read at a time from a workbook part
+
+
+def pull_events(stream: IO[bytes], part: str) -> Iterator[tuple[str, Element]]:
+    """(event, element) of an XML part, read in blocks; a DTD (entity expansion) is refused."""
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+    while True:
+        block = stream.read(XML_BLOCK)
+        if not block:
+            break
+        if b"<!DOCTYPE" in block or b"<!ENTITY" in block:
+            raise ValueError(f"DTD in {part}")
+        parser.feed(block)
+        yield from parser.read_events()  # type: ignore[misc]
+    parser.close()
+    yield from parser.read_events()  # type: ignore[misc]

@@ -11,14 +11,12 @@ counted against MAX_CELLS as they are expanded, merged cells (`number-columns-sp
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO
-from xml.etree.ElementTree import Element, XMLPullParser
+from xml.etree.ElementTree import Element
 
-from desktop.importing.cells import Cell, SparseRow
+from desktop.importing.cells import Cell, SparseRow, pull_events
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -26,7 +24,6 @@ _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _T = f"{{{_TABLE}}}"
 _O = f"{{{_OFFICE}}}"
-_BLOCK = 1 << 20
 _ROW = _T + "table-row"
 _CELL = _T + "table-cell"
 _COVERED = _T + "covered-table-cell"
@@ -116,20 +113,6 @@ def cell_value(cell: Element) -> tuple[Cell, str | None]:
     return text, None
 
 
-def _pull(stream: IO[bytes]) -> Iterator[tuple[str, Element]]:
-    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
-    while True:
-        block = stream.read(_BLOCK)
-        if not block:
-            break
-        if b"<!DOCTYPE" in block or b"<!ENTITY" in block:
-            raise ValueError("DTD in content.xml")
-        parser.feed(block)
-        yield from parser.read_events()  # type: ignore[misc]
-    parser.close()
-    yield from parser.read_events()  # type: ignore[misc]
-
-
 class _TableReader:
     """Collects one table's cells as the row and cell elements end."""
 
@@ -192,7 +175,7 @@ def read_ods(path: Path, only: str | None, max_cells: int) -> list[OdsSheet]:
     reader: _TableReader | None = None
     stack: list[Element] = []
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
-        for event, element in _pull(stream):
+        for event, element in pull_events(stream, "content.xml"):
             if event == "start":
                 stack.append(element)
                 if element.tag == _SHEET:

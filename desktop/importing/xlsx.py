@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from posixpath import dirname, join, normpath
 from typing import IO
-from xml.etree.ElementTree import Element, XMLPullParser, fromstring
+from xml.etree.ElementTree import Element, fromstring
 
-from desktop.importing.cells import Cell, SparseRow, column_index
+from desktop.importing.cells import XML_BLOCK, Cell, SparseRow, column_index, pull_events
 
 DENSE_CELLS = 4_000_000  # a range up to this size is always fine for calamine
 DENSITY = 4  # beyond it, calamine only when the range is at most DENSITY × the present cells
 MAX_DENSE = 30_000_000  # and never a larger range (calamine takes ~30 bytes per cell of it)
-_BLOCK = 1 << 20
+_BLOCK = XML_BLOCK
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -212,7 +212,7 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     parts: list[str] = []
     phonetic = 0
     with stream:
-        for event, element in _pull(stream):
+        for event, element in pull_events(stream, "a workbook part"):
             tag = _local(element.tag)
             if event == "start":
                 if tag == "rPh":
@@ -320,20 +320,6 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _pull(stream: IO[bytes]) -> Iterator[tuple[str, Element]]:
-    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
-    while True:
-        block = stream.read(_BLOCK)
-        if not block:
-            break
-        if b"<!DOCTYPE" in block or b"<!ENTITY" in block:
-            raise ValueError("DTD in a workbook part")
-        parser.feed(block)
-        yield from parser.read_events()  # type: ignore[misc]
-    parser.close()
-    yield from parser.read_events()  # type: ignore[misc]
-
-
 def _merge_ref(ref: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     found = re.fullmatch(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)", ref)
     if found is None:
@@ -357,7 +343,7 @@ def read_sparse(
     in_inline = False
     holder: Element | None = None
     with archive.open(part) as stream:
-        for event, element in _pull(stream):
+        for event, element in pull_events(stream, "a workbook part"):
             tag = _local(element.tag)
             if event == "start":
                 if tag == "row":

@@ -34,6 +34,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QMessageBox, QWidget
 
+from db.locate import same_file
+
 # SQLite's files beside a database: the WAL, the wal-index, the rollback journal.
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
 STORE_SUFFIXES = (".sqlite", ".sqlite3")
@@ -74,21 +76,10 @@ def protected_files() -> list[Path]:
     ]
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    """Same path, or the same file through a link (stat only: nothing is opened)."""
-    if os.path.normcase(a) == os.path.normcase(b):
-        return True
-    try:
-        sa, sb = os.stat(a), os.stat(b)
-    except OSError:
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
-
-
 def is_store_file(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is the open store or one of SQLite's files beside it."""
     target = Path(os.path.abspath(path))
-    return any(_same_file(target, candidate) for candidate in protected_files())
+    return any(same_file(target, candidate) for candidate in protected_files())
 
 
 def hidden_in_dialogs(name: str, path: str, *, picks_store: bool) -> bool:
