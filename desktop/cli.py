@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from db.errors import StoreError, StoreRefused, explain_sqlite_error
 from db.locate import display_name_for
-from desktop.commands import core, export, importing, returns
+from desktop.commands import collect, core, export, importing, returns
 from desktop.commands.context import Context, Refused, UsageError
 from desktop.exporting.files import OutputError
 from desktop.logs import setup_logging
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--operator", help="操作人（默认 $BUREAU_OPERATOR、个人设置或系统账户名）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (core, export, importing, returns):
+    for module in (core, export, importing, collect, returns):
         module.register(sub)
     return parser
 

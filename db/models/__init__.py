@@ -10,6 +10,7 @@ from db.models.indicators import Indicator, IndicatorActual, IndicatorTarget
 from db.models.platforms import Platform
 from db.models.qualifications import Qualification, QualificationType
 from db.models.returns import ReturnLegalMarks, SubmittedReturn
+from db.models.rounds import CollectionRound, CollectionRoundTown
 from db.models.settings import BureauSettings
 from db.models.towns import Town, TownAlias
 
@@ -20,6 +21,8 @@ __all__ = [
     "BureauSettings",
     "Carrier",
     "CarrierYear",
+    "CollectionRound",
+    "CollectionRoundTown",
     "ColumnMapping",
     "Commissioner",
     "Demand",

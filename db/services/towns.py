@@ -144,6 +144,11 @@ class TownMatcher:
         """A matcher over the store's towns."""
         return cls(list_towns(session))
 
+    @property
+    def towns(self) -> list[TownView]:
+        """The towns matched against, in display order."""
+        return list(self._towns)
+
     def match(self, written: str) -> TownView | None:
         """The town meant by `written`, or None when none or several match (spaces ignored)."""
         name = town_key(written)
@@ -159,3 +164,20 @@ class TownMatcher:
             if any(town_key(a).startswith(name) for a in t.aliases) and t not in prefixed
         ]
         return prefixed[0] if len(prefixed) == 1 else None
+
+    def find_in(self, text: str) -> TownView | None:
+        """The one town whose name or alias (two characters or more) occurs in a title's text.
+
+        `十九里镇2025年科技型企业统计表` and `填报单位：十九里镇人民政府` name 十九里镇; a text that names
+        several towns (a district total) or none gives None.
+        """
+        written = town_key(text)
+        if not written:
+            return None
+        found = {
+            t.id: t
+            for t in self._towns
+            for name in (t.name, *t.aliases)
+            if len(town_key(name)) >= 2 and town_key(name) in written
+        }
+        return next(iter(found.values())) if len(found) == 1 else None

@@ -122,6 +122,7 @@ def _errors_target(text: str | None) -> Path | None:
     return out
 
 
+COUNTS = ("rows", "created", "updated", "unchanged", "rejected", "skipped")
 STALE_PLAN = (
     "数据文件在预览之后已被其他程序修改（例如同时导入了同一文件，或恢复了备份），"
     "本次导入没有写入任何数据。请重新导入该文件。"
@@ -166,20 +167,43 @@ def _plan_json(plan: Any, batch_id: int | None, dry_run: bool) -> dict[str, Any]
         "dry_run": dry_run,
         "batch_id": batch_id,
         "duplicate_of_batch": plan.duplicate_of_batch,
-        **{
-            k: counts[k] for k in ("rows", "created", "updated", "unchanged", "rejected", "skipped")
-        },
+        **{k: counts[k] for k in COUNTS},
         "ignored_columns": plan.ignored,
-        "errors": [p.as_json() for p in plan.errors],
-        "warnings": [p.as_json() for p in plan.warnings],
+        "errors": [p.as_json(plan.several) for p in plan.errors],
+        "warnings": [p.as_json(plan.several) for p in plan.warnings],
+        "sheets": [
+            {
+                "sheet": s.name,
+                "kind": s.kind,
+                "header_row": s.header_row,
+                "town": s.town,
+                "town_source": s.town_source,
+                **{k: s.counts[k] for k in COUNTS},
+            }
+            for s in plan.sheets
+        ],
+        "skipped_sheets": [{"sheet": s.name, "reason": s.reason} for s in plan.skipped_sheets],
     }
 
 
 def _print_summary(r: dict[str, Any]) -> None:
     head = "预览（未写入）" if r["dry_run"] else f"已导入，批次 {r['batch_id']}"
-    print(
-        f"{r['file']}：{head}；工作表“{r['sheet']}”，表头在第{r['header_row']}行，数据年度 {r['year']}"
+    several = len(r["sheets"]) > 1
+    where = (
+        f"{len(r['sheets'])}个工作表"
+        if several
+        else f"工作表“{r['sheet']}”，表头在第{r['header_row']}行"
     )
+    print(f"{r['file']}：{head}；{where}，数据年度 {r['year']}")
+    for s in r["sheets"] if several else []:
+        town = f"，镇街 {s['town']}（{s['town_source']}）" if s["town"] else ""
+        print(
+            f"  工作表“{s['sheet']}”：表头在第{s['header_row']}行{town}；共 {s['rows']} 行："
+            f"新增 {s['created']}，更新 {s['updated']}，无变化 {s['unchanged']}，"
+            f"拒绝 {s['rejected']}，跳过 {s['skipped']}"
+        )
+    for s in r["skipped_sheets"]:
+        print(f"  未导入工作表“{s['sheet']}”：{s['reason']}")
     print(
         f"  共 {r['rows']} 行：新增 {r['created']}，更新 {r['updated']}，无变化 {r['unchanged']}，"
         f"拒绝 {r['rejected']}，跳过 {r['skipped']}"
@@ -189,9 +213,14 @@ def _print_summary(r: dict[str, Any]) -> None:
     if r["ignored_columns"]:
         print("  未使用的列：" + "、".join(r["ignored_columns"]))
     for e in r["errors"]:
-        print(f"  错误 第{e['row']}行 {e['column']}（{e['value']}）：{e['message']}")
+        print(f"  错误 {_where(e)} {e['column']}（{e['value']}）：{e['message']}")
     for w in r["warnings"]:
-        print(f"  提示 第{w['row']}行 {w['column']}（{w['value']}）：{w['message']}")
+        print(f"  提示 {_where(w)} {w['column']}（{w['value']}）：{w['message']}")
+
+
+def _where(problem: dict[str, Any]) -> str:
+    sheet = problem.get("sheet")
+    return f"工作表“{sheet}”第{problem['row']}行" if sheet else f"第{problem['row']}行"
 
 
 def _undo(ctx: Context, batch_id: int) -> int:

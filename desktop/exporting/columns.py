@@ -1,9 +1,9 @@
 """The columns of every export kind: the canonical import headers (spec/import.md).
 
 Kinds with an import schema (desktop/importing/schemas.py) take their columns from it, so an export
-re-imports; the kinds without one yet declare theirs here with the headers spec/import.md gives
-(qualifications, figures) or the names the window uses (dispatches, assessments, carrier years,
-indicators) — an import schema added for them later must keep these headers (a test compares).
+re-imports (qualifications and figures too); the kinds without one yet declare theirs here with
+the names the window uses (dispatches, assessments, carrier years, indicators) — an import schema
+added for them later must keep these headers (a test compares).
 """
 
 from __future__ import annotations
@@ -36,28 +36,8 @@ def schema_fields(kind: str) -> tuple[Field, ...]:
     return tuple(_f(c.field, c.header, PARSER_KINDS[c.parser]) for c in SCHEMAS[kind].columns)
 
 
-QUALIFICATIONS = (
-    _f("uscc", "统一社会信用代码", "code"),
-    _f("type", "资质类型"),
-    _f("number", "编号", "code"),
-    _f("issued_on", "发证日期", "date"),
-    _f("year", "年度", "year"),
-    _f("valid_through", "有效期至", "date"),
-    _f("revoked_on", "撤销日期", "date"),
-    _f("revoke_reason", "撤销原因"),
-    _f("level", "级别"),
-    _f("note", "备注"),
-)
-FIGURES = (
-    _f("uscc", "统一社会信用代码", "code"),
-    _f("year", "年度", "year"),
-    _f("revenue", "营业收入(万元)", "money"),
-    _f("rd_expense", "研发费用(万元)", "money"),
-    _f("employees", "从业人员数", "int"),
-    _f("rd_staff", "研发人员数", "int"),
-    _f("rd_activity", "是否有研发活动", "flag"),
-    _f("rd_institution", "是否有研发机构", "flag"),
-)
+QUALIFICATIONS = schema_fields("qualifications")
+FIGURES = schema_fields("figures")
 DISPATCHES = (
     _f("commissioner", "特派员姓名"),
     _f("id_number", "身份证号码", "code"),

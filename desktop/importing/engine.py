@@ -1,5 +1,9 @@
-"""Import a town spreadsheet: read, find the header, check rows, plan, apply, undo (import.md).
+"""Import a town spreadsheet: read, pick sheets, find headers, check rows, plan, apply, undo.
 
+One pipeline for every kind (import.md): every visible sheet whose header matches a kind is read
+(sheets.py), its rows parsed by the kind's family (pipeline.py), repeats merged across the whole
+file, the accepted rows planned against the store — enterprises first, then their qualifications
+and figures, then the other kinds — and written in one transaction as one import batch.
 Each long step is a generator yielding Progress and checking a CancelToken (desktop.progress).
 """
 
@@ -12,56 +16,66 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db.rules.normalize import money_unit_of
-from db.rules.text import normalize_header, strip_controls
+from sqlalchemy.orm import Session
+
+from db.rules.text import strip_controls
 from db.rules.years import record_year_problem
-from db.services.imports import batches, undo
-from db.services.imports import enterprises as imports
+from db.services.imports import batches, names, undo
 from db.services.imports.batches import BatchInfo, UndoResult
 from db.services.imports.bulk import gc_paused
-from db.services.imports.enterprises import EnterpriseIncoming, EnterprisePlan
-from db.services.imports.mappings import load_mappings
+from db.services.imports.enterprises import EnterprisePlan
 from db.services.imports.other import KindPlan
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store
-from desktop.importing.header import (
-    HEADER_SEARCH_ROWS,
-    Header,
-    cell_text,
-    find_header,
-    head_grid,
-    is_column_number_row,
-    match_labels,
-    pad,
-    table_grid,
-    title_unit,
-    trim_labels,
-)
+from desktop.importing.collect import RoundMarker
+from desktop.importing.mapping import MappingRefused, wanted_mappings
 from desktop.importing.notices import cell_errors, sheet_warnings
-from desktop.importing.readers import (
-    Cell,
-    SheetData,
-    UnreadableFile,
-    iter_nonempty,
-    read_workbook,
+from desktop.importing.pipeline import (
+    ENTERPRISES,
+    BatchState,
+    KindWriteFailed,
+    Outcome,
+    RejectedRow,
+    family_for,
+    merge_repeats,
+    on_sheet,
+    parse_sheet,
+    plan_order,
 )
-from desktop.importing.rows import (
-    ParsedRow,
-    Problem,
-    RowContext,
-    TownChoice,
-    is_blank,
-    is_footer,
-    parse_enterprise_row,
-    record_signature,
+from desktop.importing.readers import read_workbook
+from desktop.importing.rows import Problem, RowContext, TownChoice
+from desktop.importing.sheets import (
+    FROM_ROUND,
+    GIVEN,
+    FoundSheet,
+    SkippedSheet,
+    select_sheets,
+    sheet_town,
 )
-from desktop.importing.schemas import SCHEMAS, Schema
 from desktop.progress import CancelToken, Progress, Work
 
-ENTERPRISES = "enterprises"
-INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明")
-_STEP = 2000
+__all__ = [
+    "ENTERPRISES",
+    "ApplyResult",
+    "ImportOptions",
+    "ImportPlan",
+    "ImportRefused",
+    "RejectedRow",
+    "SheetPlan",
+    "apply_import",
+    "default_year",
+    "plan_import",
+    "rejected_rows",
+    "undo_import",
+]
+
+# Columns of an enterprise sheet read from the workbook's own 资质 / 年度数据 sheet instead.
+_COVERED = {
+    "qualifications": ("hte_number", "hte_issued_on", "sme_number", "sme_year"),
+    "figures": ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution"),
+}
+_OUTCOMES = ("created", "updated", "unchanged")
 
 
 class ImportRefused(Exception):
@@ -79,14 +93,28 @@ class ImportOptions:
     mapping: dict[str, str] | None = None
 
 
-Mappings = dict[str, dict[str, str]]  # kind → header → field
+@dataclass
+class SheetPlan:
+    """One imported sheet: its kind, header, town (and where it came from) and counts."""
+
+    name: str
+    kind: str
+    title: str
+    header_row: int  # 1-based
+    town: str | None
+    town_source: str | None  # 指定 / 征集表 / 工作表名 / 标题行, or None
+    labels: list[str]
+    ignored: list[str]
+    mapped: dict[str, str] = field(default_factory=dict)  # header → field, from a hand mapping
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
-class RejectedRow:
-    row: int
-    cells: list[Cell]
-    problems: list[Problem]
+class KindItems:
+    """The plans of one kind (across all sheets of that kind)."""
+
+    kind: str
+    items: list[Any] = field(default_factory=list)  # EnterprisePlan or KindPlan
 
 
 @dataclass
@@ -95,29 +123,71 @@ class ImportPlan:
 
     path: Path
     sha256: str
-    kind: str
-    sheet: str
-    header_row: int  # 1-based
     year: int
-    town: str | None
-    labels: list[str]
-    ignored: list[str]
-    plans: list[EnterprisePlan] = field(default_factory=list)
-    kind_plans: list[KindPlan] = field(default_factory=list)  # the kinds other than enterprises
+    town: str | None  # the file's town (given, or every sheet's own when they agree)
+    sheets: list[SheetPlan] = field(default_factory=list)
+    skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+    groups: list[KindItems] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
-    skipped: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    skipped_rows: dict[str, int] = field(default_factory=dict)
     duplicate_of_batch: int | None = None
+    town_names: dict[int, str] = field(default_factory=dict)
+    round_id: int | None = None  # a collection round's returned workbook
+
+    @property
+    def kind(self) -> str:
+        """The kind of the first imported sheet (the batch's kind)."""
+        return self.sheets[0].kind
+
+    @property
+    def sheet(self) -> str:
+        """The first imported sheet's name."""
+        return self.sheets[0].name
+
+    @property
+    def header_row(self) -> int:
+        """The first imported sheet's header row (1-based)."""
+        return self.sheets[0].header_row
+
+    @property
+    def labels(self) -> list[str]:
+        """The first imported sheet's header labels."""
+        return self.sheets[0].labels
+
+    @property
+    def ignored(self) -> list[str]:
+        """Columns used by no field, on any sheet (each named once)."""
+        return list(dict.fromkeys(t for s in self.sheets for t in s.ignored))
+
+    @property
+    def several(self) -> bool:
+        """Whether more than one sheet is imported (problems then name their sheet)."""
+        return len(self.sheets) > 1
+
+    @property
+    def plans(self) -> list[EnterprisePlan]:
+        """The plans of the enterprise rows."""
+        return [p for g in self.groups if g.kind == ENTERPRISES for p in g.items]
+
+    @property
+    def kind_plans(self) -> list[KindPlan]:
+        """The plans of the rows of every other kind."""
+        return [p for g in self.groups if g.kind != ENTERPRISES for p in g.items]
+
+    @property
+    def skipped(self) -> int:
+        """Rows skipped (footers, repeats) on every sheet."""
+        return sum(self.skipped_rows.values())
 
     def count(self, outcome: str) -> int:
         """How many rows end as created / updated / unchanged."""
-        enterprises = sum(1 for p in self.plans if p.outcome == outcome)
-        return enterprises + sum(1 for k in self.kind_plans if k.outcome == outcome)
+        return sum(1 for g in self.groups for p in g.items if p.outcome == outcome)
 
     @property
     def counts(self) -> dict[str, int]:
         """rows = created + updated + unchanged + rejected + skipped."""
-        out = {k: self.count(k) for k in ("created", "updated", "unchanged")}
+        out = {k: self.count(k) for k in _OUTCOMES}
         out["rejected"] = len(self.rejected)
         out["skipped"] = self.skipped
         out["rows"] = sum(out.values())
@@ -148,139 +218,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pick_sheet(
-    path: Path, options: ImportOptions, mappings: Mappings | None = None
-) -> tuple[SheetData, Header, list[list[Cell]]]:
-    book = read_workbook(path, options.sheet)
-    for sheet in iter_nonempty(book.sheets):
-        if options.sheet is None and sheet.name.strip() in INSTRUCTION_SHEETS:
-            continue
-        found = (
-            _find_mapped_header(sheet, options.kind, mappings)
-            if mappings
-            else find_header(sheet, options.kind)
-        )
-        if found is not None:
-            return sheet, found[0], found[1]
-    if not any(True for _ in iter_nonempty(book.sheets)):
-        raise UnreadableFile(f"无法导入“{path.name}”：文件中没有任何数据")
-    what = f"“{options.kind}”类型的" if options.kind else "任何已知类型的"
-    raise UnreadableFile(
-        f"无法导入“{path.name}”：前30行中找不到{what}表头（至少需要企业名称、统一社会信用代码等列名）"
-    )
-
-
 def _check_year(year: int | None, today: date) -> int:
     chosen = default_year(today) if year is None else year
     problem = record_year_problem(chosen, today)
     if problem:
         raise ImportRefused(f"数据{problem}：{chosen}")
     return chosen
-
-
-def _contradicts(first: dict[str, Any], other: dict[str, Any]) -> bool:
-    return any(k in first and first[k] != v for k, v in other.items())
-
-
-def _merge_repeats(
-    parsed: list[tuple[ParsedRow, list[Cell]]], plan: ImportPlan
-) -> list[EnterpriseIncoming]:
-    """Repeats of a code: identical/adding → skipped with a warning; contradicting → all rejected."""
-    groups: dict[str, list[tuple[ParsedRow, list[Cell]]]] = {}
-    for item in parsed:
-        assert item[0].record is not None
-        groups.setdefault(item[0].record.fields["uscc"], []).append(item)
-    accepted: list[EnterpriseIncoming] = []
-    for items in groups.values():
-        first = items[0][0].record
-        assert first is not None
-        if len(items) == 1:  # the common case: nothing to compare
-            accepted.append(first)
-            continue
-        signatures = [record_signature(p.record) for p, _ in items if p.record]
-        if any(
-            _contradicts(signatures[0], s) or _contradicts(s, signatures[0]) for s in signatures
-        ):
-            for p, cells in items:
-                others = "、".join(str(o.row) for o, _ in items if o.row != p.row)
-                code = first.fields["uscc"]
-                message = f"与第{others}行的统一社会信用代码相同但内容不一致"
-                plan.rejected.append(
-                    RejectedRow(p.row, cells, [Problem(p.row, "统一社会信用代码", code, message)])
-                )
-            continue
-        for p, _cells in items[1:]:
-            assert p.record is not None
-            _absorb(first, p.record)
-            plan.skipped += 1
-            plan.warnings.append(
-                Problem(
-                    p.row,
-                    "统一社会信用代码",
-                    first.fields["uscc"],
-                    f"与第{first.row}行重复，已跳过",
-                )
-            )
-        accepted.append(first)
-    return accepted
-
-
-def _absorb(first: EnterpriseIncoming, later: EnterpriseIncoming) -> None:
-    for key, value in later.fields.items():
-        first.fields.setdefault(key, value)
-    for key, value in later.figures.items():
-        first.figures.setdefault(key, value)
-    first.high_tech = first.high_tech or later.high_tech
-    first.tech_sme = first.tech_sme or later.tech_sme
-
-
-def plan_import(
-    store: Store,
-    path: Path,
-    options: ImportOptions,
-    cancel: CancelToken | None = None,
-    today: date | None = None,
-) -> Work[ImportPlan]:
-    """Read and check a file and compare it with the store: the preview. Nothing is written."""
-    cancel = cancel or CancelToken()
-    today = today or date.today()
-    yield Progress(0, 0, "正在读取文件…")
-    sha = file_sha256(path)
-    sheet, header, grid = _pick_sheet(path, options, _mappings(store, options))
-    cancel.raise_if_cancelled()
-    if not header.schema.supported:
-        raise ImportRefused(f"“{header.schema.title}”（{header.schema.kind}）该类型的导入尚未支持")
-    year = _check_year(options.year, today)
-    with store.session() as session:
-        matcher = TownMatcher.from_session(session)
-        province = get_settings(session).province_code
-        file_town = _file_town(matcher, options.town)
-        plan = ImportPlan(
-            path,
-            sha,
-            header.schema.kind,
-            strip_controls(sheet.name),
-            header.row + 1,
-            year,
-            file_town.name if file_town else None,
-            header.labels,
-            header.ignored,
-        )
-        ctx = RowContext(header, year, today, _town_lookup(matcher), file_town, province)
-        ctx.cell_errors = cell_errors(sheet, header)
-        plan.warnings.extend(sheet_warnings(sheet, header))
-        if header.schema.kind != ENTERPRISES:
-            yield from _plan_other_kind(session, grid, header, ctx, plan, cancel)
-        else:
-            with gc_paused():  # the rows form no cycles; collector passes only cost time
-                parsed = yield from _check_rows(grid, header, ctx, plan, cancel)
-                accepted = _merge_repeats(parsed, plan)
-            plan.rejected.sort(key=lambda r: r.row)
-            yield Progress(0, 0, "正在与库中数据比对…")
-            plan.plans = imports.plan_enterprises(session, accepted, year)
-        plan.duplicate_of_batch = batches.duplicate_of_batch(session, sha)
-    plan.warnings.sort(key=lambda p: p.row)
-    return plan
 
 
 def _file_town(matcher: TownMatcher, written: str | None) -> TownChoice | None:
@@ -304,34 +247,184 @@ def _town_lookup(matcher: TownMatcher) -> Any:
     return lookup
 
 
-def _check_rows(
-    grid: list[list[Cell]],
-    header: Header,
-    ctx: RowContext,
-    plan: ImportPlan,
+def _read_marker(path: Path) -> RoundMarker | None:
+    """The collection round a returned workbook belongs to, or None (desktop/importing/collect)."""
+    from desktop.importing.collect import read_marker
+
+    return read_marker(path)
+
+
+def _cover(found: list[FoundSheet]) -> list[Problem]:
+    """Enterprise sheets leave their certificate / figure columns to the file's own 资质 /
+    年度数据 sheet (which holds every one, not only the latest); a note per sheet says so."""
+    kinds = {f.header.schema.kind for f in found}
+    notes: list[Problem] = []
+    for f in found:
+        if f.header.schema.kind != ENTERPRISES:
+            continue
+        for kind, columns in _COVERED.items():
+            hit = [c for c in columns if kind in kinds and c in f.header.fields]
+            if not hit:
+                continue
+            labels = [f.header.labels[f.header.fields[c]] for c in hit]
+            for c in hit:
+                del f.header.fields[c]
+            other = "资质" if kind == "qualifications" else "年度数据"
+            message = f"本文件另有{other}表，企业表中的这些列按{other}表导入"
+            notes.append(Problem(f.header.row + 1, "、".join(labels), "", message, f.sheet.name))
+    return notes
+
+
+def plan_import(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    cancel: CancelToken | None = None,
+    today: date | None = None,
+) -> Work[ImportPlan]:
+    """Read and check a file and compare it with the store: the preview. Nothing is written."""
+    cancel = cancel or CancelToken()
+    today = today or date.today()
+    yield Progress(0, 0, "正在读取文件…")
+    sha = file_sha256(path)
+    marker = _read_marker(path)
+    if marker is not None:
+        options = ImportOptions(
+            options.kind or marker.kind,
+            options.town or marker.town,
+            options.year if options.year is not None else marker.year,
+            options.sheet,
+            options.mapping,
+        )
+    try:
+        mappings = wanted_mappings(store, options.kind, options.town, options.mapping)
+        found, skipped = select_sheets(
+            read_workbook(path, options.sheet), options.kind, mappings, options.sheet
+        )
+    except MappingRefused as exc:
+        raise ImportRefused(str(exc)) from exc
+    cancel.raise_if_cancelled()
+    for f in found:
+        if not f.header.schema.supported:
+            schema = f.header.schema
+            raise ImportRefused(f"“{schema.title}”（{schema.kind}）该类型的导入尚未支持")
+    year = _check_year(options.year, today)
+    notes = _cover(found)
+    with store.session() as session:
+        source = FROM_ROUND if marker is not None and options.town == marker.town else GIVEN
+        plan = yield from _plan(session, path, sha, options, source, found, year, today, cancel)
+        if marker is not None and options.town == marker.town:
+            from db.services import rounds
+
+            plan.round_id = rounds.matching_round(
+                session, marker.round_id, plan.kind, year, marker.town
+            )
+        plan.skipped_sheets = skipped
+        plan.warnings.extend(notes)
+        plan.duplicate_of_batch = batches.duplicate_of_batch(session, sha)
+    plan.warnings.sort(key=lambda p: (_sheet_index(plan, p.sheet), p.row))
+    plan.rejected.sort(key=lambda r: (_sheet_index(plan, r.sheet), r.row))
+    _count_sheets(plan)
+    return plan
+
+
+def _sheet_index(plan: ImportPlan, name: str) -> int:
+    for index, sheet in enumerate(plan.sheets):
+        if sheet.name == name:
+            return index
+    return 0
+
+
+def _plan(
+    session: Session,
+    path: Path,
+    sha: str,
+    options: ImportOptions,
+    source: str,
+    found: list[FoundSheet],
+    year: int,
+    today: date,
     cancel: CancelToken,
-) -> Work[list[tuple[ParsedRow, list[Cell]]]]:
-    accepted: list[tuple[ParsedRow, list[Cell]]] = []
-    total = len(grid) - header.data_start
-    need = header.need
-    for offset, written in enumerate(grid[header.data_start :]):
-        if offset % _STEP == 0:
-            cancel.raise_if_cancelled()
-            yield Progress(offset, total, "正在检查数据…")
-        if is_blank(written):
-            continue
-        cells = pad(written, need)
-        if is_footer(cells, header):
-            plan.skipped += 1
-            continue
-        row = header.data_start + offset + 1
-        parsed = parse_enterprise_row(cells, row, ctx)
-        plan.warnings.extend(parsed.warnings)
-        if parsed.record is None:
-            plan.rejected.append(RejectedRow(row, written, parsed.errors))
-        else:
-            accepted.append((parsed, cells))
-    return accepted
+) -> Work[ImportPlan]:
+    matcher = TownMatcher.from_session(session)
+    province = get_settings(session).province_code
+    given_town = _file_town(matcher, options.town)
+    given = (given_town, source) if given_town is not None else None
+    plan = ImportPlan(path, sha, year, given_town.name if given_town else None)
+    plan.town_names = {t.id: t.name for t in matcher.towns}
+    lookup = _town_lookup(matcher)
+    outcomes: dict[str, Outcome] = {}
+    for f in found:
+        town, town_source = sheet_town(matcher, given, f)
+        header = f.header
+        name = strip_controls(f.sheet.name)
+        plan.sheets.append(
+            SheetPlan(
+                name,
+                header.schema.kind,
+                header.schema.title,
+                header.row + 1,
+                town.name if town else None,
+                town_source,
+                header.labels,
+                header.ignored,
+                f.mapped,
+            )
+        )
+        ctx = RowContext(header, year, today, lookup, town, province)
+        ctx.cell_errors = cell_errors(f.sheet, header)
+        plan.warnings.extend(on_sheet(sheet_warnings(f.sheet, header), name))
+        out = outcomes.setdefault(header.schema.kind, Outcome())
+        with gc_paused():  # the rows form no cycles; collector passes only cost time
+            yield from parse_sheet(
+                family_for(header.schema.kind), f.grid, header, ctx, name, out, cancel
+            )
+    if plan.town is None and len({s.town for s in plan.sheets}) == 1:
+        plan.town = plan.sheets[0].town
+    state = BatchState(year, today)
+    for kind in plan_order([s.kind for s in plan.sheets]):
+        family, out = family_for(kind), outcomes[kind]
+        with gc_paused():
+            out.accepted = merge_repeats(family, out)
+        items = yield from family.plan(session, out.accepted, state, out, cancel)
+        if kind == ENTERPRISES:
+            created = [p.incoming for p in items if p.outcome == "created"]
+            state = BatchState(year, today, frozenset(i.fields["uscc"] for i in created))
+            plan.warnings.extend(_namesake_warnings(session, created))
+        plan.groups.append(KindItems(kind, items))
+        plan.rejected.extend(out.rejected)
+        plan.warnings.extend(out.warnings)
+        for sheet, count in out.skipped.items():
+            plan.skipped_rows[sheet] = plan.skipped_rows.get(sheet, 0) + count
+    return plan
+
+
+def _namesake_warnings(session: Session, created: list[Any]) -> list[Problem]:
+    return [
+        Problem(
+            n.incoming.row, "企业名称", str(n.incoming.fields["name"]), n.message, n.incoming.sheet
+        )
+        for n in names.namesakes(session, created)
+    ]
+
+
+def _count_sheets(plan: ImportPlan) -> None:
+    for sheet in plan.sheets:
+        sheet.counts = {k: 0 for k in (*_OUTCOMES, "rejected", "skipped")}
+    by_name = {s.name: s for s in plan.sheets}
+    for group in plan.groups:
+        for item in group.items:
+            target = by_name.get(item.incoming.sheet)
+            if target is not None:
+                target.counts[item.outcome] += 1
+    for rejected in plan.rejected:
+        if rejected.sheet in by_name:
+            by_name[rejected.sheet].counts["rejected"] += 1
+    for name, count in plan.skipped_rows.items():
+        if name in by_name:
+            by_name[name].counts["skipped"] += count
+    for sheet in plan.sheets:
+        sheet.counts["rows"] = sum(sheet.counts.values())
 
 
 @dataclass(frozen=True)
@@ -351,38 +444,36 @@ def apply_import(
 
     yield Progress(0, 0, "正在备份数据…")
     backups.before(store, "import")  # the window's and the CLI's imports alike (reused if recent)
-    created = [p for p in plan.plans if p.outcome == "created"]
-    updated = [p for p in plan.plans if p.outcome == "updated"]
-    total = len(created) + len(updated)
     info = BatchInfo(
         plan.path.name,
         plan.sha256,
         plan.kind,
-        plan.sheet,
+        "、".join(s.name for s in plan.sheets)[:100],
         plan.town,
         plan.year,
         operator,
         plan.counts,
         {
-            "errors": [p.as_json() for p in plan.errors],
-            "warnings": [p.as_json() for p in plan.warnings],
+            "errors": [p.as_json(plan.several) for p in plan.errors],
+            "warnings": [p.as_json(plan.several) for p in plan.warnings],
+            "sheets": [{"sheet": s.name, **s.counts} for s in plan.sheets],
         },
     )
     with store.transaction() as session:
         batch_id = batches.create_batch(session, info)
-        if plan.kind != ENTERPRISES:
-            yield from _apply_other_kind(session, plan, batch_id, operator, cancel)
-            total = 0
-        yield Progress(0, total, "正在写入…")
-        done = 0
-        for part, writer in ((created, imports.write_created), (updated, imports.write_updated)):
-            for start in range(0, len(part), _STEP):
-                cancel.raise_if_cancelled()
-                writer(session, batch_id, part[start : start + _STEP], plan.year, operator)
-                done += len(part[start : start + _STEP])
-                yield Progress(done, total, "正在写入…")
+        for group in plan.groups:
+            try:
+                yield from family_for(group.kind).apply(
+                    session, group.items, batch_id, operator, plan.year, cancel
+                )
+            except KindWriteFailed as exc:
+                raise ImportRefused(str(exc)) from exc
+        if plan.round_id is not None and plan.town is not None:
+            from db.services import rounds
+
+            rounds.mark_imported(session, plan.round_id, plan.town, batch_id)
         cancel.raise_if_cancelled()
-        yield Progress(total, total, "正在提交…")
+        yield Progress(1, 1, "正在提交…")
     return ApplyResult(batch_id)
 
 
@@ -401,118 +492,4 @@ def undo_import(
 
 def rejected_rows(plan: ImportPlan) -> Iterable[RejectedRow]:
     """The rejected rows in sheet order (for the error workbook)."""
-    return sorted(plan.rejected, key=lambda r: r.row)
-
-
-# ---------------------------------------------------------------- the other kinds
-
-
-def _plan_other_kind(
-    session: Any,
-    grid: list[list[Cell]],
-    header: Header,
-    ctx: RowContext,
-    plan: ImportPlan,
-    cancel: CancelToken,
-) -> Work[None]:
-    from desktop.importing.kinds.runner import check_and_plan
-
-    outcome = yield from check_and_plan(session, grid, header, ctx, cancel)
-    plan.kind_plans = outcome.plans
-    plan.rejected = [RejectedRow(row, cells, problems) for row, cells, problems in outcome.rejected]
-    plan.warnings.extend(outcome.warnings)
-    plan.skipped += outcome.skipped
-
-
-def _apply_other_kind(
-    session: Any, plan: ImportPlan, batch_id: int, operator: str, cancel: CancelToken
-) -> Work[None]:
-    from desktop.importing.kinds.runner import KindWriteFailed, apply_plans
-
-    try:
-        yield from apply_plans(session, plan.kind, plan.kind_plans, batch_id, operator, cancel)
-    except KindWriteFailed as exc:
-        raise ImportRefused(str(exc)) from exc
-
-
-# ---------------------------------------------------------------- column mappings
-
-
-def _mappings(store: Store, options: ImportOptions) -> Mappings:
-    """The hand mappings to apply per kind: the options' one, else the saved ones of the town."""
-    kinds = [options.kind] if options.kind else list(SCHEMAS)
-    if options.mapping is not None:
-        given = {normalize_header(h): f for h, f in options.mapping.items()}
-        return {k: given for k in kinds} if given else {}
-    with store.session() as session:
-        town = TownMatcher.from_session(session).match(options.town) if options.town else None
-        saved = {k: load_mappings(session, town.name if town else "", k) for k in kinds}
-    return {k: m for k, m in saved.items() if m}
-
-
-def apply_mapping(header: Header, mapping: dict[str, str]) -> None:
-    """Override the auto-matched fields of a header by hand: header text → field ("" = ignore)."""
-    schema = header.schema
-    known = {c.field for c in schema.columns}
-    for index, label in enumerate(header.labels):
-        wanted = mapping.get(normalize_header(label))
-        if wanted is None or (wanted and wanted not in known):
-            continue
-        for name in [f for f, i in header.fields.items() if i == index or f == wanted]:
-            del header.fields[name]
-            header.units.pop(name, None)
-        if wanted:
-            header.fields[wanted] = index
-            unit = money_unit_of(normalize_header(label))
-            if schema.column(wanted).is_money and unit:
-                header.units[wanted] = unit
-    used = set(header.fields.values())
-    header.ignored = [t for i, t in enumerate(header.labels) if t and i not in used]
-
-
-def _qualifies(schema: Schema, fields: dict[str, int]) -> bool:
-    return len(fields) >= 2 and all(f in fields for f in schema.required)
-
-
-def _find_mapped_header(
-    sheet: SheetData, kind: str | None, mappings: Mappings
-) -> tuple[Header, list[list[Cell]]] | None:
-    """find_header, then the hand mapping; when auto-matching finds nothing, rows are tried with
-    the mapping applied (single-row headers)."""
-    found = find_header(sheet, kind)
-    if found is not None:
-        header, grid = found
-        mapping = mappings.get(header.schema.kind)
-        if mapping:
-            apply_mapping(header, mapping)
-            if not _qualifies(header.schema, header.fields):
-                missing = "、".join(
-                    header.schema.column(f).header
-                    for f in header.schema.required
-                    if f not in header.fields
-                )
-                raise ImportRefused(f"按已保存的列对应关系，缺少必需的列：{missing}")
-        return found
-    grid = head_grid(sheet)
-    for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        labels = trim_labels([cell_text(v) for v in grid[row]])
-        for name, mapping in mappings.items():
-            schema = SCHEMAS[name]
-            fields, units = match_labels(schema, labels)
-            header = Header(schema, row, row + 1, fields, labels, units)
-            apply_mapping(header, mapping)
-            if not _qualifies(schema, header.fields):
-                continue
-            if header.data_start < len(grid) and is_column_number_row(grid[header.data_start]):
-                header.data_start += 1
-            _title_units(header, grid)
-            return header, table_grid(sheet, header)
-    return None
-
-
-def _title_units(header: Header, grid: list[list[Cell]]) -> None:
-    unit = title_unit(grid, header.row)
-    if unit:
-        for column in header.schema.columns:
-            if column.is_money and column.field in header.fields:
-                header.units.setdefault(column.field, unit)
+    return sorted(plan.rejected, key=lambda r: (_sheet_index(plan, r.sheet), r.row))

@@ -59,15 +59,19 @@ class Problem:
     column: str
     value: str
     message: str
+    sheet: str = ""  # the sheet of the row (a workbook may have several)
 
-    def as_json(self) -> dict[str, Any]:
-        """The JSON shape of cli.md."""
-        return {
+    def as_json(self, with_sheet: bool = False) -> dict[str, Any]:
+        """The JSON shape of cli.md (with `sheet` when the file had several matching sheets)."""
+        out: dict[str, Any] = {
             "row": self.row,
             "column": self.column,
             "value": self.value,
             "message": self.message,
         }
+        if with_sheet:
+            out["sheet"] = self.sheet
+        return out
 
 
 @dataclass(frozen=True)
@@ -112,22 +116,23 @@ def is_blank(cells: list[Cell]) -> bool:
     return True
 
 
-def _surely_filled(value: Cell) -> bool:
-    """A cell that is_empty would call non-empty, told cheaply (ASCII text of 3+ characters)."""
-    if not isinstance(value, str) or not value.isascii():
-        return False
-    return len(value.strip()) > _LONGEST_ASCII_MARKER
-
-
 def is_footer(cells: list[Cell], header: Header) -> bool:
-    """A row without a code whose first non-empty text cell starts with a total/footer marker."""
-    code_col = header.fields.get("uscc")
-    if code_col is not None and (_surely_filled(cells[code_col]) or not is_empty(cells[code_col])):
-        return False
+    """A row whose first non-empty cell starts with a total/footer marker (合计, 填表人：李静 …),
+    whatever later cells hold (import.md) — unless its code cell holds a valid code (a company
+    whose name starts like a marker, in a file without a 序号 column, is data)."""
     for value in cells:
-        if isinstance(value, str) and value.strip():
-            text = normalize_text(value)
-            return text.startswith(FOOTER_MARKERS)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            return False
+        text = normalize_text(value)
+        if not text:
+            continue
+        if not text.startswith(FOOTER_MARKERS):
+            return False
+        code_col = header.fields.get("uscc")
+        code = cells[code_col] if code_col is not None and code_col < len(cells) else None
+        return is_empty(code) or not validate_uscc(code).ok
     return False
 
 

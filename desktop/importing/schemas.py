@@ -116,6 +116,7 @@ def _c(
 
 
 YES_NO = "是 否"
+YEARLY_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
 
 ENTERPRISES = Schema(
     "enterprises",
@@ -167,8 +168,7 @@ COMMISSIONERS = Schema(
         _c("gender", "性别", choices="男 女"),
         _c("id_number", "身份证号码", "身份证号 证件号码", "id"),
         _c("phone", "联系电话", "电话 手机", "phone", stored="commissioners.phone"),
-        # 派出单位 is required of non-individual commissioners only: a row rule (kinds/commissioners).
-        _c("unit", "派出单位", "工作单位 所在单位", stored="commissioners.unit"),
+        _c("unit", "派出单位", "工作单位 所在单位", required=True, stored="commissioners.unit"),
         _c("contact_person", "联系人", stored="commissioners.contact_person"),
         _c("title", "职称", stored="commissioners.title"),
         _c("field", "专业领域", "服务领域", stored="commissioners.field"),
@@ -279,9 +279,54 @@ PLATFORMS = Schema(
     supported=True,
 )
 
+QUALIFICATIONS = Schema(
+    "qualifications",
+    "企业资质",
+    (
+        _c("uscc", "统一社会信用代码", "社会信用代码 信用代码 统一代码", "uscc", required=True),
+        _c("type", "资质类型", "类型 资质名称", required=True),
+        _c(
+            "number",
+            "编号",
+            "证书编号 入库编号 入库登记编号 资质编号",
+            "code",
+            stored="qualifications.number",
+        ),
+        _c("issued_on", "发证日期", "认定日期 发证时间", "date"),
+        _c("year", "年度", "评价年度 入库年度", "year"),
+        _c("valid_through", "有效期至", "有效期截止 到期日期", "date"),
+        _c("revoked_on", "撤销日期", "取消日期", "date"),
+        _c("revoke_reason", "撤销原因", "取消原因", stored="qualifications.revoke_reason"),
+        _c("level", "级别", stored="qualifications.level"),
+        _c("note", "备注"),
+    ),
+    supported=True,
+)
+
+FIGURES = Schema(
+    "figures",
+    "企业年度数据",
+    (
+        _c("uscc", "统一社会信用代码", "社会信用代码 信用代码 统一代码", "uscc", required=True),
+        _c("year", "年度", "数据年度 统计年度", "year", required=True),
+        *(c for c in ENTERPRISES.columns if c.field in YEARLY_FIELDS),
+    ),
+    supported=True,
+)
+
 SCHEMAS: dict[str, Schema] = {
     s.kind: s
-    for s in (ENTERPRISES, COMMISSIONERS, DEMANDS, SERVICES, CARRIERS, INCUBATEES, PLATFORMS)
+    for s in (
+        ENTERPRISES,
+        QUALIFICATIONS,
+        FIGURES,
+        COMMISSIONERS,
+        DEMANDS,
+        SERVICES,
+        CARRIERS,
+        INCUBATEES,
+        PLATFORMS,
+    )
 }
 CODE_PARSERS = frozenset({"uscc", "id", "code", "phone"})
 

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.exporting.cells import put
 from desktop.exporting.files import check_target, save_workbook
-from desktop.importing.engine import ImportPlan, rejected_rows
+from desktop.importing.engine import ImportPlan, RejectedRow, rejected_rows
 from desktop.importing.header import cell_text
 from desktop.importing.readers import Cell
 from desktop.importing.schemas import CODE_PARSERS, Schema
@@ -31,14 +31,13 @@ _BOLD = Font(bold=True)
 _REQUIRED = PatternFill("solid", fgColor="FFF2CC")
 
 
-def _code_columns(plan: ImportPlan) -> set[int]:
+def _code_columns(kind: str, labels: Sequence[str]) -> set[int]:
+    from desktop.importing.header import match_labels
     from desktop.importing.schemas import schema_for
 
-    schema = schema_for(plan.kind)
+    schema = schema_for(kind)
     codes: set[int] = set()
-    for index, label in enumerate(plan.labels):
-        from desktop.importing.header import match_labels
-
+    for index, label in enumerate(labels):
         fields, _ = match_labels(schema, [label])
         if any(schema.column(f).parser in CODE_PARSERS for f in fields):
             codes.add(index)
@@ -56,26 +55,41 @@ def _write_cell(sheet: Worksheet, row: int, col: int, value: Cell, as_text: bool
 
 
 def write_error_workbook(plan: ImportPlan, out: Path) -> int:
-    """Rejected rows with their cells in the town's column order plus 错误说明; returns the count."""
+    """Rejected rows with their cells in the town's column order plus 错误说明; returns the count.
+
+    One sheet per imported sheet that has rejected rows (named after it when there are several),
+    so the town fixes each sheet and sends the workbook back."""
     check_target(out)
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "错误行"
-    labels = [*plan.labels, ERROR_COLUMN]
+    rows = list(rejected_rows(plan))
+    sheets = [s for s in plan.sheets if any(r.sheet == s.name for r in rows)] or plan.sheets[:1]
+    for index, source in enumerate(sheets):
+        if index == 0:
+            sheet = book.active
+            assert sheet is not None
+        else:
+            sheet = book.create_sheet()
+        sheet.title = source.name[:31] if plan.several else "错误行"
+        own = [r for r in rows if r.sheet == source.name or not plan.several]
+        _error_sheet(sheet, source.kind, source.labels, own)
+    save_workbook(book, out)
+    return len(rows)
+
+
+def _error_sheet(
+    sheet: Worksheet, kind: str, header: Sequence[str], rows: Sequence[RejectedRow]
+) -> None:
+    labels = [*header, ERROR_COLUMN]
     for col, label in enumerate(labels, start=1):
         put(sheet, 1, col, label).font = _BOLD
-    codes = _code_columns(plan)
-    rows = list(rejected_rows(plan))
+    codes = _code_columns(kind, header)
     for r, rejected in enumerate(rows, start=2):
-        for c, value in enumerate(rejected.cells[: len(plan.labels)], start=1):
+        for c, value in enumerate(rejected.cells[: len(header)], start=1):
             _write_cell(sheet, r, c, value, (c - 1) in codes)
         text = "；".join(f"第{p.row}行 {p.column}：{p.message}" for p in rejected.problems)
         put(sheet, r, len(labels), text)
     for col in range(1, len(labels) + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 22
-    save_workbook(book, out)
-    return len(rows)
 
 
 def _instructions(schema: Schema, towns: Sequence[str]) -> list[str]:

@@ -141,12 +141,13 @@ def preview(plan: Any, towns: dict[int, str]) -> float | None:
     except ImportError:
         return None
     app = QApplication.instance() or QApplication([])
-    from desktop.ui.imports.preview import PreviewTabs
+    from desktop.ui.imports.preview import ImportPreview
+    from desktop.ui.imports.sheets import sheets_of
 
     start = time.perf_counter()
-    tabs = PreviewTabs()
+    tabs = ImportPreview()
     tabs.resize(1200, 700)
-    tabs.show_plan(plan, towns)
+    tabs.show_plan(plan, sheets_of(plan, towns), {})
     tabs.show()
     app.processEvents()
     seconds = time.perf_counter() - start

@@ -186,10 +186,6 @@ def test_export_import_export_gives_the_same_cells(
         assert again["created"] == again["updated"] == 0, (kind, again)
 
 
-@pytest.mark.xfail(
-    reason="needs the import of the 资质 and 年度数据 sheets (qualifications and figures kinds)",
-    strict=False,
-)
 def test_round_trip_keeps_every_sheet(district: Path, template_store: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite"
     shutil.copyfile(template_store, empty)

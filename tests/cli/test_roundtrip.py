@@ -33,7 +33,9 @@ def test_export_import_export_gives_the_same_workbook(template_store: Path, tmp_
     assert done.returncode == 0, done.stderr
 
     result = import_json(lambda *a: run_bureau(second, *a), str(exported), "--year", "2025")
-    assert result["rejected"] == 0 and result["created"] == 48, result["errors"]
+    assert result["rejected"] == 0, result["errors"]
+    sheets = {s["sheet"]: s for s in result["sheets"]}  # 企业, 资质 and 年度数据: one batch
+    assert list(sheets) == ["企业", "资质", "年度数据"] and sheets["企业"]["created"] == 48
     again = tmp_path / "export-2.xlsx"
     done = run_bureau(second, "export", "enterprises", "--out", str(again), "--as-of", "2025-12-31")
     assert done.returncode == 0, done.stderr
@@ -41,4 +43,9 @@ def test_export_import_export_gives_the_same_workbook(template_store: Path, tmp_
     assert len(_cells(exported)) == 49  # the header and 48 enterprises
 
     unchanged = import_json(lambda *a: run_bureau(second, *a), str(exported), "--year", "2025")
-    assert (unchanged["unchanged"], unchanged["created"], unchanged["updated"]) == (48, 0, 0)
+    assert (unchanged["unchanged"], unchanged["created"], unchanged["updated"]) == (
+        result["created"],
+        0,
+        0,
+    )
+    assert unchanged["sheets"][0]["unchanged"] == 48

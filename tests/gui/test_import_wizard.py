@@ -66,16 +66,18 @@ def test_preview_shows_counts_and_error_rows(screen: ImportScreen) -> None:
     panel = _add(screen, SHIJIULI)
     assert panel.refusal == ""
     assert panel.town() == "十九里镇"  # guessed from the file name
-    assert panel.tabs.tab_title("created") == "新增 23"
-    assert panel.tabs.tab_title("rejected") == "有错误 2"
-    assert panel.tabs.tab_title("skipped") == "跳过 2"
-    errors = panel.tabs.models["rejected"]
-    rows = {errors.index(r, 0).data() for r in range(errors.rowCount())}
+    preview = panel.preview
+    assert preview.button_text("created") == "新增 23"
+    assert preview.button_text("rejected") == "拒绝 2"
+    assert preview.button_text("skipped") == "跳过 2"
+    preview.set_outcome("rejected")
+    model = preview.model
+    rows = {model.index(r, model.column_of("行号")).data() for r in range(model.rowCount())}
     assert rows == {"8", "21"}
-    assert "校验位" in errors.index(0, 2).data()
-    created = panel.tabs.models["created"]
-    assert created.rowCount() == 23
-    assert created.index(0, 3).data() == "十九里镇"
+    assert "校验位" in model.index(0, model.column_of("问题")).data()
+    preview.set_outcome("created")
+    assert model.rowCount() == 23
+    assert model.index(0, model.column_of("所属镇街")).data() == "十九里镇（指定）"
     assert "序号" in panel.ignored_label.text()
     assert "表头在第 3 行" in panel.info.text()
     assert "待导入" in screen.file_list.item(0).text()
@@ -178,8 +180,8 @@ def test_changing_town_and_year_plans_again(qtbot: Any, screen: ImportScreen) ->
     panel.town_combo.setCurrentIndex(panel.town_combo.findData("五马镇"))
     qtbot.waitUntil(lambda: panel.plan is not None and panel.plan.town == "五马镇", timeout=10_000)
     assert wait_for_tasks(10_000)
-    created = panel.tabs.models["created"]
-    assert created.index(0, 3).data() == "五马镇"
+    model = panel.preview.model
+    assert model.index(0, model.column_of("所属镇街")).data() == "五马镇（指定）"
 
 
 def test_ignoring_a_column_removes_its_field(qtbot: Any, screen: ImportScreen) -> None:
@@ -225,7 +227,7 @@ def test_choose_files_remembers_the_folder(
     assert wait_for_tasks(20_000)
     assert app_ctx.prefs.last_folder == str(SAMPLES)
     assert [p.path.name for p in screen.panels] == [SHIJIULI.name, "汤陵街道.csv"]
-    assert screen.panels[1].tabs.tab_title("created") == "新增 10"
+    assert screen.panels[1].preview.button_text("created") == "新增 10"
     assert screen.file_list.count() == 2
 
 

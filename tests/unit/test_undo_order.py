@@ -349,7 +349,7 @@ def test_any_imports_undone_in_reverse_order_restore_the_start(
         # The records the generated batches update or refer to (never undone).
         importer.commit(seed)
         importer.commit([["载体名称", "载体类型"], ["甲基地", "众创空间"]])
-        importer.commit([["姓名", "身份证号码"], ["张三", resident_id(1)]])
+        importer.commit([["姓名", "身份证号码", "派出单位"], ["张三", resident_id(1), "农科院"]])
         start = dump(store)
         done = [importer.commit(rows, kind) for kind, rows in batches]
         for batch in reversed(done):

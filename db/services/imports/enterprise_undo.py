@@ -104,9 +104,15 @@ def _remove_created(session: Session, entry: AuditEntry) -> None:
         session.execute(delete(EnterpriseYear).where(EnterpriseYear.id == entry.entity_id))
 
 
-def undo_enterprise_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
-    """Undo an enterprises batch: every record it created or changed, except those edited after it."""
-    entries = batch_entries(session, batch_id)
+ENTITIES = ("enterprise", "qualification", "enterprise_year")
+
+
+def undo_enterprise_batch(
+    session: Session, batch_id: int, operator: str, close: bool = True
+) -> UndoResult:
+    """Undo the enterprises, qualifications and figures a batch wrote, except those edited after
+    it; `close` marks the batch undone (undo.py closes a batch of several kinds once)."""
+    entries = [e for e in batch_entries(session, batch_id) if e.entity in ENTITIES]
     last_id = max((e.id for e in entries), default=0)
     edited = _edited_later(session, batch_id, last_id)
     by_enterprise: dict[int, list[AuditEntry]] = {}
@@ -137,13 +143,16 @@ def undo_enterprise_batch(session: Session, batch_id: int, operator: str) -> Und
         undo = audit_row(operator, "undo", "enterprise", eid, None)
         undo["old_value"] = json.dumps({"batch_id": batch_id, "uscc": uscc}, ensure_ascii=False)
         audits.append(undo)
-    audits.append(audit_row(operator, "undo", "import_batch", batch_id, None))
-    session.execute(insert(AuditEntry), audits)
-    session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id)
-        .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
-    )
+    if close:
+        audits.append(audit_row(operator, "undo", "import_batch", batch_id, None))
+    if audits:
+        session.execute(insert(AuditEntry), audits)
+    if close:
+        session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
+        )
     return UndoResult(batch_id, reverted, tuple(kept))
 
 

@@ -69,6 +69,7 @@ class EnterpriseIncoming:
     figures: dict[str, Any] = field(default_factory=dict)
     high_tech: tuple[str, date] | None = None  # number, issue date
     tech_sme: tuple[str | None, int] | None = None  # number, evaluation year
+    sheet: str = ""  # the sheet the row came from (a workbook may have several)
 
 
 @dataclass

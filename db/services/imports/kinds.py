@@ -138,14 +138,15 @@ def _write_tagged(
 
 def _find_commissioner(session: Session, inc: Incoming) -> Commissioner | None:
     values = inc.values
-    if values.get("kind", "个人") == "个人":
-        number = values.get("id_number")
-        found = roster.find_by_id_number(session, number) if number else None
+    person = values.get("kind", "个人") == "个人"
+    number = values.get("id_number")
+    if person and number:
+        found = roster.find_by_id_number(session, number)
         return session.get(Commissioner, found) if found else None
     stmt = select(Commissioner).where(
         Commissioner.name == values.get("name"),
         Commissioner.unit == values.get("unit"),
-        Commissioner.kind != "个人",
+        Commissioner.kind == "个人" if person else Commissioner.kind != "个人",
     )
     return session.scalars(stmt.order_by(Commissioner.id)).first()
 

@@ -57,6 +57,7 @@ class Incoming:
     label: str  # how the record is named in messages (never an unmasked ID number)
     values: dict[str, Any]  # model columns → values
     refs: dict[str, Any] = field(default_factory=dict)  # lookup data not stored as such
+    sheet: str = ""  # the sheet the row came from (a workbook may have several)
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,11 @@ def _keep_reason(
     return None
 
 
-def undo_other_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
-    """Undo a batch of another kind: newest writes first, records edited later are kept."""
+def undo_other_batch(
+    session: Session, batch_id: int, operator: str, close: bool = True
+) -> UndoResult:
+    """Undo the records of the other kinds a batch wrote: newest writes first, records edited
+    later are kept; `close` marks the batch undone (undo.py closes a batch of several kinds once)."""
     entries = batch_entries(session, batch_id)
     last_id = max((e.id for e in entries), default=0)
     edited = _edited_later(session, batch_id, last_id)
@@ -241,13 +245,16 @@ def undo_other_batch(session: Session, batch_id: int, operator: str) -> UndoResu
         reverted += 1
         old = json.dumps({"batch_id": batch_id, "label": label}, ensure_ascii=False)
         audits.append(_audit_row(operator, key[0], key[1], old))
-    audits.append(_audit_row(operator, "import_batch", batch_id, None))
-    session.execute(insert(AuditEntry), audits)
-    session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id)
-        .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
-    )
+    if close:
+        audits.append(_audit_row(operator, "import_batch", batch_id, None))
+    if audits:
+        session.execute(insert(AuditEntry), audits)
+    if close:
+        session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
+        )
     return UndoResult(batch_id, reverted, tuple(kept))
 
 

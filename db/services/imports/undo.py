@@ -1,16 +1,34 @@
-"""Undo an import batch of any kind (import.md): one entry point, one implementation per family."""
+"""Undo an import batch of any kind (import.md): one entry point, one implementation per family.
+
+A batch may hold several kinds (a workbook of several sheets): the enterprise family (enterprises,
+their qualifications and figures) is restored by enterprise_undo, every other kind by other.py;
+the later writes are undone first, and the batch is marked undone once.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.models import AuditEntry
+from db.services.imports import enterprise_undo
 from db.services.imports.batches import UndoResult, open_batch
-from db.services.imports.enterprise_undo import undo_enterprise_batch
-from db.services.imports.other import undo_other_batch
+from db.services.imports.other import ENTITY_MODELS, undo_other_batch
 
 
 def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
     """Restore every record the batch created or changed, except those edited after it (kept)."""
-    if open_batch(session, batch_id).kind == "enterprises":
-        return undo_enterprise_batch(session, batch_id, operator)
-    return undo_other_batch(session, batch_id, operator)
+    batch = open_batch(session, batch_id)
+    entities = set(
+        session.scalars(select(AuditEntry.entity).where(AuditEntry.batch_id == batch_id))
+    )
+    others = bool(entities & set(ENTITY_MODELS))
+    ours = bool(entities & set(enterprise_undo.ENTITIES)) or not others
+    if not others:
+        return enterprise_undo.undo_enterprise_batch(session, batch_id, operator)
+    if not ours and batch.kind not in ("enterprises", "qualifications", "figures"):
+        return undo_other_batch(session, batch_id, operator)
+    # Both families: the other kinds were written last, so they are undone first.
+    later = undo_other_batch(session, batch_id, operator, close=False)
+    first = enterprise_undo.undo_enterprise_batch(session, batch_id, operator)
+    return UndoResult(batch_id, later.reverted + first.reverted, later.kept + first.kept)

@@ -6,14 +6,26 @@ from desktop.importing.kinds import (
     carriers,
     commissioners,
     demands,
+    figures,
     incubatees,
     platforms,
+    qualifications,
     services,
 )
 from desktop.importing.kinds.base import KindHook
 
 HOOKS: dict[str, KindHook] = {
-    m.HOOK.kind: m.HOOK for m in (commissioners, demands, services, carriers, incubatees, platforms)
+    m.HOOK.kind: m.HOOK
+    for m in (
+        qualifications,
+        figures,
+        commissioners,
+        demands,
+        services,
+        carriers,
+        incubatees,
+        platforms,
+    )
 }
 
 

@@ -4,7 +4,7 @@ A kind provides a `KindHook`: `parse` turns one data row into an `Incoming` (its
 values, lookup references) or row problems, using the generic cell parsers of db.rules like the
 enterprise kind; `plan` and `apply` (db/services/imports/kinds.py) compare with the store and write
 through the services with the batch id; undo is generic over the batch's audit rows
-(db/services/imports_other.undo_other_batch).
+(db/services/imports/undo.py).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from db.rules.normalize import parse_bool, parse_date, parse_int, parse_money, p
 from db.rules.results import Checked
 from db.rules.text import is_empty, normalize_code
 from db.rules.years import FIRST_RECORD_YEAR
-from db.services.imports.kinds import Planner, Writer
-from db.services.imports.other import Incoming
+from db.services.imports.kinds import Writer
+from db.services.imports.other import Incoming, KindPlan
 from desktop.importing.header import cell_text
 from desktop.importing.readers import Cell
 from desktop.importing.rows import Problem, RowContext, clip, shown, too_long
@@ -128,6 +128,11 @@ class KindReader:
             self.problem(name, f"{self.schema.column(name).header}应为：" + "、".join(choices))
             return None
         return value
+
+    def any_date(self, name: str) -> date | None:
+        """A date that may lie in the future (an expiry)."""
+        parsed: date | None = self.take(name, parse_date(self.raw(name)))
+        return parsed
 
     def date(self, name: str) -> date | None:
         """A date, not in the future."""
@@ -237,6 +242,8 @@ class KindHook:
 
     kind: str
     parse: Parse
-    plan: Planner
+    plan: Callable[..., KindPlan]
     apply: Writer
     key_field: str  # the column named in repeat messages
+    # Planned knowing the codes of the enterprises the same batch creates (qualifications, figures).
+    in_batch: bool = False

@@ -10,7 +10,7 @@ PERSON = "个人"
 
 
 def parse(r: KindReader) -> KindParsed:
-    """One roster row; 派出单位 is required of non-individual commissioners only."""
+    """One roster row: 姓名 and 派出单位 required (import.md); 个人 are keyed by ID number."""
     r.check_required()
     kind = r.choice("kind") or PERSON
     name = r.text("name")
@@ -29,10 +29,10 @@ def parse(r: KindReader) -> KindParsed:
         "status": r.choice("status"),
     }
     if kind == PERSON and is_empty(r.raw("id_number")):
-        r.problem("id_number", "个人特派员必须填写身份证号码")
-    if kind != PERSON and not values["unit"]:
-        r.problem("unit", f"{kind}特派员必须填写派出单位")
-    key = (PERSON, values["id_number"]) if kind == PERSON else (kind, name, values["unit"])
+        message = "个人特派员未填写身份证号码，按姓名和派出单位识别"
+        r.problem("id_number", message, warning=True)
+    by_id = kind == PERSON and values["id_number"]
+    key = (PERSON, values["id_number"]) if by_id else (kind, name, values["unit"])
     return r.finish(key, name or "", values, {})
 
 

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +42,8 @@ from desktop.ui.common import files
 from desktop.ui.imports.commit import CommitBox
 from desktop.ui.imports.mapping import MappingTable
 from desktop.ui.imports.models import kind_title
-from desktop.ui.imports.preview import PreviewTabs
+from desktop.ui.imports.preview import ImportPreview
+from desktop.ui.imports.sheets import PlanSheets, sheets_of, town_source_text
 from desktop.ui.imports.undo import confirm_undo, show_kept, start_undo, undo_error
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_message
@@ -101,7 +104,9 @@ class FilePanel(QWidget):
         self.batch_id: int | None = None
         self.undone: UndoResult | None = None
         self.refusal = ""
-        self.overrides: dict[str, str] = {}
+        self.overrides: dict[str, str] = {}  # normalised header → field: saved and chosen here
+        self.remembered: dict[str, str] = {}  # the saved hand mapping of the town and kind
+        self.changed_keys: set[str] = set()  # headers the clerk mapped by hand in this panel
         self.busy = False
         self._generation = 0
         self._remembered_checked = False
@@ -144,6 +149,7 @@ class FilePanel(QWidget):
 
     def _build_columns(self) -> QGroupBox:
         box = QGroupBox(self.tr("② 核对列"))
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         self.info = QLabel(self.tr("正在读取文件…"))
@@ -167,6 +173,13 @@ class FilePanel(QWidget):
         self.year_spin.setSuffix(self.tr(" 年"))
         self.year_spin.valueChanged.connect(self._on_year_changed)
         row.addWidget(self.year_spin)
+        row.addSpacing(8)
+        self.fold_button = QToolButton()
+        self.fold_button.setCheckable(True)
+        self.fold_button.setText(self.tr("收起列对应"))
+        self.fold_button.setToolTip(self.tr("收起或展开各列的对应，给预览留出更多行"))
+        self.fold_button.toggled.connect(self._on_fold)
+        row.addWidget(self.fold_button)
         layout.addLayout(row)
         self.mapping = MappingTable()
         self.mapping.changed.connect(self._on_mapping_changed)
@@ -185,8 +198,8 @@ class FilePanel(QWidget):
         self.duplicate_label.setWordWrap(True)
         self.duplicate_label.hide()
         layout.addWidget(self.duplicate_label)
-        self.tabs = PreviewTabs()
-        layout.addWidget(self.tabs, 1)
+        self.preview = ImportPreview()
+        layout.addWidget(self.preview, 1)
         return box
 
     def _build_commit(self) -> CommitBox:
@@ -275,8 +288,11 @@ class FilePanel(QWidget):
         except Exception:  # a convenience only: never block the import on it
             log.exception("loading the column mapping failed")
             return
-        labels = {normalize_header(label) for label in plan.labels}
-        self.overrides.update({k: v for k, v in remembered.items() if k in labels})
+        labels = {normalize_header(label) for sheet in plan.sheets for label in sheet.labels}
+        self.remembered = {k: v for k, v in remembered.items() if k in labels}
+        for sheet in plan.sheets:  # what the engine applied (a sheet may name its own town)
+            self.remembered.update({normalize_header(h): f for h, f in sheet.mapped.items()})
+        self.overrides.update(self.remembered)
 
     def _plan_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -310,21 +326,33 @@ class FilePanel(QWidget):
         self.message.hide()
         self.body.show()
         self.commit_box.show()
-        self.info.setText(
-            self.tr("类型：{kind}　工作表：{sheet}　表头在第 {row} 行").format(
-                kind=kind_title(plan.kind), sheet=plan.sheet, row=plan.header_row
-            )
-        )
-        self.mapping.show_plan(plan, self.overrides, True)
-        ignored = [label for label in plan.ignored if label]
+        sheets = sheets_of(plan, self.towns)
+        self.info.setText(self._info_text(plan, sheets))
+        saved = set(self.remembered)
+        self.mapping.show_plan(sheets, self.overrides, saved, self.changed_keys, True)
+        ignored = list(dict.fromkeys(label for s in sheets.sheets for label in s.ignored if label))
         self.ignored_label.setText(
             self.tr("不导入的列：{names}").format(names="、".join(ignored))
             if ignored
             else self.tr("表中每一列都已对应到字段。")
         )
-        self.tabs.show_plan(plan, self.towns)
+        self.preview.show_plan(plan, sheets, self.overrides)
         self._show_duplicate(plan)
         self.commit_box.show_planned(plan.counts)
+
+    def _info_text(self, plan: ImportPlan, sheets: PlanSheets) -> str:
+        if sheets.several:
+            kinds = "、".join(dict.fromkeys(kind_title(s.kind) for s in sheets.sheets))
+            return self.tr("类型：{kind}　共 {n} 个工作表（各表的表头行和镇街见预览）").format(
+                kind=kinds, n=len(sheets.sheets)
+            )
+        sheet = sheets.sheets[0]
+        return self.tr("类型：{kind}　工作表：{sheet}　表头在第 {row} 行　镇街：{town}").format(
+            kind=kind_title(sheet.kind),
+            sheet=sheet.name,
+            row=sheet.header_row,
+            town=town_source_text(sheet),
+        )
 
     def _show_duplicate(self, plan: ImportPlan) -> None:
         if plan.duplicate_of_batch is None:
@@ -337,20 +365,35 @@ class FilePanel(QWidget):
         )
         self.duplicate_label.show()
 
+    @Slot(bool)
+    def _on_fold(self, folded: bool) -> None:
+        """收起列对应: only the file's line stays; the preview gets the room."""
+        self.mapping.setVisible(not folded)
+        self.ignored_label.setVisible(not folded)
+        self.fold_button.setText(self.tr("展开列对应") if folded else self.tr("收起列对应"))
+
     @Slot(int)
     def _on_options_changed(self, _index: int = 0) -> None:
+        if not self.changed_keys:  # another town: its own saved mapping applies (engine loads it)
+            self.overrides.clear()
+            self.remembered = {}
+            self._remembered_checked = False
         self.replan()
 
     @Slot(int)
     def _on_year_changed(self, _value: int) -> None:
         self._replan_timer.start()
 
-    @Slot(str, str)
-    def _on_mapping_changed(self, key: str, field: str) -> None:
+    @Slot(str, str, str, str)
+    def _on_mapping_changed(self, key: str, field: str, kind: str, town: str) -> None:
         self.overrides[key] = field
+        self.changed_keys.add(key)
         if self.plan is not None:
             remember = partial(
-                save_mappings, town=self.plan.town, kind=self.plan.kind, mapping={key: field}
+                save_mappings,
+                town=town or self.plan.town,
+                kind=kind or self.plan.kind,
+                mapping={key: field},
             )
             self.remember_task = run_op(
                 self,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -58,6 +58,16 @@ class ImportScreen(QWidget):
         self.history.batch_undone.connect(self._on_history_undone)
         self.pages.addTab(self.history, self.tr("导入记录"))
         layout.addWidget(self.pages, 1)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.focus_filter)
+
+    @Slot()
+    def focus_filter(self) -> None:
+        """Ctrl+F: the text filter of the preview shown (on 导入文件)."""
+        panel = self.stack.currentWidget()
+        if isinstance(panel, FilePanel) and self.pages.currentIndex() == 0:
+            panel.preview.focus_filter()
 
     def _load_towns(self) -> dict[int, str]:
         with self.ctx.session() as session:

@@ -141,8 +141,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.operator_label)
 
     def _build_shortcuts(self) -> None:
-        for i, spec in enumerate(self.specs[:9]):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+        for i, spec in enumerate(self.specs[:10]):  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self)
             shortcut.setObjectName(f"shortcut-{spec.key}")
             shortcut.activated.connect(self._on_shortcut)
 

@@ -54,6 +54,7 @@ SCREENS: list[ScreenSpec] = [
         "platforms", "创新平台", "platforms.svg", "desktop.ui.platforms.screen:PlatformsScreen"
     ),
     ScreenSpec("imports", "导入", "import.svg", "desktop.ui.imports.screen:ImportScreen"),
+    ScreenSpec("collect", "报送", "collect.svg", "desktop.ui.collect.screen:CollectScreen"),
     ScreenSpec("returns", "统计报表", "returns.svg", "desktop.ui.returns.screen:ReturnsScreen"),
     ScreenSpec("rdlists", "两清零", "rdlists.svg", "desktop.ui.rdlists.screen:RdListsScreen"),
     # 设置 stays last.

@@ -122,6 +122,8 @@ def test_merges_fill_vertical_blocks() -> None:
 def test_every_kind_has_required_columns_and_unique_headers() -> None:
     assert set(SCHEMAS) == {
         "enterprises",
+        "qualifications",
+        "figures",
         "commissioners",
         "demands",
         "services",

@@ -79,25 +79,26 @@ def towns(store: Store) -> Store:
     return store
 
 
-def test_commissioner_schema_maps_specialty_to_field_and_unit_is_a_row_rule(
+def test_commissioner_schema_requires_exactly_the_starred_columns(
     towns: Store, tmp_path: Path
 ) -> None:
     assert COMMISSIONERS.column("field").header == "专业领域"
-    assert "unit" not in COMMISSIONERS.required
+    assert COMMISSIONERS.required == ("name", "unit")  # 姓名*, 派出单位* (import.md)
     path = write_csv(
         tmp_path / "c.csv",
         [
-            ["姓名", "类型", "身份证号码", "派出单位", "专业领域"],
-            ["张三", "个人", resident_id(1), "", "果树"],
-            ["专家团队", "团队", "", "", "蔬菜"],
-            ["示范站", "工作站", "", "亳州学院", "中药材"],
+            ["姓名", "类型", "身份证号码", "派出单位", "专业领域", "联系人"],
+            ["张三", "个人", resident_id(1), "亳州学院", "果树", ""],
+            ["专家团队", "团队", "", "", "蔬菜", ""],
+            ["示范站", "工作站", "", "亳州学院", "中药材", ""],
+            ["农科院", "法人", "", "亳州市农科院", "", ""],  # 联系人 is not starred
         ],
     )
     planned, _batch = commit(towns, path)
     assert planned.kind == "commissioners"
-    assert planned.counts["created"] == 2 and planned.counts["rejected"] == 1
+    assert planned.counts["created"] == 3 and planned.counts["rejected"] == 1
     problem = planned.errors[0]
-    assert problem.row == 3 and problem.column == "派出单位" and "团队" in problem.message
+    assert problem.row == 3 and problem.column == "派出单位" and "必须填写" in problem.message
     with towns.session() as s:
         rows = {c.name: c for c in s.scalars(select(Commissioner))}
     assert rows["张三"].field == "果树" and rows["张三"].gender == "男"
@@ -122,7 +123,9 @@ def test_commissioner_id_numbers_are_masked_in_problems(towns: Store, tmp_path: 
     text = json.dumps([p.as_json() for p in planned.errors + planned.warnings], ensure_ascii=False)
     assert bad not in text and born_wrong not in text and "19801345" not in text
     assert mask_resident_id(bad) in text
-    assert any(p.row == 4 and "必须填写身份证号码" in p.message for p in planned.errors)
+    # 派出单位 is starred (import.md); a 个人 without an ID number is only a warning.
+    assert any(p.row == 4 and p.column == "工作单位" for p in planned.errors)
+    assert any(p.row == 4 and "未填写身份证号码" in p.message for p in planned.warnings)
 
 
 def test_update_shows_diffs_and_blank_never_erases(towns: Store, tmp_path: Path) -> None:
