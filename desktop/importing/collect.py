@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # read_marker stays light: openpyxl loads only when a workboo
     from sqlalchemy.orm import Session
 
     from desktop.exporting.sheets import Sheet
+    from desktop.importing.readers import WorkbookData
 
 MARKER_SHEET = "征集信息"
 MARKER_NOTE = "本工作表由科创台账生成，用于识别回收的征集表，请勿修改"
@@ -156,24 +157,39 @@ def _marker_from_rows(rows: Sequence[Sequence[object]]) -> RoundMarker | None:
     return RoundMarker(round_id, kind.strip(), town.strip(), year)
 
 
+def marker_of(book: WorkbookData) -> RoundMarker | None:
+    """The round of a workbook already read by the importer's bounded readers, else None."""
+    for sheet in book.sheets:
+        if sheet.name.strip() == MARKER_SHEET:
+            return _marker_from_rows(sheet.rows[:20])
+    return None
+
+
 def read_marker(path: Path) -> RoundMarker | None:
     """The round a returned workbook belongs to, from its hidden 征集信息 sheet only; None for any
     other file (CSV, a workbook without that sheet or with something else in it, garbage).
 
-    Reading the file may raise OSError (missing, no permission); a readable file never raises.
+    The sheet is read by the importer's bounded readers (a far cell cannot take the process down);
+    an xlsx is first asked for its sheet names alone, so a big workbook of another kind costs
+    nothing. Reading may raise OSError (missing, no permission); a readable file never raises.
     """
     with path.open("rb") as handle:
         head = handle.read(8)
     if not (head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0")):
         return None  # neither a zip (xlsx, ods) nor an OLE (xls) workbook
     try:
-        from python_calamine import CalamineWorkbook
+        from desktop.importing.readers import detect_format, read_workbook
 
-        book = CalamineWorkbook.from_path(str(path))
-        if MARKER_SHEET not in book.sheet_names:
-            return None
-        rows = book.get_sheet_by_name(MARKER_SHEET).to_python()
-        return _marker_from_rows(rows[:20])
+        if detect_format(path) == "xlsx":
+            import zipfile
+
+            from desktop.importing import xlsx
+
+            with zipfile.ZipFile(path) as archive:
+                entries, _ = xlsx.workbook_sheets(archive)
+            if all(e.name != MARKER_SHEET for e in entries):
+                return None
+        return marker_of(read_workbook(path, MARKER_SHEET))
     except Exception:  # a broken or strange file is simply not a round's workbook
         return None
 

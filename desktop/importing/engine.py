@@ -28,7 +28,7 @@ from db.services.imports.other import KindPlan
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
 from db.store import Store
-from desktop.importing.collect import RoundMarker
+from desktop.importing.collect import marker_of
 from desktop.importing.mapping import MappingRefused, wanted_mappings
 from desktop.importing.notices import cell_errors, sheet_warnings
 from desktop.importing.pipeline import (
@@ -247,13 +247,6 @@ def _town_lookup(matcher: TownMatcher) -> Any:
     return lookup
 
 
-def _read_marker(path: Path) -> RoundMarker | None:
-    """The collection round a returned workbook belongs to, or None (desktop/importing/collect)."""
-    from desktop.importing.collect import read_marker
-
-    return read_marker(path)
-
-
 def _cover(found: list[FoundSheet]) -> list[Problem]:
     """Enterprise sheets leave their certificate / figure columns to the file's own 资质 /
     年度数据 sheet (which holds every one, not only the latest); a note per sheet says so."""
@@ -287,7 +280,8 @@ def plan_import(
     today = today or date.today()
     yield Progress(0, 0, "正在读取文件…")
     sha = file_sha256(path)
-    marker = _read_marker(path)
+    book = read_workbook(path, options.sheet)
+    marker = marker_of(book)
     if marker is not None:
         options = ImportOptions(
             options.kind or marker.kind,
@@ -298,9 +292,7 @@ def plan_import(
         )
     try:
         mappings = wanted_mappings(store, options.kind, options.town, options.mapping)
-        found, skipped = select_sheets(
-            read_workbook(path, options.sheet), options.kind, mappings, options.sheet
-        )
+        found, skipped = select_sheets(book, options.kind, mappings, options.sheet)
     except MappingRefused as exc:
         raise ImportRefused(str(exc)) from exc
     cancel.raise_if_cancelled()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from db.rules.identifiers import (
@@ -30,6 +29,7 @@ from db.rules.results import Checked
 from db.rules.text import EMPTY_MARKERS, is_empty, normalize_text
 from db.rules.years import FIRST_RECORD_YEAR
 from db.services.imports.enterprises import EnterpriseIncoming
+from desktop.importing import fast_cells as fc
 from desktop.importing.header import Header, cell_text
 from desktop.importing.readers import Cell
 
@@ -114,6 +114,13 @@ def is_blank(cells: list[Cell]) -> bool:
         if c is not None and c != "" and cell_text(c):
             return False
     return True
+
+
+def _surely_filled(value: Cell) -> bool:
+    """A cell that is_empty would call non-empty, told cheaply (ASCII text of 3+ characters)."""
+    if not isinstance(value, str) or not value.isascii():
+        return False
+    return len(value.strip()) > _LONGEST_ASCII_MARKER
 
 
 def is_footer(cells: list[Cell], header: Header) -> bool:
@@ -374,53 +381,6 @@ def record_signature(record: EnterpriseIncoming) -> dict[str, Any]:
 # words the messages. So results never differ, only the time taken.
 
 
-class _Slow(Exception):
-    """The fast path cannot vouch for this cell: read the whole row with the full reader."""
-
-
-@lru_cache(maxsize=16384)
-def _text_of_str(value: str) -> str | None:
-    text = normalize_text(value)
-    return text if text and text not in EMPTY_MARKERS else None
-
-
-def _text_of(value: Cell) -> str | None:
-    """_RowReader.text of one cell."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return _text_of_str(value)
-    return None if is_empty(value) else cell_text(value) or None
-
-
-def _checked(checked: Checked[Any]) -> Any:
-    if checked.errors or checked.warnings:
-        raise _Slow
-    return checked.value
-
-
-def _non_negative(value: Any) -> Any:
-    if value is not None and value < 0:
-        raise _Slow
-    return value
-
-
-def _count_of(value: Cell) -> int | None:
-    if value.__class__ is float and value.is_integer():
-        return int(value) if value >= 0 else _non_negative(value)
-    count: int | None = _non_negative(_checked(parse_int(value)))
-    return count
-
-
-def _phone_of(value: Cell) -> str | None:
-    phone: str | None = _checked(validate_phone(value))
-    return phone
-
-
-def _flag_of(value: Cell) -> bool | None:
-    return _checked(parse_bool(value))  # type: ignore[no-any-return]
-
-
 class _FastRows:
     """Column positions and settings of one file, resolved once for the fast path."""
 
@@ -428,37 +388,51 @@ class _FastRows:
         self.ctx = ctx
         fields = ctx.header.fields
         self.col = {name: fields.get(name) for name in _ALL_FIELDS}
-        # A column the sheet lacks reads as None: no value and no problem, so it is left out.
-        self.texts = [(n, c) for n in ENTERPRISE_COLUMNS if (c := fields.get(n)) is not None]
         schema = ctx.header.schema
         self.limit = {
             n: schema.column(n).max_length or 1 << 62 for n in (*ENTERPRISE_COLUMNS, "phone")
         }
+        # A column the sheet lacks reads as None: no value and no problem, so it is left out.
+        # With a memo per column: industries, contacts, notes … repeat down a town's file.
+        self.texts = [
+            (n, c, self.limit[n], fc.memo(fc.text_of))
+            for n in ENTERPRISE_COLUMNS
+            if (c := fields.get(n)) is not None
+        ]
         self.units = {name: ctx.header.units.get(name) for name in ("revenue", "rd_expense")}
+        date_of = fc.memo(self._date)
+        flag_of = fc.memo(fc.flag_of)
+        count_of = fc.memo(fc.count_of)
         converters: list[tuple[bool, str, Callable[[Cell], Any]]] = [
-            (True, "founded_on", self._date),
-            (True, "phone", _phone_of),
-            (True, "above_scale", _flag_of),
+            (True, "founded_on", date_of),
+            (True, "phone", fc.phone_of),
+            (True, "above_scale", flag_of),
             (False, "revenue", self._money_reader("revenue")),
             (False, "rd_expense", self._money_reader("rd_expense")),
-            (False, "employees", _count_of),
-            (False, "rd_staff", _count_of),
-            (False, "rd_activity", _flag_of),
-            (False, "rd_institution", _flag_of),
+            (False, "employees", count_of),
+            (False, "rd_staff", count_of),
+            (False, "rd_activity", flag_of),
+            (False, "rd_institution", flag_of),
         ]
         self.steps = [
             (is_field, name, col, convert)
             for is_field, name, convert in converters
             if (col := fields.get(name)) is not None
         ]
+        self.town_of = fc.memo(self._town_id)
+        self.issued_of = date_of
         self.code_warnings: tuple[str, ...] = ()
         self.code_label = _RowReader([], 0, ctx).label("uscc")
+        self.code_col = self.col["uscc"]
+        self.town_col = self.col["town"]
+        self.hte = (self.col["hte_issued_on"], self.col["hte_number"])
+        self.sme = (self.col["sme_year"], self.col["sme_number"])
 
     def record(self, cells: list[Cell], row: int) -> EnterpriseIncoming | None:
         """The record of a clean row, or None when the full reader must look at the row."""
         try:
             return self._record(cells, row)
-        except _Slow:
+        except fc.Slow:
             return None
 
     def _cell(self, cells: list[Cell], name: str) -> Cell:
@@ -467,34 +441,42 @@ class _FastRows:
 
     def _record(self, cells: list[Cell], row: int) -> EnterpriseIncoming:
         fields: dict[str, Any] = {}
-        limit = self.limit
-        for name, col in self.texts:
-            value = cells[col]
-            text = _text_of_str(value) if value.__class__ is str else _text_of(value)
+        for name, col, limit, text_of in self.texts:
+            text = text_of(cells[col])
             if text is not None:
-                if len(text) > limit[name]:
-                    raise _Slow
+                if len(text) > limit:
+                    raise fc.Slow
                 fields[name] = text
         if "name" not in fields:
-            raise _Slow
+            raise fc.Slow
         fields["uscc"] = self._code(cells)
-        town = self._town(cells)
+        town = self.town_of(None if self.town_col is None else cells[self.town_col])
         if town is not None:
             fields["town_id"] = town
         figures: dict[str, Any] = {}
         for is_field, name, col, convert in self.steps:
             if (value := convert(cells[col])) is not None:
                 (fields if is_field else figures)[name] = value
-        if len(fields.get("phone") or "") > limit["phone"]:
-            raise _Slow
+        if len(fields.get("phone") or "") > self.limit["phone"]:
+            raise fc.Slow
+        issued, number = self.hte
+        year, code = self.sme
         return EnterpriseIncoming(
-            row, fields, figures, self._high_tech(cells), self._tech_sme(cells)
+            row,
+            fields,
+            figures,
+            self._high_tech(
+                None if issued is None else cells[issued], None if number is None else cells[number]
+            ),
+            self._tech_sme(
+                None if year is None else cells[year], None if code is None else cells[code]
+            ),
         )
 
     def _code(self, cells: list[Cell]) -> str:
-        found = clean_uscc(self._cell(cells, "uscc"))
+        found = clean_uscc(None if self.code_col is None else cells[self.code_col])
         if found is None:
-            raise _Slow
+            raise fc.Slow
         code, org_ok = found
         # A valid code whose organisation-code part does not check only warns.
         self.code_warnings = () if org_ok else (ORG_CODE_WARNING,)
@@ -505,15 +487,15 @@ class _FastRows:
         value = shown(self._cell(cells, "uscc"))
         return [Problem(row, self.code_label, value, message) for message in self.code_warnings]
 
-    def _town(self, cells: list[Cell]) -> int | None:
-        written = _text_of(self._cell(cells, "town"))
+    def _town_id(self, value: Cell) -> int | None:
+        written = fc.text_of(value)
         if written:
             found = self.ctx.match_town(written)
             if found is None:
-                raise _Slow
+                raise fc.Slow
             return found.id
         if self.ctx.file_town is None:
-            raise _Slow  # the full reader warns that the town is missing
+            raise fc.Slow  # the full reader warns that the town is missing
         return self.ctx.file_town.id
 
     def _date(self, value: Cell) -> date | None:
@@ -522,9 +504,9 @@ class _FastRows:
         if value.__class__ is date:
             assert isinstance(value, date)
             if value > self.ctx.today:
-                raise _Slow
+                raise fc.Slow
             return value
-        parsed: date | None = _checked(parse_date(value, today=self.ctx.today))
+        parsed: date | None = fc.checked(parse_date(value, today=self.ctx.today))
         return parsed
 
     def _money_reader(self, name: str) -> Callable[[Cell], float | None]:
@@ -533,34 +515,35 @@ class _FastRows:
 
         def money(value: Cell) -> float | None:
             if factor is not None and value.__class__ is float and value - value == 0.0:
-                amount: float | None = _non_negative(to_wan_yuan(value, unit))
+                amount: float | None = fc.non_negative(to_wan_yuan(value, unit))
                 return amount
             if value is None:
                 return None
-            checked: float | None = _non_negative(_checked(parse_money(value, unit)))
-            return checked
+            found: float | None = fc.non_negative(fc.checked(parse_money(value, unit)))
+            return found
 
         return money
 
-    def _high_tech(self, cells: list[Cell]) -> tuple[str, date] | None:
-        issued = self._date(self._cell(cells, "hte_issued_on"))
-        raw = self._cell(cells, "hte_number")
+    def _high_tech(self, issued_raw: Cell, raw: Cell) -> tuple[str, date] | None:
+        if (issued_raw is None or issued_raw == "") and (raw is None or raw == ""):
+            return None
+        issued = self.issued_of(issued_raw)
         if issued is None and (raw is None or raw == ""):
             return None
-        number = _checked(validate_hte_number(raw, issued, self.ctx.province_code))
+        number = fc.checked(validate_hte_number(raw, issued, self.ctx.province_code))
         if (number and issued is None) or (issued is not None and is_empty(raw)):
-            raise _Slow
+            raise fc.Slow
         return (number, issued) if number and issued else None
 
-    def _tech_sme(self, cells: list[Cell]) -> tuple[str | None, int] | None:
-        year_raw = self._cell(cells, "sme_year")
-        raw = self._cell(cells, "sme_number")
+    def _tech_sme(self, year_raw: Cell, raw: Cell) -> tuple[str | None, int] | None:
         if year_raw is None and raw is None:
             return None
-        year: int | None = _checked(parse_int(year_raw))
+        if (year_raw == "" or year_raw is None) and (raw == "" or raw is None):
+            return None
+        year: int | None = fc.checked(parse_int(year_raw))
         if year is not None and not MIN_YEAR <= year <= self.ctx.today.year + 1:
-            raise _Slow
-        number = _checked(validate_sme_number(raw, year))
+            raise fc.Slow
+        number = fc.checked(validate_sme_number(raw, year))
         if number:
             return number, year or sme_number_year(number) or 0
         if year is not None and is_empty(raw):

@@ -9,6 +9,8 @@ the header does.
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,8 @@ def sheet_states(path: Path, fmt: str) -> dict[str, str]:
             with zipfile.ZipFile(path) as archive:
                 entries, _ = xlsx.workbook_sheets(archive)
             return {e.name: e.state for e in entries}
+        if fmt == "ods":
+            return _ods_states(path)
         from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
         book = CalamineWorkbook.from_path(str(path))
@@ -68,6 +72,52 @@ def sheet_states(path: Path, fmt: str) -> dict[str, str]:
         return {m.name: states.get(m.visible, "visible") for m in book.sheets_metadata}
     except Exception:  # the readers report a broken file with their own message
         return {}
+
+
+_ODS_STYLE = re.compile(rb"<style:style\b[^>]*>.*?</style:style>", re.S)
+_ODS_TABLE = re.compile(rb"<table:table\s[^>]*>")
+
+
+def _attr(tag: bytes, name: bytes) -> str | None:
+    found = re.search(rb"\b" + re.escape(name) + rb'="([^"]*)"', tag)
+    return html.unescape(found.group(1).decode("utf-8", "replace")) if found else None
+
+
+def _ods_states(path: Path) -> dict[str, str]:
+    """Tables whose style says `table:display="false"` are hidden; read from content.xml by
+    pattern, in pieces (a table's rows are never parsed here)."""
+    hidden: set[str] = set()
+    states: dict[str, str] = {}
+    tail = b""
+    in_body = False
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+        while True:
+            block = stream.read(1 << 20)
+            data = tail + block
+            if not in_body:
+                cut = data.find(b"<office:body")
+                head = data if cut < 0 else data[:cut]
+                for style in _ODS_STYLE.findall(head):
+                    if b'table:display="false"' in style and b'style:family="table"' in style:
+                        name = _attr(style[: style.find(b">") + 1], b"style:name")
+                        if name:
+                            hidden.add(name)
+                if cut < 0:
+                    tail = data[-4096:] if block else b""
+                    if not block:
+                        break
+                    continue
+                in_body, data = True, data[cut:]
+            end = data.rfind(b"<")
+            scan, tail = (data, b"") if not block else (data[:end], data[end:])
+            for tag in _ODS_TABLE.findall(scan):
+                name = _attr(tag, b"table:name")
+                if name is not None:
+                    style = _attr(tag, b"table:style-name")
+                    states[name] = "hidden" if style in hidden else "visible"
+            if not block:
+                break
+    return states
 
 
 def _has_data(sheet: SheetData) -> bool:

@@ -6,14 +6,21 @@ transaction, with the cyclic garbage collector paused while the rows are built."
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, update
 
 CHUNK_SIZE = 500
+# The page cache of a bulk write (KiB; SQLite's own default is 2 MB): the B-trees of the indexes
+# a 100,000-row batch inserts into at random places then stay in memory instead of being spilled.
+BULK_CACHE_KIB = 64 * 1024
+# An index is dropped and built again after the rows only when at least this many rows, and
+# no fewer than the table holds already, are to be inserted: building it afresh sorts once,
+# which is several times cheaper than as many random inserts, but it sorts the whole table.
+DEFER_INDEXES_FROM = 10_000
 
 
 @contextmanager
@@ -100,3 +107,74 @@ def update_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(
             stmt, [{f"_v_{k}": v for k, v in row.items()} | {"_id": row["_id"]} for row in group]
         )
+
+
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """A larger SQLite page cache on this connection while a bulk write runs (others: no-op)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    with _finally(lambda: conn.exec_driver_sql(f"PRAGMA cache_size = {before}")):
+        yield
+
+
+def deferrable_indexes(conn: Connection, table: Table, incoming: int) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the plain indexes of a SQLite table worth building after
+    `incoming` new rows rather than while they are inserted (see DEFER_INDEXES_FROM).
+
+    Only indexes made by CREATE INDEX that are not UNIQUE: constraints stay enforced row by row.
+    Only inside an open transaction, so that a rollback brings the dropped indexes back.
+    """
+    if conn.dialect.name != "sqlite" or incoming < DEFER_INDEXES_FROM or not _in_transaction(conn):
+        return []
+    held = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
+    if incoming < held:
+        return []
+    plain = [
+        name
+        for _seq, name, unique, origin, _partial in conn.exec_driver_sql(
+            f'PRAGMA index_list("{table.name}")'
+        )
+        if origin == "c" and not unique
+    ]
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table.name,)
+    )
+    sql = {name: text for name, text in found if text}
+    return [(name, sql[name]) for name in plain if name in sql]
+
+
+def _in_transaction(conn: Connection) -> bool:
+    """Whether the SQLite connection is inside a transaction already. The driver only opens one
+    before the first INSERT/UPDATE/DELETE: a DROP INDEX before that would commit on its own."""
+    return bool(getattr(conn.connection.dbapi_connection, "in_transaction", False))
+
+
+@contextmanager
+def indexes_deferred(conn: Connection, indexes: list[tuple[str, str]]) -> Iterator[None]:
+    """Drop the indexes, run the block, build them again (in the caller's transaction, so a
+    rollback restores them too; they are built again even when the block fails)."""
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+
+    def build() -> None:
+        for _name, sql in indexes:
+            conn.exec_driver_sql(sql)
+
+    with _finally(build):
+        yield
+
+
+@contextmanager
+def _finally(undo: Callable[[], object]) -> Iterator[None]:
+    """Run `undo` after the block; when the block failed, its own failure is the one raised."""
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):
+            undo()
+        raise
+    undo()

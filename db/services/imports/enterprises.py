@@ -11,7 +11,8 @@ Writes go through SQLAlchemy Core in bulk inside the caller's one transaction. A
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -32,9 +33,12 @@ from db.services.audit import to_json
 from db.services.enterprises.qualifications import rule_of_type
 from db.services.enterprises.search_text import pinyin_initials, search_columns, search_text
 from db.services.imports.bulk import (
+    bulk_cache,
     chunks,
     day_writer,
+    deferrable_indexes,
     gc_paused,
+    indexes_deferred,
     insert_rows,
     iso,
     table_of,
@@ -142,34 +146,48 @@ def qualification_rules(session: Session) -> QualificationRules:
 # ---------------------------------------------------------------- plan
 
 
-def _existing(session: Session, usccs: list[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    cols = [getattr(Enterprise, f) for f in ("id", "deleted_at", *ENTERPRISE_FIELDS)]
-    for chunk in chunks(usccs):
-        for row in session.execute(select(*cols).where(Enterprise.uscc.in_(chunk))):
-            found[row.uscc] = row
-    return found
+LOOKUP_CHUNK = 5000  # rows planned together: one IN (…) lookup per table (SQLite allows 32,766)
 
 
-def _years(session: Session, ids: list[int], year: int) -> dict[int, Any]:
-    found: dict[int, Any] = {}
-    for chunk in chunks(ids):
-        stmt = select(table_of(EnterpriseYear)).where(
-            EnterpriseYear.enterprise_id.in_(chunk), EnterpriseYear.year == year
-        )
-        for y in session.execute(stmt):  # plain rows: attribute access, no ORM identity map
-            found[y.enterprise_id] = y
-    return found
+def _lookup(
+    conn: Connection, table: Any, columns: Sequence[str], key: str, keys: Sequence[Any], *where: Any
+) -> Iterator[dict[str, Any]]:
+    """The rows of `table` whose `key` is one of `keys` (at most LOOKUP_CHUNK), each as a dict
+    of `columns` (Core rows, no ORM objects)."""
+    if not keys:
+        return
+    cols = [table.c[c] for c in columns]
+    if conn.dialect.name == "sqlite":
+        # The keys as one JSON parameter: SQLAlchemy renders no bind parameter per key.
+        given = func.json_each(json.dumps(list(keys), ensure_ascii=False)).table_valued("value")
+        wanted: Any = select(given.c.value)
+    else:
+        wanted = keys
+    for row in conn.execute(select(*cols).where(table.c[key].in_(wanted), *where)).all():
+        yield dict(zip(columns, row, strict=True))
 
 
-def _qualifications(session: Session, ids: list[int]) -> dict[int, list[Any]]:
-    found: dict[int, list[Any]] = {}
-    for chunk in chunks(ids):
-        stmt = select(table_of(Qualification)).where(
-            Qualification.enterprise_id.in_(chunk), Qualification.deleted_at.is_(None)
-        )
-        for q in session.execute(stmt):
-            found.setdefault(q.enterprise_id, []).append(q)
+_STORED = ("id", "deleted_at", *ENTERPRISE_FIELDS)
+
+
+def _existing(conn: Connection, usccs: list[str]) -> dict[str, dict[str, Any]]:
+    table = table_of(Enterprise)
+    return {row["uscc"]: row for row in _lookup(conn, table, _STORED, "uscc", usccs)}
+
+
+def _years(conn: Connection, ids: list[int], year: int) -> dict[int, dict[str, Any]]:
+    table = table_of(EnterpriseYear)
+    columns = [c.name for c in table.c]
+    rows = _lookup(conn, table, columns, "enterprise_id", ids, table.c.year == year)
+    return {row["enterprise_id"]: row for row in rows}
+
+
+def _qualifications(conn: Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    table = table_of(Qualification)
+    columns = [c.name for c in table.c]
+    found: dict[int, list[dict[str, Any]]] = {}
+    for q in _lookup(conn, table, columns, "enterprise_id", ids, table.c.deleted_at.is_(None)):
+        found.setdefault(q["enterprise_id"], []).append(q)
     return found
 
 
@@ -182,30 +200,33 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-def _diff(stored: Any, incoming: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+def _diff(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Changed fields; blank incoming values never erase stored ones."""
-    return {
-        k: (getattr(stored, k), v)
-        for k, v in incoming.items()
-        if v is not None and not _same(getattr(stored, k), v)
-    }
+    if [stored[k] for k in incoming] == [*incoming.values()]:
+        return {}  # nothing changed, told by one comparison of two lists (the common case)
+    changed: dict[str, tuple[Any, Any]] = {}
+    for k, v in incoming.items():
+        # `old != v` first: values that are equal are the same to _same too (the common case).
+        if v is not None and (old := stored[k]) != v and not _same(old, v):
+            changed[k] = (old, v)
+    return changed
 
 
 def _plan_high_tech(
-    held: list[Any], number: str, issued: date, rules: QualificationRules
+    held: list[dict[str, Any]], number: str, issued: date, rules: QualificationRules
 ) -> QualificationChange | None:
     frm, through = rules.window(HIGH_TECH, issued, None)
     values = {"number": number, "issued_on": issued, "valid_from": frm, "valid_through": through}
     type_id = rules.type_ids[HIGH_TECH]
     for q in held:
-        if q.type_id == type_id and q.number == number:
+        if q["type_id"] == type_id and q["number"] == number:
             diff = _diff(q, values)
-            return QualificationChange(HIGH_TECH, q.id, values, diff) if diff else None
+            return QualificationChange(HIGH_TECH, q["id"], values, diff) if diff else None
     return QualificationChange(HIGH_TECH, None, values, {k: (None, v) for k, v in values.items()})
 
 
 def _plan_tech_sme(
-    held: list[Any], number: str | None, year: int, rules: QualificationRules
+    held: list[dict[str, Any]], number: str | None, year: int, rules: QualificationRules
 ) -> QualificationChange | None:
     frm, through = rules.window(TECH_SME, None, year)
     values = {
@@ -216,15 +237,17 @@ def _plan_tech_sme(
     }
     type_id = rules.type_ids[TECH_SME]
     for q in held:
-        if q.type_id == type_id and (q.evaluation_year == year or (number and q.number == number)):
+        if q["type_id"] == type_id and (
+            q["evaluation_year"] == year or (number and q["number"] == number)
+        ):
             diff = _diff(q, values)
-            return QualificationChange(TECH_SME, q.id, values, diff) if diff else None
+            return QualificationChange(TECH_SME, q["id"], values, diff) if diff else None
     created = {k: (None, v) for k, v in values.items() if v is not None}
     return QualificationChange(TECH_SME, None, values, created)
 
 
 def _plan_qualifications(
-    incoming: EnterpriseIncoming, held: list[Any], rules: QualificationRules
+    incoming: EnterpriseIncoming, held: list[dict[str, Any]], rules: QualificationRules
 ) -> list[QualificationChange]:
     out: list[QualificationChange] = []
     if incoming.high_tech is not None:
@@ -250,27 +273,41 @@ def _plan_enterprises(
     session: Session, records: Sequence[EnterpriseIncoming], year: int
 ) -> list[EnterprisePlan]:
     rules = qualification_rules(session)
-    existing = _existing(session, [r.fields["uscc"] for r in records])
-    ids = [e.id for e in existing.values()]
-    years = _years(session, ids, year)
-    held = _qualifications(session, ids)
+    conn = session.connection()
     plans: list[EnterprisePlan] = []
+    # Chunk by chunk: the stored rows of one chunk are compared and let go (memory stays flat).
+    for chunk in chunks(records, LOOKUP_CHUNK):
+        plans += _plan_chunk(conn, chunk, year, rules)
+    return plans
+
+
+def _plan_chunk(
+    conn: Connection, records: Sequence[EnterpriseIncoming], year: int, rules: QualificationRules
+) -> list[EnterprisePlan]:
+    existing = _existing(conn, [r.fields["uscc"] for r in records])
+    ids = [e["id"] for e in existing.values()]
+    years = _years(conn, ids, year)
+    held = _qualifications(conn, ids) if any(map(_has_qualification, records)) else {}
+    plans: list[EnterprisePlan] = []
+    append = plans.append
     for record in records:
         stored = existing.get(record.fields["uscc"])
         if stored is None:
-            plans.append(EnterprisePlan(record))
+            append(EnterprisePlan(record))
             continue
-        plan = EnterprisePlan(record, stored.id, _diff(stored, record.fields))
-        plan.deleted = stored.deleted_at is not None
+        stored_id = stored["id"]
+        plan = EnterprisePlan(record, stored_id, _diff(stored, record.fields))
+        plan.deleted = stored["deleted_at"] is not None
         plan.new = False
-        stored_year = years.get(stored.id)
+        stored_year = years.get(stored_id)
         if stored_year is None:
             plan.year_changes = {k: (None, v) for k, v in record.figures.items() if v is not None}
         else:
-            plan.year_row_id = stored_year.id
+            plan.year_row_id = stored_year["id"]
             plan.year_changes = _diff(stored_year, record.figures)
-        plan.qualifications = _plan_qualifications(record, held.get(stored.id, []), rules)
-        plans.append(plan)
+        if record.high_tech is not None or record.tech_sme is not None:
+            plan.qualifications = _plan_qualifications(record, held.get(stored_id, []), rules)
+        append(plan)
     return plans
 
 
@@ -368,6 +405,22 @@ def _created_record(
 @lru_cache(maxsize=8)
 def _year_keys(year: int) -> dict[str, str]:
     return {k: f"{year}.{k}" for k in YEAR_FIELDS}
+
+
+@contextmanager
+def bulk_writes(session: Session, created: int) -> Iterator[None]:
+    """Around every write_created / write_updated call of one batch that creates `created`
+    enterprises: a larger page cache and, when the batch is large for the tables, their plain
+    indexes built once after the rows instead of row by row (bulk.indexes_deferred). Nothing in
+    between may need those indexes: only this module's writes run inside it."""
+    conn = session.connection()
+    deferred = [
+        index
+        for model in (Enterprise, EnterpriseYear, AuditEntry)
+        for index in deferrable_indexes(conn, table_of(model), created)
+    ]
+    with bulk_cache(conn), indexes_deferred(conn, deferred):
+        yield
 
 
 def write_created(

@@ -11,15 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.models import AuditEntry, Enterprise, EnterpriseYear
 from db.rules.identifiers import clean_uscc, uscc_check_char, validate_uscc
 from db.rules.text import normalize_code, normalize_header, normalize_text
 from db.services.enterprises import search_text as search
+from db.services.imports import bulk
+from db.services.imports import enterprises as imports
 from db.services.towns import add_towns
 from db.store import Store
-from desktop.importing import rows
+from desktop.importing import fast_cells, rows
 from desktop.importing.engine import ImportOptions, apply_import, plan_import
 from desktop.importing.header import find_header
 from desktop.importing.readers import SheetData
@@ -78,6 +82,13 @@ TEXTS = [
     "无",
     "-",
     "a\u200bb",
+    "华信\u3000生物",
+    "华信\xa0生物",
+    "ﬁ公司",
+    "①号",
+    "a\tb",
+    "x ",
+    "A  B",
     12.0,
     3.5,
     7,
@@ -386,3 +397,129 @@ def test_bulk_updates_then_undo_restore_everything(store: Store, tmp_path: Path)
         assert all(a.action == "create" for a in created)
     drain(undo_import(store, year_batch, "测试员"))
     assert _without_search(_snapshot(store)) == _without_search(before)
+
+
+@given(st.text(max_size=12) | st.sampled_from([t for t in TEXTS if isinstance(t, str)]))
+def test_plain_text_is_what_normalisation_gives_back(value: str) -> None:
+    """The fast path takes a text as it is only when normalize_text would not change it."""
+    if fast_cells.plain(value):
+        assert normalize_text(value) == value
+    assert fast_cells.text_of_str(value) == fast_cells.text_of(value)
+
+
+def test_plain_text_is_told_apart() -> None:
+    assert fast_cells.plain("亳州市华信科技有限公司") and fast_cells.plain("A B")
+    for value in ("A  B", " A", "A ", "a\tb", "华信\u3000生物", "Ａ", "ﬁ", "a\u200bb", "①"):
+        assert not fast_cells.plain(value), value
+
+
+def _plans_shape(plans: list[Any]) -> list[Any]:
+    return [
+        (
+            p.outcome,
+            p.enterprise_id,
+            p.changes,
+            p.year_row_id,
+            p.year_changes,
+            [(q.type_code, q.qualification_id, q.values, q.changes) for q in p.qualifications],
+        )
+        for p in plans
+    ]
+
+
+def test_planning_chunk_by_chunk_gives_the_same_plans(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.transaction() as session:
+        add_towns(session, ["古井镇"], "测试员")
+    base = [
+        {"企业名称": f"甲{i}公司", "统一社会信用代码": _uscc(i), "所属镇街": "古井镇"}
+        | {"营业收入(万元)": 100 + i, "从业人员数": 10, "成立日期": date(2001, 2, 3 + i)}
+        for i in range(7)
+    ]
+    base[0] |= {"高新技术企业证书编号": "GR202034000123", "高企发证日期": date(2020, 5, 6)}
+    _sheet(tmp_path / "a.xlsx", base)
+    first = drain(plan_import(store, tmp_path / "a.xlsx", ImportOptions(year=2024), today=TODAY))
+    drain(apply_import(store, first, "测试员"))
+    changed = [dict(r) for r in base] + [
+        {"企业名称": "新公司", "统一社会信用代码": _uscc(99), "所属镇街": "古井镇"}
+    ]
+    changed[0] |= {"高企发证日期": date(2020, 6, 1)}
+    changed[1] |= {"企业名称": "乙新公司", "成立日期": date(2002, 1, 1)}
+    changed[2] |= {"营业收入(万元)": 102.0000001}  # within _same's tolerance: unchanged
+    changed[3] |= {"营业收入(万元)": 999}
+    _sheet(tmp_path / "b.xlsx", changed)
+    whole = drain(plan_import(store, tmp_path / "b.xlsx", ImportOptions(year=2024), today=TODAY))
+    monkeypatch.setattr(imports, "LOOKUP_CHUNK", 2)
+    chunked = drain(plan_import(store, tmp_path / "b.xlsx", ImportOptions(year=2024), today=TODAY))
+    assert _plans_shape(chunked.plans) == _plans_shape(whole.plans)
+    outcomes = [p.outcome for p in whole.plans]
+    assert outcomes.count("updated") == 3 and outcomes.count("created") == 1
+    by_code = {p.incoming.fields["uscc"]: p for p in whole.plans}
+    assert by_code[_uscc(1)].changes == {
+        "name": ("甲1公司", "乙新公司"),
+        "founded_on": (date(2001, 2, 4), date(2002, 1, 1)),
+    }
+
+
+def _indexes(store: Store) -> set[tuple[str, str]]:
+    with store.engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+        return {(name, sql) for name, sql in found}
+
+
+def _open_transaction(session: Any) -> Any:
+    """The connection of the session, its write transaction begun (as apply_import's batch row
+    does before any enterprise is written: the driver begins one at the first write)."""
+    conn = session.connection()
+    conn.exec_driver_sql("UPDATE towns SET name = name WHERE id < 0")
+    return conn
+
+
+def test_bulk_writes_build_the_indexes_they_drop_again(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.xlsx"
+    _workbook(path, 30)
+    with store.transaction() as session:
+        add_towns(session, ["古井镇"], "测试员")
+    plan = drain(plan_import(store, path, ImportOptions(year=2024), today=TODAY))
+    created = [p for p in plan.plans if p.outcome == "created"]
+    before = _indexes(store)
+    monkeypatch.setattr(bulk, "DEFER_INDEXES_FROM", 1)
+    with pytest.raises(RuntimeError), store.transaction() as session:
+        _open_transaction(session)
+        with imports.bulk_writes(session, len(created)):
+            assert _indexes_in(session) < {name for name, _sql in before}
+            imports.write_created(session, None, created, 2024, "测试员")
+            raise RuntimeError("cancelled")
+    assert _indexes(store) == before
+    with store.session() as session:
+        assert session.scalars(select(Enterprise)).all() == []
+    with store.transaction() as session:
+        conn = _open_transaction(session)
+        with imports.bulk_writes(session, len(created)):
+            names = _indexes_in(session)
+            assert "ix_enterprises_name" not in names and "ix_audit_entity" not in names
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -bulk.BULK_CACHE_KIB
+            imports.write_created(session, None, created, 2024, "测试员")
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+    assert _indexes(store) == before
+    with store.session() as session:
+        assert len(session.scalars(select(Enterprise)).all()) == 30
+    with store.transaction() as session:  # fewer new rows than the table holds: nothing dropped
+        _open_transaction(session)
+        with imports.bulk_writes(session, 29):
+            assert "ix_enterprises_name" in _indexes_in(session)
+    # No write transaction yet (a DROP would commit at once): nothing dropped either.
+    with store.transaction() as session, imports.bulk_writes(session, 100):
+        assert "ix_enterprises_name" in _indexes_in(session)
+
+
+def _indexes_in(session: Any) -> set[str]:
+    found = session.connection().exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    )
+    return {row[0] for row in found}
