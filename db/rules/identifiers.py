@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 from db.rules.results import Checked
 from db.rules.text import is_empty, normalize_code
@@ -93,18 +94,19 @@ def clean_uscc(raw: object) -> tuple[str, bool] | None:
     """
     if not isinstance(raw, str):
         return None
-    code = normalize_code(raw)
+    # Most cells already hold the code as it is stored: 18 ASCII letters and digits, upper case.
+    plain = len(raw) == USCC_LENGTH and raw.isascii() and raw.isalnum()
+    code = raw if plain and (raw.isupper() or raw.isdigit()) else normalize_code(raw)
     if len(code) != USCC_LENGTH:
         return None
     try:
-        values = [_USCC_VALUES[c] for c in code]
-        org = [_ORG_VALUES[c] for c in code[8:16]]
+        values = list(map(_USCC_VALUES.__getitem__, code))
+        org = sum(map(mul, map(_ORG_VALUES.__getitem__, code[8:16]), _ORG_WEIGHTS))
     except KeyError:
         return None
-    total = sum([v * w for v, w in zip(values, _USCC_WEIGHTS, strict=False)])
-    if values[17] != (31 - total % 31) % 31:
+    if values[17] != (31 - sum(map(mul, values, _USCC_WEIGHTS)) % 31) % 31:
         return None
-    org_check = 11 - sum([v * w for v, w in zip(org, _ORG_WEIGHTS, strict=True)]) % 11
+    org_check = 11 - org % 11
     expected = "X" if org_check == 10 else "0" if org_check == 11 else str(org_check)
     return code, code[16] == expected
 

@@ -134,6 +134,7 @@ class ImportPlan:
     duplicate_of_batch: int | None = None
     town_names: dict[int, str] = field(default_factory=dict)
     round_id: int | None = None  # a collection round's returned workbook
+    outcomes: dict[str, int] = field(default_factory=dict)  # outcome → rows, set by plan_import
 
     @property
     def kind(self) -> str:
@@ -181,8 +182,10 @@ class ImportPlan:
         return sum(self.skipped_rows.values())
 
     def count(self, outcome: str) -> int:
-        """How many rows end as created / updated / unchanged."""
-        return sum(1 for g in self.groups for p in g.items if p.outcome == outcome)
+        """How many rows end as created / updated / unchanged (counted once, when planned)."""
+        if not self.outcomes:
+            return sum(1 for g in self.groups for p in g.items if p.outcome == outcome)
+        return self.outcomes.get(outcome, 0)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -404,11 +407,14 @@ def _count_sheets(plan: ImportPlan) -> None:
     for sheet in plan.sheets:
         sheet.counts = {k: 0 for k in (*_OUTCOMES, "rejected", "skipped")}
     by_name = {s.name: s for s in plan.sheets}
+    totals = dict.fromkeys(_OUTCOMES, 0)
     for group in plan.groups:
         for item in group.items:
+            outcome = item.outcome
+            totals[outcome] += 1
             target = by_name.get(item.incoming.sheet)
             if target is not None:
-                target.counts[item.outcome] += 1
+                target.counts[outcome] += 1
     for rejected in plan.rejected:
         if rejected.sheet in by_name:
             by_name[rejected.sheet].counts["rejected"] += 1
@@ -417,6 +423,7 @@ def _count_sheets(plan: ImportPlan) -> None:
             by_name[name].counts["skipped"] += count
     for sheet in plan.sheets:
         sheet.counts["rows"] = sum(sheet.counts.values())
+    plan.outcomes = totals
 
 
 @dataclass(frozen=True)

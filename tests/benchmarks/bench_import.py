@@ -3,7 +3,6 @@
 Run: .venv/bin/python -m tests.benchmarks import            (100,000 rows; not collected by pytest)
      BENCH_IMPORT_ROWS=300000 .venv/bin/python -m tests.benchmarks import
      .venv/bin/python -m tests.benchmarks.bench_import 300000 [--runs N] [--no-preview]
-                                                         [--engine-patch]
 
 Whole process against whole process, in the same run (import.md, issue "import speed"):
 - anchor: a fresh `python -c` that loads the workbook with python-calamine and turns every row of the
@@ -17,7 +16,6 @@ os.wait4's rusage) and the child's peak resident memory (ru_maxrss). Goals: fres
 wall and peak memory, the unchanged re-import ≤ 1.5× its wall. The workbook is generated once
 per row count into $BUREAU_BENCH_CACHE (default ~/.cache/bureau-bench).
 Then, in this process, the plan's preview tabs are timed (goal < 1 s) when PySide6 is there.
---engine-patch (or BENCH_ENGINE_PATCH=1) runs the imports with ENGINE_PATCH below applied.
 """
 
 from __future__ import annotations
@@ -83,34 +81,6 @@ PARSE = (
     "        n += len(row)\n"
     "print(n)\n"
 )
-
-
-# The engine change this benchmark can measure before it is made (--engine-patch): the enterprise
-# writes of a batch inside enterprises.bulk_writes, told how many rows the batch creates.
-ENGINE_PATCH = """
-import dataclasses, sys
-from db.services.imports import enterprises as imports
-from desktop.importing import pipeline
-from desktop.progress import Progress
-
-def _apply_enterprises(session, plans, batch_id, operator, year, cancel):
-    created = [p for p in plans if p.outcome == "created"]
-    updated = [p for p in plans if p.outcome == "updated"]
-    total = len(created) + len(updated)
-    yield Progress(0, total, "正在写入…")
-    done = 0
-    with imports.bulk_writes(session, len(created)):
-        for part, writer in ((created, imports.write_created), (updated, imports.write_updated)):
-            for start in range(0, len(part), pipeline._STEP):
-                cancel.raise_if_cancelled()
-                writer(session, batch_id, part[start : start + pipeline._STEP], year, operator)
-                done += len(part[start : start + pipeline._STEP])
-                yield Progress(done, total, "正在写入…")
-
-pipeline.ENTERPRISE = dataclasses.replace(pipeline.ENTERPRISE, apply=_apply_enterprises)
-from desktop.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 def _person(i: int) -> str:
@@ -350,12 +320,11 @@ def copy_store(store: Path, to: Path, drop_import_backups: bool = False) -> Path
     return to / store.name
 
 
-def import_argv(store: Path, path: Path, patched: bool = False) -> list[str]:
-    app = [sys.executable, "-c", ENGINE_PATCH] if patched else APP
-    return [*app, "--db", str(store), "import", str(path), "--year", "2025", "--json"]
+def import_argv(store: Path, path: Path) -> list[str]:
+    return [*APP, "--db", str(store), "import", str(path), "--year", "2025", "--json"]
 
 
-def measure(path: Path, runs: int, patched: bool = False) -> dict[str, Any]:
+def measure(path: Path, runs: int) -> dict[str, Any]:
     """Median figures of the anchor, the fresh import and the unchanged re-import."""
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         folder = Path(tmp)
@@ -367,11 +336,11 @@ def measure(path: Path, runs: int, patched: bool = False) -> dict[str, Any]:
         for n in range(runs):  # interleaved, so drifts of the machine touch every figure alike
             parses.append(run([sys.executable, "-c", PARSE, str(path)], env))
             store = copy_store(template, folder / f"fresh{n}")
-            fresh.append(run(import_argv(store, path, patched), env))
+            fresh.append(run(import_argv(store, path), env))
             counts["counts_fresh"] = _counts(fresh[-1])
             filled.append(store)
             again_store = copy_store(filled[0], folder / f"again{n}", drop_import_backups=True)
-            again.append(run(import_argv(again_store, path, patched), env))
+            again.append(run(import_argv(again_store, path), env))
             counts["counts_again"] = _counts(again[-1])
             shutil.rmtree(again_store.parent)
         return {"parse": median(parses), "fresh": median(fresh), "again": median(again), **counts}
@@ -398,7 +367,8 @@ def preview(path: Path) -> None:
     from db.store import open_store
     from desktop.importing.engine import ImportOptions, plan_import
     from desktop.progress import drain
-    from desktop.ui.imports.preview import PreviewTabs
+    from desktop.ui.imports.preview import ImportPreview
+    from desktop.ui.imports.sheets import sheets_of
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.sqlite")
@@ -410,9 +380,9 @@ def preview(path: Path) -> None:
         store.close()
     app = QApplication.instance() or QApplication([])
     start = time.perf_counter()
-    tabs = PreviewTabs()
+    tabs = ImportPreview()
     tabs.resize(1200, 700)
-    tabs.show_plan(plan, towns)
+    tabs.show_plan(plan, sheets_of(plan, towns), {})
     tabs.show()
     app.processEvents()
     seconds = time.perf_counter() - start
@@ -429,14 +399,11 @@ def main(argv: list[str] | None = None) -> None:
         RUNS = int(args[at + 1])
         del args[at : at + 2]
     show_preview = "--no-preview" not in args and not os.environ.get("BENCH_NO_PREVIEW")
-    patched = "--engine-patch" in args or bool(os.environ.get("BENCH_ENGINE_PATCH"))
-    args = [a for a in args if a not in ("--no-preview", "--engine-patch")]
+    args = [a for a in args if a != "--no-preview"]
     rows = int(args[0]) if args else int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
     path = workbook(rows)
     print(f"workbook: {path} ({path.stat().st_size / 1e6:.1f} MB)", flush=True)
-    figures = measure(path, RUNS, patched)
-    if patched:
-        print("(with the proposed engine change: enterprise writes inside bulk_writes)")
+    figures = measure(path, RUNS)
     print_table(rows, figures)
     if show_preview:
         preview(path)
