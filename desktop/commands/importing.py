@@ -136,7 +136,7 @@ def _apply(ctx: Context, store: Store, plan: Any, stamp: tuple[object, ...]) -> 
     from db import backups
     from db.errors import StoreError
     from db.store import change_stamp
-    from desktop.importing.engine import apply_import
+    from desktop.importing.engine import PlanOutdated, apply_import
 
     try:
         backups.before(store, "import")
@@ -146,6 +146,8 @@ def _apply(ctx: Context, store: Store, plan: Any, stamp: tuple[object, ...]) -> 
         raise Refused(STALE_PLAN)
     try:
         result = drain(apply_import(store, plan, ctx.operator), _progress)
+    except PlanOutdated as exc:
+        raise Refused(STALE_PLAN) from exc
     except IntegrityError as exc:  # the loser of two imports of the same rows at once …
         if change_stamp(store) == stamp:
             raise  # … and only then: a conflict with an unchanged store is a bug

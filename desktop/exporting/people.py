@@ -37,8 +37,19 @@ COMMISSIONER_FIELDS = (
     "field",
     "first_year",
     "status",
+    "note",
 )
-SERVICE_FIELDS = ("served_on", "kind", "trained", "technologies", "benefit", "confirmed", "note")
+SERVICE_FIELDS = (
+    "served_on",
+    "place",
+    "kind",
+    "trained",
+    "technologies",
+    "benefit",
+    "confirmed",
+    "approved",
+    "note",
+)
 
 
 def sheet(title: str, fields: tuple[Field, ...], rows: list[dict[str, Any]]) -> Sheet:
@@ -80,6 +91,7 @@ def demands(session: Session, scope: ExportScope) -> list[Sheet]:
             "problem": d.problem,
             "raised_on": d.raised_on,
             "status": d.status,
+            "note": d.note,
         }
         for d, uscc, town in session.execute(scope.in_town(stmt, Demand.town_id))
     ]

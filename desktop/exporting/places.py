@@ -64,6 +64,9 @@ def incubatees(session: Session, scope: ExportScope) -> list[Sheet]:
             "entered_on": i.entered_on,
             "exited_on": i.exited_on,
             "exit_kind": i.exit_kind,
+            "investment": i.investment,
+            "listed": i.listed,
+            "note": i.note,
         }
         for i, carrier, name, uscc in session.execute(scope.in_town(stmt, Carrier.town_id))
     ]
@@ -88,8 +91,9 @@ def carrier_years(session: Session, scope: ExportScope) -> list[Sheet]:
 def platforms(session: Session, scope: ExportScope) -> list[Sheet]:
     """The innovation platforms (创新平台), by kind and name."""
     stmt = (
-        select(Platform, Enterprise.uscc)
+        select(Platform, Enterprise.uscc, Town.name)
         .outerjoin(Enterprise, Enterprise.id == Platform.host_enterprise_id)
+        .outerjoin(Town, Town.id == Platform.town_id)
         .where(Platform.deleted_at.is_(None))
         .order_by(Platform.kind, Platform.name, Platform.id)
     )
@@ -103,8 +107,10 @@ def platforms(session: Session, scope: ExportScope) -> list[Sheet]:
             "host_uscc": uscc,
             "recognized_year": p.recognized_year,
             "department": p.department,
+            "town": town_name,
+            "note": p.note,
         }
-        for p, uscc in session.execute(scope.in_town(stmt, town))
+        for p, uscc, town_name in session.execute(scope.in_town(stmt, town))
     ]
     return [sheet("创新平台", schema_fields("platforms"), rows)]
 

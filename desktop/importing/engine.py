@@ -27,7 +27,7 @@ from db.services.imports.enterprises import EnterprisePlan
 from db.services.imports.other import KindPlan
 from db.services.settings import get_settings
 from db.services.towns import TownMatcher
-from db.store import Store
+from db.store import Store, change_stamp
 from desktop.importing.collect import marker_of
 from desktop.importing.mapping import MappingRefused, wanted_mappings
 from desktop.importing.notices import cell_errors, sheet_warnings
@@ -61,6 +61,7 @@ __all__ = [
     "ImportOptions",
     "ImportPlan",
     "ImportRefused",
+    "PlanOutdated",
     "RejectedRow",
     "SheetPlan",
     "apply_import",
@@ -80,6 +81,16 @@ _OUTCOMES = ("created", "updated", "unchanged")
 
 class ImportRefused(Exception):
     """The file or the options cannot be used (exit 2); the message is for the clerk."""
+
+
+class PlanOutdated(Exception):
+    """The store changed after the preview was made (exit 3): nothing was written."""
+
+
+OUTDATED = (
+    "数据在预览之后已被修改（例如在别处编辑了记录、同时导入了文件或恢复了备份），"
+    "本次导入没有写入任何数据。请重新预览后再导入。"
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,7 @@ class ImportPlan:
     duplicate_of_batch: int | None = None
     town_names: dict[int, str] = field(default_factory=dict)
     round_id: int | None = None  # a collection round's returned workbook
+    stamp: tuple[object, ...] | None = None  # the store's change stamp the preview was made on
     outcomes: dict[str, int] = field(default_factory=dict)  # outcome → rows, set by plan_import
 
     @property
@@ -282,6 +294,7 @@ def plan_import(
     cancel = cancel or CancelToken()
     today = today or date.today()
     yield Progress(0, 0, "正在读取文件…")
+    stamp = change_stamp(store)  # before anything is read: a later write makes the plan stale
     sha = file_sha256(path)
     book = read_workbook(path, options.sheet)
     marker = marker_of(book)
@@ -315,6 +328,7 @@ def plan_import(
                 session, marker.round_id, plan.kind, year, marker.town
             )
         plan.skipped_sheets = skipped
+        plan.stamp = stamp
         plan.warnings.extend(notes)
         plan.duplicate_of_batch = batches.duplicate_of_batch(session, sha)
     plan.warnings.sort(key=lambda p: (_sheet_index(plan, p.sheet), p.row))
@@ -459,6 +473,9 @@ def apply_import(
         },
     )
     with store.transaction() as session:
+        # Checked holding the write lock: no other write can slip in between check and write.
+        if plan.stamp is not None and change_stamp(store) != plan.stamp:
+            raise PlanOutdated(OUTDATED)
         batch_id = batches.create_batch(session, info)
         for group in plan.groups:
             try:

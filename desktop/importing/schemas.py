@@ -174,6 +174,7 @@ COMMISSIONERS = Schema(
         _c("field", "专业领域", "服务领域", stored="commissioners.field"),
         _c("first_year", "首次选派年度", "选派年度", "year"),
         _c("status", "状态", choices="在岗 暂停 退出"),
+        _c("note", "备注"),
     ),
     supported=True,
 )
@@ -190,6 +191,7 @@ DEMANDS = Schema(
         _c("problem", "需求内容", "需求描述 技术需求", required=True),
         _c("raised_on", "提出日期", "需求日期 提出时间", "date", required=True),
         _c("status", "状态", choices="待对接 已对接 已解决 已关闭"),
+        _c("note", "备注"),
     ),
     supported=True,
 )
@@ -204,6 +206,7 @@ SERVICES = Schema(
         _c("target_uscc", "服务对象统一社会信用代码", "统一社会信用代码 社会信用代码", "uscc"),
         _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
         _c("served_on", "服务日期", "服务时间", "date", required=True),
+        _c("place", "服务地点", "地点", stored="service_records.place"),
         _c(
             "kind",
             "服务方式",
@@ -214,6 +217,7 @@ SERVICES = Schema(
         _c("technologies", "引进新技术新品种数", parser="int"),
         _c("benefit", "经济效益(万元)", "经济效益", "money"),
         _c("confirmed", "服务确认书", "是否有服务确认书", "bool", choices=YES_NO),
+        _c("approved", "审核通过", "是否审核通过 已审核", "bool", choices=YES_NO),
         _c("note", "备注"),
     ),
     supported=True,
@@ -240,6 +244,7 @@ CARRIERS = Schema(
         _c("stations", "工位数", parser="int"),
         _c("contact", "联系人", stored="carriers.contact"),
         _c("phone", "联系电话", "电话", "phone", stored="carriers.phone"),
+        _c("note", "备注"),
     ),
     supported=True,
 )
@@ -260,6 +265,9 @@ INCUBATEES = Schema(
         _c("entered_on", "入孵日期", "入孵时间", "date", required=True),
         _c("exited_on", "离孵日期", "离孵时间", "date"),
         _c("exit_kind", "离孵方式", choices="毕业 迁出 淘汰 注销"),
+        _c("investment", "获得投资(万元)", "获得投资 融资金额 投资额", "money"),
+        _c("listed", "是否上市或被并购", "上市或并购 是否上市", "bool", choices=YES_NO),
+        _c("note", "备注"),
     ),
     supported=True,
 )
@@ -275,6 +283,8 @@ PLATFORMS = Schema(
         _c("host_uscc", "依托单位统一社会信用代码", "统一社会信用代码", "uscc"),
         _c("recognized_year", "认定年度", parser="year"),
         _c("department", "认定部门", stored="platforms.department"),
+        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        _c("note", "备注"),
     ),
     supported=True,
 )

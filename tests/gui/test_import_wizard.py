@@ -298,3 +298,23 @@ def test_the_open_store_is_never_read_as_an_import(
         assert "正在使用的数据文件" in message_boxes.texts[-1]
     finally:
         files.protect_store(None)
+
+
+def test_a_write_after_the_preview_refuses_the_import_and_previews_again(
+    qtbot: Any, screen: ImportScreen, store: Store, message_boxes: Any
+) -> None:
+    """Issue 11: the window's import checks the preview is still current, as the CLI does."""
+    from db.services.enterprises import crud
+
+    panel = _add(screen, SHIJIULI)
+    first = panel.plan
+    with store.transaction() as session:  # another screen (or desk) writes after the preview
+        crud.create(session, {"name": "别处新建的企业", "uscc": "91341602000000019D"}, "另一位")
+    qtbot.mouseClick(panel.commit_box.import_button, Qt.MouseButton.LeftButton)
+    assert wait_for_tasks(20_000)
+    assert panel.batch_id is None and _enterprises(store) == 1
+    assert any("预览之后已被修改" in text for _kind, _title, text in message_boxes.shown)
+    assert panel.plan is not None and panel.plan is not first  # planned again on the store as it is
+    qtbot.mouseClick(panel.commit_box.import_button, Qt.MouseButton.LeftButton)
+    assert wait_for_tasks(20_000)
+    assert panel.batch_id is not None and _enterprises(store) == 24

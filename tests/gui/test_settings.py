@@ -242,6 +242,42 @@ def test_backups_are_listed_and_a_chosen_one_restored_after_asking(
     assert "已恢复" in settings_screen.view.backup_message.text()
 
 
+def test_a_backup_file_kept_elsewhere_can_be_restored(
+    qtbot: Any,
+    main_window: MainWindow,
+    settings_screen: SettingsScreen,
+    message_boxes: Any,
+    monkeypatch: Any,
+    tmp_path: Any,
+) -> None:
+    """Issue 11: 设置 restores any backup file (e.g. one `bureau backup` wrote to a USB stick)."""
+    from db.store import backup
+    from desktop.ui.common import files
+
+    store = main_window.ctx.store
+    with store.transaction() as session:
+        add_towns(session, ["古井镇"], "测试员")
+    kept = tmp_path / "U盘" / "科创台账-备份.sqlite"
+    kept.parent.mkdir()
+    backup(store, kept)
+    with store.transaction() as session:
+        add_towns(session, ["五马镇"], "测试员")
+    asked: list[str] = []
+
+    def pick(_parent: Any, caption: str, _start: Any) -> str:
+        asked.append(caption)
+        return str(kept)
+
+    monkeypatch.setattr(files, "open_store_file", pick)
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    click(qtbot, settings_screen.view.restore_file)
+    finish(settings_screen.backups.restore_task)
+    assert asked and "科创台账-备份.sqlite" in message_boxes.shown[-1][2]
+    assert _town_names(main_window) == ["古井镇"]
+    assert settings_screen.view.towns.count() == 1
+    assert settings_screen.view.restore_file.isEnabled()
+
+
 def test_a_restore_refused_while_another_program_writes_says_so(
     qtbot: Any, main_window: MainWindow, settings_screen: SettingsScreen, message_boxes: Any
 ) -> None:

@@ -21,6 +21,7 @@ def parse(r: KindReader) -> KindParsed:
         "stations": r.count("stations"),
         "contact": r.text("contact"),
         "phone": r.phone("phone"),
+        "note": r.text("note"),
     }
     return r.finish((values["name"],), str(values["name"] or ""), values, {})
 

@@ -27,6 +27,7 @@ def parse(r: KindReader) -> KindParsed:
         "field": r.text("field"),
         "first_year": r.year("first_year"),
         "status": r.choice("status"),
+        "note": r.text("note"),
     }
     if kind == PERSON and is_empty(r.raw("id_number")):
         message = "个人特派员未填写身份证号码，按姓名和派出单位识别"

@@ -22,6 +22,9 @@ def parse(r: KindReader) -> KindParsed:
         "entered_on": entered,
         "exited_on": exited,
         "exit_kind": how,
+        "investment": r.money("investment"),
+        "listed": r.flag("listed"),
+        "note": r.text("note"),
     }
     key = (carrier, "code", code) if code else (carrier, "team", name)
     return r.finish(key, str(name or ""), values, {"carrier": carrier, "uscc": code})

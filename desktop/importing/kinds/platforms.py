@@ -21,6 +21,8 @@ def parse(r: KindReader) -> KindParsed:
         "host_name": r.text("host"),
         "recognized_year": r.year("recognized_year"),
         "department": r.text("department"),
+        "town_id": r.town(),
+        "note": r.text("note"),
     }
     refs = {"host_uscc": r.uscc("host_uscc")}
     return r.finish((kind, values["name"]), str(values["name"] or ""), values, refs)

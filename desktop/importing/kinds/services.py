@@ -20,11 +20,13 @@ def parse(r: KindReader) -> KindParsed:
     }
     values = {
         "served_on": r.date("served_on"),
+        "place": r.text("place"),
         "kind": r.choice("kind"),
         "trained": r.count("trained"),
         "technologies": r.count("technologies"),
         "benefit": r.money("benefit"),
         "confirmed": r.flag("confirmed"),
+        "approved": r.flag("approved"),
         "note": r.text("note"),
     }
     who = refs["id_number"] or refs["commissioner"]

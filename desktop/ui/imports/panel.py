@@ -32,6 +32,7 @@ from desktop.importing.engine import (
     ImportOptions,
     ImportPlan,
     ImportRefused,
+    PlanOutdated,
     apply_import,
     default_year,
     plan_import,
@@ -468,6 +469,8 @@ class FilePanel(QWidget):
         self.busy = False
         self._update_buttons()
         show_error(self, exc)
+        if isinstance(exc, PlanOutdated):  # the preview is shown again on the store as it is now
+            self.replan()
 
     @Slot()
     def _apply_cancelled(self) -> None:

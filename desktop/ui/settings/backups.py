@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWidget
 
 from db.backups import BackupFile, list_backups
 from desktop.progress import CancelToken, Progress
+from desktop.ui.common import files
 from desktop.ui.settings.view import SettingsView
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
@@ -60,6 +61,7 @@ class BackupsPanel(QObject):
         self.restore_task: TaskHandle[Path | None] | None = None
         view.backups.currentItemChanged.connect(self._on_selected)
         view.restore_backup.clicked.connect(self._on_restore_clicked)
+        view.restore_file.clicked.connect(self._on_restore_file_clicked)
 
     def reload(self) -> list[BackupFile]:
         """List the store's automatic backups, newest first."""
@@ -99,10 +101,26 @@ class BackupsPanel(QObject):
         backup = self.selected_backup()
         if item is None or backup is None:
             return None
+        what = _tr("{when} 的备份（{why}）").format(when=item.text(0), why=item.text(1))
+        return self._restore(backup, what)
+
+    def _on_restore_file_clicked(self) -> None:
+        self.restore_from_file()
+
+    def restore_from_file(self) -> TaskHandle[Path | None] | None:
+        """Pick any backup file (never the open store), ask, then restore it (None when not)."""
+        start = self.ctx.store.path.parent if self.ctx.store.path else Path.home()
+        chosen = files.open_store_file(self.owner, _tr("选择要恢复的备份文件"), start)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return self._restore(path, _tr("文件“{name}”").format(name=path.name))
+
+    def _restore(self, backup: Path, what: str) -> TaskHandle[Path | None] | None:
         question = _tr(
-            "用 {when} 的备份（{why}）替换当前的全部数据吗？\n\n"
+            "用{what}替换当前的全部数据吗？\n\n"
             "当前数据会先另存为“恢复前”备份，需要时可以再恢复回来。"
-        ).format(when=item.text(0), why=item.text(1))
+        ).format(what=what)
         answer = QMessageBox.question(
             self.owner,
             _tr("恢复备份"),
@@ -113,6 +131,7 @@ class BackupsPanel(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         self.view.restore_backup.setEnabled(False)
+        self.view.restore_file.setEnabled(False)
         self._say(_tr("正在恢复…"))
         self.restore_task = run_task(
             self.owner,
@@ -127,6 +146,7 @@ class BackupsPanel(QObject):
     @Slot(object)
     def _on_restored(self, safety: Path | None) -> None:
         self.restore_task = None
+        self.view.restore_file.setEnabled(True)
         self._restored_hook()
         self.reload()
         kept = _tr("恢复前的数据已另存为：{0}").format(safety.name) if safety else ""
@@ -135,6 +155,7 @@ class BackupsPanel(QObject):
     @Slot(object)
     def _on_restore_failed(self, exc: BaseException) -> None:
         self.restore_task = None
+        self.view.restore_file.setEnabled(True)
         self._say("")
         self._on_selected(self.view.backups.currentItem(), None)
         show_error(self.owner, exc)

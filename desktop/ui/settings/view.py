@@ -135,6 +135,10 @@ class SettingsView(QWidget):
         self.keep_weekly.setSuffix(_tr(" 周"))
         self.backups = backup_list()
         self.restore_backup = QPushButton(_tr("恢复所选备份…"))
+        self.restore_file = QPushButton(_tr("从文件恢复…"))
+        self.restore_file.setToolTip(
+            _tr("选择别处保存的备份文件（例如 bureau backup 生成的文件）来恢复")
+        )
         self.backup_message = error_label()
         self.backup_error = error_label()
         self.operator = line_edit(32)
@@ -255,6 +259,7 @@ class SettingsView(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.backup_message, 1)
         row.addStretch(0)
+        row.addWidget(self.restore_file, 0, Qt.AlignmentFlag.AlignRight)
         row.addWidget(self.restore_backup, 0, Qt.AlignmentFlag.AlignRight)
         body.addLayout(row)
         body.addWidget(

@@ -24,8 +24,20 @@ def clerk_errors() -> tuple[type[BaseException], ...]:
     from db.services.settings import SettingsError
     from db.services.towns import TownError
     from desktop.exporting.files import OutputError
+    from desktop.importing.engine import ImportRefused, PlanOutdated
+    from desktop.importing.readers import UnreadableFile
 
-    return (InputError, NotFound, SettingsError, TownError, StoreError, OutputError)
+    return (
+        InputError,
+        NotFound,
+        SettingsError,
+        TownError,
+        StoreError,
+        OutputError,
+        ImportRefused,
+        PlanOutdated,
+        UnreadableFile,
+    )
 
 
 def is_clerk_error(exc: BaseException) -> bool:

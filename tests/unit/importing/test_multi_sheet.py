@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -153,3 +154,22 @@ def test_a_workbook_of_two_kinds_is_one_batch_undone_at_once(store: Store, tmp_p
     assert batch is not None
     result = drain(undo_import(store, batch, "测试员"))
     assert result.reverted == 2 and _counts(store) == (0, 0, 0, 0)
+
+
+def test_a_plan_made_before_another_write_is_refused_and_writes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    from db.services.enterprises import crud
+    from desktop.importing.engine import PlanOutdated
+
+    path = _book(
+        tmp_path / "a.xlsx", {"企业": [["企业名称", "统一社会信用代码"], ["甲科技有限公司", A]]}
+    )
+    plan = drain(plan_import(store, path, ImportOptions(year=2025), today=TODAY))
+    with store.transaction() as s:
+        crud.create(s, {"name": "乙科技有限公司", "uscc": B}, "另一位")
+    with pytest.raises(PlanOutdated):
+        drain(apply_import(store, plan, "测试员"))
+    assert _counts(store) == (1, 0, 0, 0)
+    fresh = drain(plan_import(store, path, ImportOptions(year=2025), today=TODAY))
+    assert drain(apply_import(store, fresh, "测试员")).batch_id is not None
