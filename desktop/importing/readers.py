@@ -138,10 +138,17 @@ def _read_calamine(path: Path, fmt: str, only: str | None) -> list[SheetData]:
     except Exception as exc:  # calamine raises several error types for broken files
         raise _refuse(path, f"文件已损坏或格式不正确，无法读取（{exc}）") from exc
     sheets: list[SheetData] = []
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    if fmt == "xls":  # calamine reads a cached #DIV/0! as blank: find such cells in the records
+        from desktop.importing.xls_errors import cached_errors
+
+        errors = cached_errors(path)
     for name in workbook.sheet_names:
         if only is not None and name != only:
             continue
-        sheets.append(_read_sheet(path, workbook, name))
+        sheet = _read_sheet(path, workbook, name)
+        sheet.errors = errors.get(name, {})
+        sheets.append(sheet)
     return sheets
 
 

@@ -150,7 +150,17 @@ def _record(kind: int, data: bytes = b"") -> bytes:
     return struct.pack("<HH", kind, len(data)) + data
 
 
+XLS_ERRORS = {"#DIV/0!": 0x07, "#N/A": 0x2A, "#VALUE!": 0x0F}
+
+
+class XlsError(str):
+    """A cell holding a cached error value (a BOOLERR record), e.g. XlsError("#DIV/0!")."""
+
+
 def _xls_cell(row: int, col: int, value: object) -> bytes:
+    if isinstance(value, XlsError):
+        code = XLS_ERRORS[str(value)]
+        return _record(0x0205, struct.pack("<HHHBB", row, col, 15, code, 1))
     if isinstance(value, str):
         text = value.encode("utf-16-le")
         return _record(0x0204, struct.pack("<HHHHB", row, col, 15, len(value), 1) + text)

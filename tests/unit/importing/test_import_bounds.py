@@ -275,6 +275,18 @@ def test_cached_error_values_are_row_errors(towns: Store, tmp_path: Path) -> Non
     assert [(p.row, p.column, p.value) for p in found.errors] == [(2, "营业收入(万元)", "#DIV/0!")]
 
 
+def test_cached_error_values_in_xls_are_row_errors_too(towns: Store, tmp_path: Path) -> None:
+    """calamine reads an .xls error cell as blank; the BIFF records tell it (xls_errors.py)."""
+    code = crafted.uscc(3)
+    header = [(0, 0, "企业名称"), (0, 1, "统一社会信用代码"), (0, 2, "营业收入(万元)")]
+    cells = [(1, 0, "甲公司"), (1, 1, code), (1, 2, crafted.XlsError("#DIV/0!"))]
+    cells += [(2, 0, "乙公司"), (2, 1, crafted.uscc(4)), (2, 2, 12.5)]
+    path = crafted.xls(tmp_path / "err.xls", header + cells)
+    found = plan(towns, path, town="十九里镇")
+    assert found.counts["rejected"] == 1 and found.count("created") == 1
+    assert [(p.row, p.column, p.value) for p in found.errors] == [(2, "营业收入(万元)", "#DIV/0!")]
+
+
 def test_cached_error_in_a_sparse_sheet_and_in_ods(towns: Store, tmp_path: Path) -> None:
     path = crafted.xlsx(tmp_path / "err.xlsx", [], far="XFD5000")
     cells = (
