@@ -131,6 +131,14 @@ def _read_calamine(path: Path, fmt: str, only: str | None) -> list[SheetData]:
         return _read_xlsx(path, only)
     if fmt == "ods":
         return _read_ods(path, only)
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    if fmt == "xls":
+        sparse = _sparse_xls(path, only)  # a far stray cell: read by the cells, never densely
+        if sparse is not None:
+            return sparse
+        from desktop.importing.xls import cached_errors
+
+        errors = cached_errors(path)  # calamine reads a cached #DIV/0! as blank
     from python_calamine import CalamineWorkbook
 
     try:
@@ -138,11 +146,6 @@ def _read_calamine(path: Path, fmt: str, only: str | None) -> list[SheetData]:
     except Exception as exc:  # calamine raises several error types for broken files
         raise _refuse(path, f"文件已损坏或格式不正确，无法读取（{exc}）") from exc
     sheets: list[SheetData] = []
-    errors: dict[str, dict[tuple[int, int], str]] = {}
-    if fmt == "xls":  # calamine reads a cached #DIV/0! as blank: find such cells in the records
-        from desktop.importing.xls_errors import cached_errors
-
-        errors = cached_errors(path)
     for name in workbook.sheet_names:
         if only is not None and name != only:
             continue
@@ -150,6 +153,42 @@ def _read_calamine(path: Path, fmt: str, only: str | None) -> list[SheetData]:
         sheet.errors = errors.get(name, {})
         sheets.append(sheet)
     return sheets
+
+
+def _sparse_xls(path: Path, only: str | None) -> list[SheetData] | None:
+    """Every sheet of an .xls read from its records when one sheet's extent is far beyond its
+    cells (calamine builds every sheet densely as soon as it opens the file); else None."""
+    import struct
+
+    from desktop.importing import xls
+
+    try:
+        stream = xls.workbook_stream(path)
+        if stream is None:
+            return None
+        scans = [(name, offset, xls.scan(stream, offset)) for name, offset in xls.sheets(stream)]
+    except (OSError, ValueError, IndexError, struct.error):
+        return None
+    for name, _offset, extent in scans:
+        if extent.cells > MAX_CELLS:
+            raise _too_many_cells(path, name)
+    if all(extent.fits_calamine() for _n, _o, extent in scans):
+        return None
+    out: list[SheetData] = []
+    for name, offset, _extent in scans:
+        if only is not None and name != only:
+            continue
+        try:
+            read = xls.read_sparse(stream, offset, MAX_SPARSE_CELLS)
+        except OverflowError as exc:
+            raise _too_many_cells(path, name, MAX_SPARSE_CELLS) from exc
+        except (ValueError, IndexError, struct.error) as exc:
+            raise _refuse(path, f"工作表“{name}”无法读取（{exc}）") from exc
+        if read.height > MAX_ROWS:
+            raise _refuse(path, f"工作表“{name}”超过 100 万行，请拆分后分批导入")
+        rows, outside = densify(read.rows, read.height)
+        out.append(SheetData(name, rows, read.merges, read.errors, clean_rows(rows), outside.first))
+    return out
 
 
 def _read_sheet(path: Path, workbook: object, name: str) -> SheetData:

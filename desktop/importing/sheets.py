@@ -61,15 +61,12 @@ def sheet_states(path: Path, fmt: str) -> dict[str, str]:
             return {e.name: e.state for e in entries}
         if fmt == "ods":
             return _ods_states(path)
-        from python_calamine import CalamineWorkbook, SheetVisibleEnum
+        if fmt == "xls":  # from the records: calamine would build every sheet to list them
+            from desktop.importing import xls
 
-        book = CalamineWorkbook.from_path(str(path))
-        states = {
-            SheetVisibleEnum.Visible: "visible",
-            SheetVisibleEnum.Hidden: "hidden",
-            SheetVisibleEnum.VeryHidden: "veryHidden",
-        }
-        return {m.name: states.get(m.visible, "visible") for m in book.sheets_metadata}
+            stream = xls.workbook_stream(path)
+            return xls.sheet_states(stream) if stream is not None else {}
+        return {}
     except Exception:  # the readers report a broken file with their own message
         return {}
 

@@ -246,6 +246,24 @@ def test_dropping_files_adds_them(screen: ImportScreen) -> None:
     assert [p.path for p in screen.panels] == [SHIJIULI]
 
 
+def test_a_unicode_text_file_can_be_dropped_and_previewed(screen: ImportScreen) -> None:
+    """Excel's and WPS's “Unicode 文本” is a .txt (UTF-16, tab-separated): the screen takes it."""
+    text = SAMPLES / "layouts" / "Unicode文本.txt"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(text))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    screen.dropEvent(event)
+    assert wait_for_tasks(20_000)
+    (panel,) = screen.panels
+    assert panel.plan is not None and panel.plan.counts["created"] == 5
+
+
 def test_guess_town_from_the_file_name() -> None:
     assert guess_town("十九里镇-2025年科技型企业统计表.xlsx", TOWNS) == "十九里镇"
     assert guess_town("牛集镇古井镇-汇总.xls", TOWNS) is None

@@ -28,8 +28,8 @@ from desktop.ui.imports.panel import FilePanel
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_message
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-FILE_FILTER = "表格文件 (*.xlsx *.xls *.xlsm *.ods *.csv);;所有文件 (*)"
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")  # .txt: Excel's “Unicode 文本”
+FILE_FILTER = "表格文件 (*.xlsx *.xls *.xlsm *.ods *.csv *.txt);;所有文件 (*)"
 LIST_WIDTH = 190
 STATUS_COLOURS = {"无法导入": "#b03a2e", "已导入": "#1e7b3c", "已撤销": "#7a6a2a"}
 
@@ -114,7 +114,7 @@ class ImportScreen(QWidget):
         layout.addStretch(1)
         text = hint(
             self.tr(
-                "请点“选择文件…”或把镇街报来的表格拖到这里（支持 xlsx、xls、xlsm、ods、csv）。\n"
+                "请点“选择文件…”或把镇街报来的表格拖到这里（支持 xlsx、xls、xlsm、ods、csv 和“Unicode 文本”txt）。\n"
                 "每个文件先预览：核对列、镇街和数据年度，确认新增、更新和有错误的行，"
                 "再点“导入”写入。导入后可以导出错误表发回镇街修改，也可以撤销本批。"
             )

@@ -276,7 +276,7 @@ def test_cached_error_values_are_row_errors(towns: Store, tmp_path: Path) -> Non
 
 
 def test_cached_error_values_in_xls_are_row_errors_too(towns: Store, tmp_path: Path) -> None:
-    """calamine reads an .xls error cell as blank; the BIFF records tell it (xls_errors.py)."""
+    """calamine reads an .xls error cell as blank; the BIFF records tell it (desktop/importing/xls.py)."""
     code = crafted.uscc(3)
     header = [(0, 0, "企业名称"), (0, 1, "统一社会信用代码"), (0, 2, "营业收入(万元)")]
     cells = [(1, 0, "甲公司"), (1, 1, code), (1, 2, crafted.XlsError("#DIV/0!"))]
@@ -325,3 +325,33 @@ def test_xls_text_is_cleaned_too(tmp_path: Path) -> None:
     path = crafted.xls(tmp_path / "nul.xls", [(0, 0, "企业名称"), (1, 0, "甲\x00公司\x07")])
     sheet = read_workbook(path).sheets[0]
     assert sheet.rows[1][0] == "甲公司" and [(c.row, c.col) for c in sheet.cleaned] == [(1, 0)]
+
+
+def test_a_far_stray_cell_in_a_real_xls_is_read_by_its_records(towns: Store) -> None:
+    """xlwt's file: shared strings across CONTINUE records, and one cell at IV65536."""
+    from desktop.importing import xls
+
+    path = (
+        Path(__file__).resolve().parents[2]
+        / "fixtures"
+        / "samples"
+        / "xls"
+        / "远处有孤立单元格.xls"
+    )
+    stream = xls.workbook_stream(path)
+    assert stream is not None
+    ((_name, offset),) = xls.sheets(stream)
+    extent = xls.scan(stream, offset)
+    assert (extent.height, extent.width) == (65536, 256) and not extent.fits_calamine()
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.rows[3000] == [
+        "亳州市第3000号华信瑞丰科技有限公司",
+        crafted.uscc(3000),
+        "五马镇",
+        1750,
+    ]
+    with towns.transaction() as session:
+        add_towns(session, ["五马镇"], "测试员")
+    found = plan(towns, path)
+    assert found.count("created") == 3000 and found.counts["rejected"] == 0
+    assert any("不在表头范围内" in w.message and w.row == 65536 for w in found.warnings)
