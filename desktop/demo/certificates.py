@@ -35,8 +35,8 @@ TECH_SME_ENTRIES = {
 }
 TECH_SME_MAX_REVENUE = 20000.0  # 万元; larger enterprises are not SMEs
 REVOKED = (
-    (2023, date(2025, 4, 15), "复核认定不符合条件，取消高新技术企业资格"),
-    (2024, date(2025, 8, 20), "发生重大安全事故，取消高新技术企业资格"),
+    (2023, date(2025, 4, 15), "复核认定不符合条件,取消高新技术企业资格"),
+    (2024, date(2025, 8, 20), "发生重大安全事故,取消高新技术企业资格"),  # NFKC, as stored
 )
 # type code, level, issue dates (one enterprise each)
 OTHER_TITLES: tuple[tuple[str, str | None, tuple[date, ...]], ...] = (

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Qualification, QualificationType
 from db.rules.identifiers import validate_hte_number, validate_sme_number
+from db.rules.text import normalize_text
 from db.rules.validity import ValidityRule, qualification_status, rule_of, validity_window
 from db.services import audit
 from db.services.errors import InputError, NotFound
@@ -247,6 +248,7 @@ def revoke(session: Session, qualification_id: int, on: date, reason: str, opera
         raise NotFound("资质记录不存在")
     if q.valid_from is not None and on < q.valid_from:
         raise InputError("撤销日期不能早于生效日期", "revoked_on")
+    reason = normalize_text(reason or "")  # stored as every text is (and as an import reads it)
     check_lengths(q, {"revoke_reason": reason})
     diff = {"revoked_on": (q.revoked_on, on), "revoke_reason": (q.revoke_reason, reason or None)}
     q.revoked_on, q.revoke_reason = on, reason or None
