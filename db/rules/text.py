@@ -77,6 +77,12 @@ def too_long(label: str, value: object, limit: int) -> str | None:
     return None
 
 
+def too_long_in_cell(limit: int, length: int) -> str:
+    """The same rule said of a spreadsheet cell, whose column the problem names already:
+    “不能超过200个字（这里有201个）”."""
+    return f"不能超过{limit}个字（这里有{length}个）"
+
+
 # C0 controls except tab, line feed and carriage return; DEL and C1; the two non-characters XML
 # refuses. None of them reaches the store (import strips them) or a written file (export strips them).
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")

@@ -26,7 +26,7 @@ from db.rules.normalize import (
     to_wan_yuan,
 )
 from db.rules.results import Checked
-from db.rules.text import EMPTY_MARKERS, is_empty, normalize_text
+from db.rules.text import EMPTY_MARKERS, is_empty, normalize_text, too_long_in_cell
 from db.rules.years import FIRST_RECORD_YEAR
 from db.services.imports.enterprises import EnterpriseIncoming
 from desktop.importing import fast_cells as fc
@@ -152,8 +152,8 @@ def with_cell_errors(problems: list[Problem], cell_errors: list[Problem]) -> lis
 
 
 def too_long(limit: int, length: int) -> str:
-    """The message for a text longer than its column."""
-    return f"内容过长：最多{limit}个字符，这里有{length}个"
+    """The message for a text longer than its column (db.rules.text: one wording of the rule)."""
+    return too_long_in_cell(limit, length)
 
 
 def clip(text: str, size: int = 50) -> str:

@@ -212,7 +212,7 @@ def test_csv_cell_over_the_csv_module_limit_is_read_and_rejected(
     assert found.counts == {**found.counts, "rejected": 1, "created": 0}
     problem = found.errors[0]
     assert (problem.row, problem.column) == (2, "企业名称")
-    assert "最多200个字符" in problem.message and len(problem.value) < 60
+    assert "不能超过200个字" in problem.message and len(problem.value) < 60
 
 
 def test_csv_cell_beyond_any_real_size_names_file_and_row(tmp_path: Path) -> None:
@@ -236,14 +236,14 @@ def test_name_longer_than_its_column_is_a_row_error(towns: Store, tmp_path: Path
     data = [["甲" * 201, crafted.uscc(1), "十九里镇"], ["乙" * 200, crafted.uscc(2), "十九里镇"]]
     found = plan(towns, crafted.xlsx(tmp_path / "long.xlsx", data))
     assert found.counts["rejected"] == 1 and found.counts["created"] == 1
-    assert messages(found.errors) == [(2, "企业名称", "内容过长：最多200个字符，这里有201个")]
+    assert messages(found.errors) == [(2, "企业名称", "不能超过200个字（这里有201个）")]
 
 
 def test_long_text_of_another_kind_is_a_row_error(towns: Store, tmp_path: Path) -> None:
     text = "姓名,类型,派出单位\n" + "张" * 101 + ",团队,某某大学\n李四,团队,某某大学\n"
     found = plan(towns, crafted.csv_file(tmp_path / "c.csv", text))
     assert found.counts["rejected"] == 1 and found.counts["created"] == 1
-    assert messages(found.errors) == [(2, "姓名", "内容过长：最多100个字符，这里有101个")]
+    assert messages(found.errors) == [(2, "姓名", "不能超过100个字（这里有101个）")]
     drain(apply_import(towns, found, "测试员"))
     with towns.session() as session:
         assert session.scalars(select(Commissioner.name)).all() == ["李四"]
