@@ -147,6 +147,8 @@ class ImportPlan:
     round_id: int | None = None  # a collection round's returned workbook
     stamp: tuple[object, ...] | None = None  # the store's change stamp the preview was made on
     outcomes: dict[str, int] = field(default_factory=dict)  # outcome → rows, set by plan_import
+    # (sheet, row) of a created enterprise → the id of the stored namesake under another code
+    namesakes: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -399,7 +401,7 @@ def _plan(
         if kind == ENTERPRISES:
             created = [p.incoming for p in items if p.outcome == "created"]
             state = BatchState(year, today, frozenset(i.fields["uscc"] for i in created))
-            plan.warnings.extend(_namesake_warnings(session, created))
+            plan.warnings.extend(_namesake_warnings(session, created, plan.namesakes))
         plan.groups.append(KindItems(kind, items))
         plan.rejected.extend(out.rejected)
         plan.warnings.extend(out.warnings)
@@ -408,12 +410,18 @@ def _plan(
     return plan
 
 
-def _namesake_warnings(session: Session, created: list[Any]) -> list[Problem]:
+def _namesake_warnings(
+    session: Session, created: list[Any], ids: dict[tuple[str, int], int]
+) -> list[Problem]:
+    found = names.namesakes(session, created)
+    ids.update(
+        {(n.incoming.sheet, n.incoming.row): n.other_id for n in found if n.other_id is not None}
+    )
     return [
         Problem(
             n.incoming.row, "企业名称", str(n.incoming.fields["name"]), n.message, n.incoming.sheet
         )
-        for n in names.namesakes(session, created)
+        for n in found
     ]
 
 

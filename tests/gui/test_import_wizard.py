@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from db.models import Enterprise, ImportBatch
@@ -336,3 +337,41 @@ def test_a_write_after_the_preview_refuses_the_import_and_previews_again(
     qtbot.mouseClick(panel.commit_box.import_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(20_000)
     assert panel.batch_id is not None and _enterprises(store) == 24
+
+
+def test_a_namesake_under_another_code_can_be_opened_from_the_preview(
+    qtbot: Any, screen: ImportScreen, store: Store, tmp_path: Path
+) -> None:
+    """import.md: a created enterprise named like a stored one is warned, and the preview opens
+    the stored one to compare (the editor of the roster)."""
+    from db.services.enterprises import crud
+
+    with store.transaction() as session:
+        other = crud.create(
+            session, {"name": "亳州市瑞丰中药饮片有限公司", "uscc": "91341602000000019D"}, "另一位"
+        )
+    path = tmp_path / "同名.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["企业名称", "统一社会信用代码", "所属镇街"])
+    sheet.append(["甲科技有限公司", "913416020000000278", "十九里镇"])
+    sheet.append(["亳州市 瑞丰中药饮片（有限公司）", "913416020000000353", "十九里镇"])
+    book.save(path)
+    panel = _add(screen, path)
+    assert panel.plan is not None and list(panel.plan.namesakes.values()) == [other]
+    preview = panel.preview
+    model = preview.model
+    rows = {model.item_at(r).incoming.row: r for r in range(model.rowCount())}
+    preview.table.setCurrentIndex(model.index(rows[2], 0))
+    assert preview.namesake_button.isHidden()
+    preview.table.setCurrentIndex(model.index(rows[3], 0))
+    assert not preview.namesake_button.isHidden()
+    with qtbot.waitSignal(preview.open_enterprise) as opened:
+        qtbot.mouseClick(preview.namesake_button, Qt.MouseButton.LeftButton)
+    assert opened.args == [other]
+    wait_for_tasks(10_000)
+    editors = [w for w in panel.findChildren(QDialog) if w.isVisible()]
+    assert editors, "the roster's editor opens on the stored namesake"
+    for dialog in editors:
+        dialog.reject()

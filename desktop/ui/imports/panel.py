@@ -200,6 +200,7 @@ class FilePanel(QWidget):
         self.duplicate_label.hide()
         layout.addWidget(self.duplicate_label)
         self.preview = ImportPreview()
+        self.preview.open_enterprise.connect(self.open_enterprise)
         layout.addWidget(self.preview, 1)
         return box
 
@@ -416,6 +417,11 @@ class FilePanel(QWidget):
         log.error("saving the column mapping failed", exc_info=(type(exc), exc, exc.__traceback__))
 
     # ---- importing ------------------------------------------------------------------------
+
+    @Slot(int)
+    def open_enterprise(self, enterprise_id: int) -> None:
+        """Open an enterprise of the roster (a namesake to compare with) in its editor."""
+        self.ctx.open_enterprise_editor(enterprise_id, self).open()
 
     @Slot()
     def start_import(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -88,6 +88,8 @@ def _table(parent: QWidget) -> QTableView:
 class ImportPreview(QWidget):
     """The preview of one plan; the table holds references to the plan's lists, never row widgets."""
 
+    open_enterprise = Signal(int)  # the stored namesake of the selected row, to compare with
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -110,6 +112,16 @@ class ImportPreview(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("预览表"))
         layout.addWidget(self.table, 1)
+        self.namesake_button = QPushButton(self.tr("打开同名企业…"))
+        self.namesake_button.setToolTip(
+            self.tr("所选行的企业名称与库中另一代码的企业相同：打开那家企业核对是否为同一企业")
+        )
+        self.namesake_button.hide()
+        self.namesake_button.clicked.connect(self._open_namesake)
+        layout.addWidget(self.namesake_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.table.doubleClicked.connect(lambda _index: self._open_namesake())
+        self._namesakes: dict[tuple[str, int], int] = {}
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(FILTER_DELAY_MS)
@@ -157,6 +169,8 @@ class ImportPreview(QWidget):
 
     def show_plan(self, plan: ImportPlan, sheets: PlanSheets, overrides: Mapping[str, str]) -> None:
         """Show a plan: the sheets (when several), the counts on the filters, every row."""
+        self._namesakes = dict(plan.namesakes)
+        self.namesake_button.hide()
         self._show_sheets(sheets)
         self._show_notices(plan)
         self.model.show_plan(plan, sheets, overrides)
@@ -279,3 +293,25 @@ class ImportPreview(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
         self._show_count()
+
+    # ---- namesakes ------------------------------------------------------------------------
+
+    def namesake_of_current(self) -> int | None:
+        """The stored namesake's id of the current row's enterprise (None when it has none)."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self._namesakes:
+            return None
+        incoming = getattr(self.model.item_at(index.row()), "incoming", None)
+        if incoming is None:
+            return None
+        return self._namesakes.get((getattr(incoming, "sheet", ""), int(incoming.row)))
+
+    @Slot()
+    def _on_row_changed(self) -> None:
+        self.namesake_button.setVisible(self.namesake_of_current() is not None)
+
+    @Slot()
+    def _open_namesake(self) -> None:
+        other = self.namesake_of_current()
+        if other is not None:
+            self.open_enterprise.emit(other)
