@@ -184,6 +184,26 @@ def mask_resident_id(value: str) -> str:
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
 
+def is_masked_resident_id(value: object) -> bool:
+    """Whether a cell holds a resident ID as the app masks it (3416**********123X): an export
+    without --with-ids, sent back by a town. It names a commissioner only together with a name."""
+    if not isinstance(value, str):
+        return False
+    code = normalize_code(value)
+    return (
+        len(code) == 18
+        and code[:4].isdigit()
+        and code[4:14] == "*" * 10
+        and code[14:17].isdigit()
+        and code[17] in "0123456789X"
+    )
+
+
+def masked_matches(masked: str, stored: str | None) -> bool:
+    """Whether a stored resident ID is the one a masked one shows."""
+    return bool(stored) and mask_resident_id(normalize_code(str(stored))) == normalize_code(masked)
+
+
 def resident_id_gender(value: str) -> str | None:
     """Read the gender from a resident ID's 17th digit (odd = 男, even = 女)."""
     code = normalize_code(value)

@@ -32,7 +32,7 @@ from db.models import (
     Platform,
     ServiceRecord,
 )
-from db.rules.identifiers import mask_resident_id
+from db.rules.identifiers import mask_resident_id, masked_matches
 from db.services import carriers, platforms
 from db.services.commissioners import demands, dispatches, records, roster
 from db.services.commissioners.common import MATCHED, PENDING, SOLVED
@@ -136,6 +136,22 @@ def _write_tagged(
 # ---------------------------------------------------------------- commissioners
 
 
+MASKED_NOT_FOUND = (
+    "身份证号码已遮盖（{masked}），特派员名单中没有姓名为“{name}”且号码与之相符的个人特派员；"
+    "新增特派员请填写完整的身份证号码（导出时加 --with-ids）"
+)
+
+
+def by_masked_id(session: Session, name: object, masked: str) -> list[int]:
+    """Live or deleted 个人 commissioners of this name whose ID the masked one shows."""
+    rows = session.execute(
+        select(Commissioner.id, Commissioner.id_number).where(
+            Commissioner.name == name, Commissioner.kind == "个人"
+        )
+    )
+    return [cid for cid, number in rows if masked_matches(masked, number)]
+
+
 def _find_commissioner(session: Session, inc: Incoming) -> Commissioner | None:
     values = inc.values
     person = values.get("kind", "个人") == "个人"
@@ -143,6 +159,10 @@ def _find_commissioner(session: Session, inc: Incoming) -> Commissioner | None:
     if person and number:
         found = roster.find_by_id_number(session, number)
         return session.get(Commissioner, found) if found else None
+    masked = inc.refs.get("masked_id")
+    if person and masked:
+        ids = by_masked_id(session, values.get("name"), str(masked))
+        return session.get(Commissioner, ids[0]) if len(ids) == 1 else None
     stmt = select(Commissioner).where(
         Commissioner.name == values.get("name"),
         Commissioner.unit == values.get("unit"),
@@ -156,6 +176,11 @@ def plan_commissioner(session: Session, inc: Incoming, today: date) -> KindPlan:
     """Key: ID number for 个人, else name + 派出单位; validated like the roster editor."""
     plan = KindPlan(inc)
     found = _find_commissioner(session, inc)
+    masked = inc.refs.get("masked_id")
+    if found is None and masked and inc.values.get("kind", "个人") == "个人":
+        name = inc.values.get("name")
+        plan.issues = [Issue("id_number", MASKED_NOT_FOUND.format(masked=masked, name=name))]
+        return plan
     stored = {k: getattr(found, k) for k in roster.EDITABLE} if found else {}
     checked = roster.check(stored | inc.values, today)
     if checked.errors:
@@ -258,6 +283,16 @@ def _move_status(
 
 def _service_commissioner(session: Session, inc: Incoming, plan: KindPlan) -> int | None:
     number = inc.refs.get("id_number")
+    masked = inc.refs.get("masked_id")
+    if masked and not number:
+        name = inc.refs.get("commissioner")
+        ids = by_masked_id(session, name, str(masked))
+        if len(ids) != 1:
+            plan.issues.append(
+                Issue("id_number", MASKED_NOT_FOUND.format(masked=masked, name=name))
+            )
+            return None
+        return ids[0]
     if number:
         found = roster.find_by_id_number(session, number)
         if found is None:

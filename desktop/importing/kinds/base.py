@@ -16,6 +16,7 @@ from typing import Any
 
 from db.rules.identifiers import (
     NUMERIC_CODE_MESSAGE,
+    is_masked_resident_id,
     mask_resident_id,
     validate_phone,
     validate_resident_id,
@@ -189,8 +190,19 @@ class KindReader:
         value: str | None = self.take(name, validate_uscc(raw))
         return value
 
+    def masked_id(self, name: str) -> str | None:
+        """A resident ID as the app masks it (3416**********123X, from an export without
+        --with-ids), normalised; None for anything else."""
+        raw = self.raw(name)
+        return normalize_code(raw) if is_masked_resident_id(raw) else None
+
     def resident_id(self, name: str) -> str | None:
-        """An optional resident ID; messages never show the number (nor its birth date)."""
+        """An optional resident ID; messages never show the number (nor its birth date).
+
+        A masked ID (masked_id) is no error here: it is no number to store, and the planner
+        matches it with the name against the stored commissioners."""
+        if self.masked_id(name) is not None:
+            return None
         checked = validate_resident_id(self.raw(name), self.ctx.today)
         for message in checked.errors:
             safe = message.split("：")[0] if message.startswith("出生日期") else message

@@ -29,12 +29,18 @@ def parse(r: KindReader) -> KindParsed:
         "status": r.choice("status"),
         "note": r.text("note"),
     }
+    masked = r.masked_id("id_number")
     if kind == PERSON and is_empty(r.raw("id_number")):
         message = "个人特派员未填写身份证号码，按姓名和派出单位识别"
         r.problem("id_number", message, warning=True)
     by_id = kind == PERSON and values["id_number"]
-    key = (PERSON, values["id_number"]) if by_id else (kind, name, values["unit"])
-    return r.finish(key, name or "", values, {})
+    if by_id:
+        key: tuple[object, ...] = (PERSON, values["id_number"])
+    elif kind == PERSON and masked:
+        key = (PERSON, "masked", name, masked)
+    else:
+        key = (kind, name, values["unit"])
+    return r.finish(key, name or "", values, {"masked_id": masked})
 
 
 HOOK = KindHook("commissioners", parse, plan_commissioner, apply_commissioner, "name")

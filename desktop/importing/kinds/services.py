@@ -14,6 +14,7 @@ def parse(r: KindReader) -> KindParsed:
     refs = {
         "commissioner": r.text("commissioner"),
         "id_number": r.resident_id("id_number"),
+        "masked_id": r.masked_id("id_number"),
         "target": r.text("target"),
         "target_uscc": r.uscc("target_uscc"),
         "town_id": r.town(),

@@ -173,3 +173,37 @@ def test_a_plan_made_before_another_write_is_refused_and_writes_nothing(
     assert _counts(store) == (1, 0, 0, 0)
     fresh = drain(plan_import(store, path, ImportOptions(year=2025), today=TODAY))
     assert drain(apply_import(store, fresh, "测试员")).batch_id is not None
+
+
+def test_a_masked_id_sent_back_by_a_town_matches_its_commissioner(
+    store: Store, tmp_path: Path
+) -> None:
+    """An export without --with-ids masks IDs (3416**********0011); the town edits it and sends it
+    back: rows are matched by name and masked ID, the stored number is kept, and an unknown
+    masked person is refused with what to do."""
+    from db.rules.identifiers import mask_resident_id, resident_id_check_char
+    from db.services.commissioners import roster
+
+    body = "34160219800101001"
+    number = body + resident_id_check_char(body)
+    with store.transaction() as s:
+        cid = roster.create(s, {"name": "张三", "id_number": number, "unit": "农科院"}, "测试员")
+    masked = mask_resident_id(number)
+    path = _book(
+        tmp_path / "特派员.xlsx",
+        {
+            "特派员": [
+                ["姓名", "类型", "身份证号码", "派出单位", "联系电话"],
+                ["张三", "个人", masked, "农科院", "13800000001"],
+                ["李四", "个人", masked, "林科院", None],
+            ]
+        },
+    )
+    plan = drain(plan_import(store, path, ImportOptions(year=2025), today=TODAY))
+    assert plan.counts["updated"] == 1 and plan.counts["rejected"] == 1
+    (error,) = plan.errors
+    assert error.row == 3 and "已遮盖" in error.message and number not in error.message
+    drain(apply_import(store, plan, "测试员"))
+    with store.session() as s:
+        kept = roster.get(s, cid)
+    assert kept.id_number == number and kept.phone == "13800000001"
