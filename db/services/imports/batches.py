@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -200,3 +200,31 @@ def history(session: Session) -> list[BatchView]:
         )
         for b in batches
     ]
+
+
+def finish_undo(
+    session: Session, batch_id: int, operator: str, audits: list[dict[str, Any]], close: bool
+) -> None:
+    """Write an undo's audit rows; `close`: also its "undo import_batch" row, and mark the batch
+    undone (a batch of several kinds is closed once, by undo.py)."""
+    if close:
+        audits.append(
+            {
+                "operator": operator,
+                "action": "undo",
+                "entity": "import_batch",
+                "entity_id": batch_id,
+                "batch_id": None,
+                "field": None,
+                "old_value": None,
+                "new_value": None,
+            }
+        )
+    if audits:
+        session.execute(insert(AuditEntry), audits)
+    if close:
+        session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
+        )

@@ -4,21 +4,26 @@ edited after it (kept, with the reason) and created enterprises other records no
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
     AuditEntry,
     Enterprise,
     EnterpriseYear,
-    ImportBatch,
     Qualification,
 )
 from db.services.enterprises.search_text import search_columns
-from db.services.imports.batches import KeptRecord, UndoResult, batch_entries, edited_after
+from db.services.imports.batches import (
+    KeptRecord,
+    UndoResult,
+    batch_entries,
+    edited_after,
+    finish_undo,
+)
 from db.services.imports.bulk import table_of
 from db.services.imports.enterprises import audit_row
 
@@ -143,16 +148,7 @@ def undo_enterprise_batch(
         undo = audit_row(operator, "undo", "enterprise", eid, None)
         undo["old_value"] = json.dumps({"batch_id": batch_id, "uscc": uscc}, ensure_ascii=False)
         audits.append(undo)
-    if close:
-        audits.append(audit_row(operator, "undo", "import_batch", batch_id, None))
-    if audits:
-        session.execute(insert(AuditEntry), audits)
-    if close:
-        session.execute(
-            update(ImportBatch)
-            .where(ImportBatch.id == batch_id)
-            .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
-        )
+    finish_undo(session, batch_id, operator, audits, close)
     return UndoResult(batch_id, reverted, tuple(kept))
 
 

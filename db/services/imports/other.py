@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -25,14 +25,19 @@ from db.models import (
     Commissioner,
     Demand,
     Dispatch,
-    ImportBatch,
     Incubatee,
     Platform,
     ServiceRecord,
 )
 from db.models import Base as _Base
 from db.services.commissioners import roster
-from db.services.imports.batches import KeptRecord, UndoResult, batch_entries, edited_after
+from db.services.imports.batches import (
+    KeptRecord,
+    UndoResult,
+    batch_entries,
+    edited_after,
+    finish_undo,
+)
 
 T = TypeVar("T")
 
@@ -245,16 +250,7 @@ def undo_other_batch(
         reverted += 1
         old = json.dumps({"batch_id": batch_id, "label": label}, ensure_ascii=False)
         audits.append(_audit_row(operator, key[0], key[1], old))
-    if close:
-        audits.append(_audit_row(operator, "import_batch", batch_id, None))
-    if audits:
-        session.execute(insert(AuditEntry), audits)
-    if close:
-        session.execute(
-            update(ImportBatch)
-            .where(ImportBatch.id == batch_id)
-            .values(undone_at=datetime.now().replace(microsecond=0), undone_by=operator)
-        )
+    finish_undo(session, batch_id, operator, audits, close)
     return UndoResult(batch_id, reverted, tuple(kept))
 
 
