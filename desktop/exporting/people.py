@@ -21,35 +21,13 @@ from db.models import (
     ServiceRecord,
     Town,
 )
+from db.services.commissioners import records, roster
 from desktop.exporting.columns import ASSESSMENTS, DISPATCHES, schema_fields
 from desktop.exporting.scope import ExportScope, Ts
 from desktop.exporting.sheets import Field, Sheet
 
-COMMISSIONER_FIELDS = (
-    "name",
-    "kind",
-    "level",
-    "gender",
-    "phone",
-    "unit",
-    "contact_person",
-    "title",
-    "field",
-    "first_year",
-    "status",
-    "note",
-)
-SERVICE_FIELDS = (
-    "served_on",
-    "place",
-    "kind",
-    "trained",
-    "technologies",
-    "benefit",
-    "confirmed",
-    "approved",
-    "note",
-)
+COMMISSIONER_FIELDS = tuple(f for f in roster.EDITABLE if f != "id_number")  # IDs: masked
+SERVICE_FIELDS = records.EDITABLE
 
 
 def sheet(title: str, fields: tuple[Field, ...], rows: list[dict[str, Any]]) -> Sheet:

@@ -415,8 +415,6 @@ def read_workbook(path: Path, sheet: str | None = None) -> WorkbookData:
     return WorkbookData(path, fmt, sheets)
 
 
-def iter_nonempty(sheets: list[SheetData]) -> Iterator[SheetData]:
-    """Sheets that hold at least one non-blank cell."""
-    for sheet in sheets:
-        if any(str(c).strip() for row in sheet.rows for c in row if c is not None):
-            yield sheet
+def has_data(sheet: SheetData) -> bool:
+    """Whether a sheet holds at least one non-blank cell."""
+    return any(str(c).strip() for row in sheet.rows for c in row if c is not None)

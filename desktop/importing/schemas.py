@@ -116,6 +116,9 @@ def _c(
 
 
 YES_NO = "是 否"
+TOWN = _c(
+    "town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"
+)  # 所属镇街 of every kind that has one
 YEARLY_FIELDS = ("revenue", "rd_expense", "employees", "rd_staff", "rd_activity", "rd_institution")
 
 ENTERPRISES = Schema(
@@ -130,7 +133,7 @@ ENTERPRISES = Schema(
             stored="enterprises.name",
         ),
         _c("uscc", "统一社会信用代码", "社会信用代码 信用代码 统一代码", "uscc", required=True),
-        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        TOWN,
         _c("address", "注册地址", "地址 企业地址 住所", stored="enterprises.address"),
         _c("founded_on", "成立日期", "注册日期 成立时间", "date"),
         _c("industry", "行业类别", "所属行业 行业 国民经济行业", stored="enterprises.industry"),
@@ -186,7 +189,7 @@ DEMANDS = Schema(
         _c("requester", "需求方", "需求单位 需求主体", required=True, stored="demands.requester"),
         _c("requester_kind", "需求方类型", choices="企业 合作社 村 家庭农场"),
         _c("uscc", "统一社会信用代码", "社会信用代码 信用代码", "uscc"),
-        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        TOWN,
         _c("field", "需求领域", "领域", stored="demands.field"),
         _c("problem", "需求内容", "需求描述 技术需求", required=True),
         _c("raised_on", "提出日期", "需求日期 提出时间", "date", required=True),
@@ -204,7 +207,7 @@ SERVICES = Schema(
         _c("id_number", "身份证号码", "身份证号", "id"),
         _c("target", "服务对象", "服务单位", required=True, stored="dispatches.target_name"),
         _c("target_uscc", "服务对象统一社会信用代码", "统一社会信用代码 社会信用代码", "uscc"),
-        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        TOWN,
         _c("served_on", "服务日期", "服务时间", "date", required=True),
         _c("place", "服务地点", "地点", stored="service_records.place"),
         _c(
@@ -238,7 +241,7 @@ CARRIERS = Schema(
         _c("level", "级别", choices="国家级 省级 市级 区级"),
         _c("recognized_year", "认定年度", parser="year"),
         _c("operator", "运营主体", "运营单位", stored="carriers.operator"),
-        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        TOWN,
         _c("address", "地址", "注册地址", stored="carriers.address"),
         _c("area", "场地面积(平方米)", "场地面积 面积", "number"),
         _c("stations", "工位数", parser="int"),
@@ -283,7 +286,7 @@ PLATFORMS = Schema(
         _c("host_uscc", "依托单位统一社会信用代码", "统一社会信用代码", "uscc"),
         _c("recognized_year", "认定年度", parser="year"),
         _c("department", "认定部门", stored="platforms.department"),
-        _c("town", "所属镇街", "镇街 所属乡镇 乡镇(街道) 镇(街道) 所在镇街 属地"),
+        TOWN,
         _c("note", "备注"),
     ),
     supported=True,

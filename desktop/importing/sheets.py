@@ -18,7 +18,7 @@ from pathlib import Path
 from db.services.towns import TownMatcher
 from desktop.importing.header import Header, cell_text, head_grid
 from desktop.importing.mapping import Mappings, find_mapped_header
-from desktop.importing.readers import Cell, SheetData, UnreadableFile, WorkbookData
+from desktop.importing.readers import Cell, SheetData, UnreadableFile, WorkbookData, has_data
 from desktop.importing.rows import TownChoice
 
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明")
@@ -117,10 +117,6 @@ def _ods_states(path: Path) -> dict[str, str]:
     return states
 
 
-def _has_data(sheet: SheetData) -> bool:
-    return any(c is not None and str(c).strip() for row in sheet.rows for c in row)
-
-
 def select_sheets(
     book: WorkbookData, kind: str | None, mappings: Mappings, chosen: str | None
 ) -> tuple[list[FoundSheet], list[SkippedSheet]]:
@@ -139,7 +135,7 @@ def select_sheets(
         if chosen is None and name in INSTRUCTION_SHEETS:
             skipped.append(SkippedSheet(sheet.name, "填表说明"))
             continue
-        if not _has_data(sheet):
+        if not has_data(sheet):
             skipped.append(SkippedSheet(sheet.name, "空白工作表"))
             continue
         header = find_mapped_header(sheet, kind, mappings)
@@ -151,7 +147,7 @@ def select_sheets(
     if found:
         return found, skipped
     path = book.path
-    if not any(_has_data(s) for s in book.sheets):
+    if not any(has_data(s) for s in book.sheets):
         raise UnreadableFile(f"无法导入“{path.name}”：文件中没有任何数据")
     what = f"“{kind}”类型的" if kind else "任何已知类型的"
     raise UnreadableFile(
