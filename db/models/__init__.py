@@ -4,9 +4,16 @@ from db.models.audit import AuditEntry
 from db.models.base import Base
 from db.models.carriers import Carrier, CarrierYear, Incubatee
 from db.models.commissioners import Assessment, Commissioner, Demand, Dispatch, ServiceRecord
+from db.models.contracts import ResultTransfer, TechContract, TechResult
+from db.models.cultivation import CultivationEntry
 from db.models.enterprises import Enterprise, EnterpriseYear
 from db.models.imports import ColumnMapping, ImportBatch
-from db.models.indicators import Indicator, IndicatorActual, IndicatorTarget
+from db.models.indicators import (
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    IndicatorTownTarget,
+)
 from db.models.platforms import Platform
 from db.models.qualifications import Qualification, QualificationType
 from db.models.returns import ReturnLegalMarks, SubmittedReturn
@@ -25,6 +32,7 @@ __all__ = [
     "CollectionRoundTown",
     "ColumnMapping",
     "Commissioner",
+    "CultivationEntry",
     "Demand",
     "Dispatch",
     "Enterprise",
@@ -34,12 +42,16 @@ __all__ = [
     "Indicator",
     "IndicatorActual",
     "IndicatorTarget",
+    "IndicatorTownTarget",
     "Platform",
     "Qualification",
     "QualificationType",
+    "ResultTransfer",
     "ReturnLegalMarks",
     "ServiceRecord",
     "SubmittedReturn",
+    "TechContract",
+    "TechResult",
     "Town",
     "TownAlias",
 ]

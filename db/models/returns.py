@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, LargeBinary, String, Text, func
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base
@@ -25,6 +25,11 @@ class SubmittedReturn(Base):
     submitted_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp()
     )
+    # Since migration 0005: a correction (更正) is a new version that names the one it corrects;
+    # both stay in the history.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("submitted_returns.id"))
+    correction_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ReturnLegalMarks(Base):

@@ -36,3 +36,13 @@ class BureauSettings(Timestamped, Base):
     # Since migration 0003: how many automatic backups to keep (db/backups.py).
     backups_keep_daily: Mapped[int] = mapped_column(default=RETENTION_DEFAULTS.keep_daily)
     backups_keep_weekly: Mapped[int] = mapped_column(default=RETENTION_DEFAULTS.keep_weekly)
+    # Since migration 0005: the 高企后备库 tests (db/rules/settings.py CANDIDATE_FIELDS).
+    candidate_min_years: Mapped[int] = mapped_column(default=DEFAULTS.candidate_min_years)
+    candidate_rd_ratio_small: Mapped[float] = mapped_column(
+        default=DEFAULTS.candidate_rd_ratio_small
+    )
+    candidate_rd_ratio_mid: Mapped[float] = mapped_column(default=DEFAULTS.candidate_rd_ratio_mid)
+    candidate_rd_ratio_large: Mapped[float] = mapped_column(
+        default=DEFAULTS.candidate_rd_ratio_large
+    )
+    candidate_staff_ratio: Mapped[float] = mapped_column(default=DEFAULTS.candidate_staff_ratio)

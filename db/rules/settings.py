@@ -35,6 +35,12 @@ class Settings:
     makerspace_min_area: float = 500.0
     makerspace_min_stations: int = 30
     makerspace_min_teams: int = 20
+    # Since migration 0005: the 高企后备库 tests (plans.md; defaults of 国科发火〔2016〕32号).
+    candidate_min_years: int = 1
+    candidate_rd_ratio_small: float = 5.0  # % of revenue, revenue ≤ 5,000万
+    candidate_rd_ratio_mid: float = 4.0  # 5,000万 – 2亿
+    candidate_rd_ratio_large: float = 3.0  # > 2亿
+    candidate_staff_ratio: float = 10.0  # R&D staff, % of employees
 
     @property
     def grades(self) -> list[str]:
@@ -60,6 +66,13 @@ class BackupRetention:
 
 
 RETENTION_DEFAULTS = BackupRetention()
+CANDIDATE_FIELDS = (
+    "candidate_min_years",
+    "candidate_rd_ratio_small",
+    "candidate_rd_ratio_mid",
+    "candidate_rd_ratio_large",
+    "candidate_staff_ratio",
+)
 RETENTION_COLUMNS = {"keep_daily": "backups_keep_daily", "keep_weekly": "backups_keep_weekly"}
 KEEP_DAILY_RANGE = (1, 366)
 KEEP_WEEKLY_RANGE = (0, 520)

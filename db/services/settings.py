@@ -131,7 +131,7 @@ def _indicator(session: Session, code: str) -> Indicator:
     if found is not None:
         return found
     names = {HIGH_TECH_INDICATOR: "高新技术企业数", TECH_SME_INDICATOR: "科技型中小企业入库数"}
-    source = {HIGH_TECH_INDICATOR: "count:high_tech", TECH_SME_INDICATOR: "count:tech_sme"}
+    source = {HIGH_TECH_INDICATOR: "high_tech", TECH_SME_INDICATOR: "tech_sme"}
     ind = Indicator(
         code=code, name=names[code], unit="家", source=source[code], department="区科技局"
     )

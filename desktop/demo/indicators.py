@@ -101,7 +101,7 @@ def _count_targets(session: Session, operator: str) -> None:
         for key in ("high_tech", "tech_sme"):
             set_count_target(session, key, year, target, operator)
     counts = session.scalars(
-        select(Indicator).where(Indicator.source.like("count:%")).order_by(Indicator.id)
+        select(Indicator).where(Indicator.source.in_(("high_tech", "tech_sme"))).order_by(Indicator.id)
     )
     for order, ind in enumerate(counts, start=1):
         ind.sort_order = order
