@@ -11,11 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Qualification, Town
-from db.services.queries import high_tech_valid_on, live_enterprise, tech_sme_in_year
+from db.services.queries import (
+    HIGH_TECH,
+    high_tech_valid_on,
+    live_enterprise,
+    not_revoked_on,
+    tech_sme_in_year,
+    type_id,
+)
 from db.services.settings import get_count_targets
 
 
@@ -37,6 +44,77 @@ def tech_sme_ids(year: int) -> Select[int]:
         .where(tech_sme_in_year(year), live_enterprise())
         .distinct()
     )
+
+
+def _high_tech_issues() -> Select[int, date]:
+    """(enterprise, first issue date) over every 高新技术企业 certificate ever entered (not deleted;
+    a revoked certificate was still issued), the start of validity standing in for a missing issue date."""
+    issued = func.coalesce(Qualification.issued_on, Qualification.valid_from)
+    return (
+        select(Qualification.enterprise_id, func.min(issued).label("first_issued"))
+        .where(
+            Qualification.type_id == type_id(HIGH_TECH),
+            Qualification.deleted_at.is_(None),
+            issued.is_not(None),
+        )
+        .group_by(Qualification.enterprise_id)
+    )
+
+
+def high_tech_first_ids(year: int) -> Select[int]:
+    """Ids of live enterprises whose **first ever** 高新技术企业 certificate was issued in `year`
+    (plans.md `high_tech_first`, the 双突破 return's 其中本年新认定; a renewal is not new)."""
+    first = _high_tech_issues().subquery()
+    return (
+        select(first.c.enterprise_id)
+        .join(Enterprise, Enterprise.id == first.c.enterprise_id)
+        .where(
+            first.c.first_issued >= date(year, 1, 1),
+            first.c.first_issued <= date(year, 12, 31),
+            live_enterprise(),
+        )
+    )
+
+
+def high_tech_renewed_ids(year: int) -> Select[int]:
+    """Ids of live enterprises issued a 高新技术企业 certificate in `year` that is not their first
+    (其中重新认定)."""
+    first = _high_tech_issues().subquery()
+    issued = func.coalesce(Qualification.issued_on, Qualification.valid_from)
+    return (
+        select(Qualification.enterprise_id)
+        .join(first, first.c.enterprise_id == Qualification.enterprise_id)
+        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        .where(
+            Qualification.type_id == type_id(HIGH_TECH),
+            Qualification.deleted_at.is_(None),
+            issued >= date(year, 1, 1),
+            issued <= date(year, 12, 31),
+            first.c.first_issued < date(year, 1, 1),
+            live_enterprise(),
+        )
+        .distinct()
+    )
+
+
+def high_tech_expiring_ids(as_of: date) -> Select[int]:
+    """Ids of the enterprises counted as high-tech on `as_of` that will not be on 31 Dec of its year
+    (plans.md 年内到期): no certificate of theirs, current or later, not revoked by `as_of`, runs to
+    31 Dec. So 有效数 − 年内到期 = 年末预计 always holds."""
+    year_end = date(as_of.year, 12, 31)
+    later = (
+        select(Qualification.id)
+        .where(
+            Qualification.enterprise_id == Enterprise.id,
+            Qualification.type_id == type_id(HIGH_TECH),
+            Qualification.deleted_at.is_(None),
+            not_revoked_on(as_of),
+            or_(Qualification.valid_through.is_(None), Qualification.valid_through >= year_end),
+        )
+        .exists()
+    )
+    valid = high_tech_ids(as_of).subquery()
+    return select(Enterprise.id).join(valid, valid.c.enterprise_id == Enterprise.id).where(~later)
 
 
 def count_high_tech(session: Session, on: date) -> int:
