@@ -28,7 +28,25 @@ def _nfkc(value: object) -> str:
 
 def normalize_text(value: object) -> str:
     """Normalise free text: NFKC, trimmed, inner whitespace runs collapsed to one space."""
+    if isinstance(value, str) and value.__class__ is str and _plain(value):
+        return value
     return " ".join(_nfkc(value).split())
+
+
+_is_normalized = unicodedata.is_normalized
+
+
+def _plain(text: str) -> bool:
+    """normalize_text would give `text` back unchanged, told by a few C-level checks: printable
+    (no control, invisible or whitespace character but the plain space), already NFKC, no run
+    of spaces and none at either edge."""
+    return (
+        text.isprintable()
+        and (text.isascii() or _is_normalized("NFKC", text))
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
 
 
 def normalize_code(value: object) -> str:

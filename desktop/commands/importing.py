@@ -69,11 +69,17 @@ def cmd_import(ctx: Context) -> int:
 def _import_one(ctx: Context, path: Path) -> dict[str, Any]:
     from db.store import change_stamp
     from desktop.importing.engine import ImportOptions, ImportRefused, plan_import
-    from desktop.importing.readers import UnreadableFile
+    from desktop.importing.readers import UnreadableFile, start_reading
 
     _check_source(path)
     errors_out = _errors_target(ctx.args.errors_out)
     options = ImportOptions(ctx.args.kind, ctx.args.town, ctx.args.year, ctx.args.sheet)
+    try:  # the file is read in a thread while the store opens
+        reading = start_reading(path, ctx.args.sheet)
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        raise UsageError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
     store = ctx.open()
     try:
         if store.read_only and not ctx.args.dry_run:
@@ -82,7 +88,7 @@ def _import_one(ctx: Context, path: Path) -> dict[str, Any]:
             raise StoreReadOnly(read_only_message(store.display_name))
         stamp = None if ctx.args.dry_run else change_stamp(store)
         try:
-            plan = drain(plan_import(store, path, options), _progress)
+            plan = drain(plan_import(store, path, options, reading=reading), _progress)
         except (UnreadableFile, ImportRefused) as exc:
             raise UsageError(str(exc)) from exc
         except OSError as exc:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,16 +193,31 @@ def _sparse_xls(path: Path, only: str | None) -> list[SheetData] | None:
 
 
 def _read_sheet(path: Path, workbook: object, name: str) -> SheetData:
+    return _sheet_data(path, name, _calamine_sheet(path, workbook, name))
+
+
+_Raw = tuple[list[Any], list[Any]] | BaseException  # a sheet's rows and merges, or its failure
+
+
+def _calamine_sheet(path: Path, workbook: object, name: str) -> _Raw:
+    """The rows and merges calamine gives for one sheet, or why it could not read it."""
     try:
         sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
         if sheet.height > MAX_ROWS:
-            raise _refuse(path, f"工作表“{name}”超过 100 万行，请拆分后分批导入")
+            return _refuse(path, f"工作表“{name}”超过 100 万行，请拆分后分批导入")
         rows = sheet.to_python(skip_empty_area=False)
         merges = list(getattr(sheet, "merged_cell_ranges", None) or [])
-    except UnreadableFile:
-        raise
     except Exception as exc:
-        raise _refuse(path, f"工作表“{name}”无法读取（{exc}）") from exc
+        return exc
+    return rows, merges
+
+
+def _sheet_data(path: Path, name: str, raw: _Raw) -> SheetData:
+    if isinstance(raw, UnreadableFile):
+        raise raw
+    if isinstance(raw, BaseException):
+        raise _refuse(path, f"工作表“{name}”无法读取（{raw}）") from raw
+    rows, merges = raw
     grid = rows if all(r.__class__ is list for r in rows) else [list(r) for r in rows]
     return SheetData(name, grid, [_merge(m) for m in merges], cleaned=clean_rows(grid))
 
@@ -212,6 +228,12 @@ def _too_many_cells(path: Path, name: str, limit: int = MAX_CELLS) -> Unreadable
 
 def _read_xlsx(path: Path, only: str | None) -> list[SheetData]:
     """Each sheet scanned first; calamine reads it when its range is dense, else its cells."""
+    return _start_xlsx(path, only)()
+
+
+def _start_xlsx(path: Path, only: str | None) -> Callable[[], list[SheetData]]:
+    """_read_xlsx begun: the scans and sparse reads done, calamine's reads of the dense sheets
+    under way in a thread (they release the interpreter); the function returned finishes."""
     from desktop.importing import xlsx
 
     try:
@@ -236,26 +258,69 @@ def _read_xlsx(path: Path, only: str | None) -> list[SheetData]:
     except (KeyError, ValueError, ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _refuse(path, "文件已损坏或格式不正确，无法读取") from exc
     if len(sparse) == len(scans) and scans:
-        return [sparse[e.name] for e in entries if e.name in sparse]
-    from python_calamine import CalamineWorkbook
+        done = [sparse[e.name] for e in entries if e.name in sparse]
+        return lambda: done
+    reading = _Calamine(path, only, set(sparse))
+    reading.start()
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several error types for broken files
-        raise _refuse(path, f"文件已损坏或格式不正确，无法读取（{exc}）") from exc
-    sheets: list[SheetData] = []
-    for name in workbook.sheet_names:
-        if only is not None and name != only:
-            continue
-        if name in sparse:
-            sheets.append(sparse[name])
-            continue
-        sheet = _read_sheet(path, workbook, name)
-        found = scans.get(name)
-        if found is not None:
-            sheet.errors = found.errors
-        sheets.append(sheet)
-    return sheets
+    def finish() -> list[SheetData]:
+        reading.join()
+        if reading.crashed is not None:
+            raise reading.crashed
+        if isinstance(reading.opened, BaseException):
+            exc = reading.opened
+            raise _refuse(path, f"文件已损坏或格式不正确，无法读取（{exc}）") from exc
+        sheets: list[SheetData] = []
+        for name, raw in reading.sheets:
+            if name in sparse:
+                sheets.append(sparse[name])
+                continue
+            assert raw is not None  # read by calamine: every sheet but the sparse ones
+            sheet = _sheet_data(path, name, raw)
+            found = scans.get(name)
+            if found is not None:
+                sheet.errors = found.errors
+            sheets.append(sheet)
+        return sheets
+
+    return finish
+
+
+class _Calamine(threading.Thread):
+    """calamine's read of a workbook's dense sheets, in workbook order, up to the first that
+    fails (as the loop reading them one by one would stop there)."""
+
+    def __init__(self, path: Path, only: str | None, skip: set[str]) -> None:
+        super().__init__(name="calamine")
+        self.path, self.only, self.skip = path, only, skip
+        self.opened: BaseException | None = None
+        self.sheets: list[tuple[str, _Raw | None]] = []
+        self.crashed: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._read()
+        except BaseException as exc:
+            self.crashed = exc
+
+    def _read(self) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:
+            self.opened = exc
+            return
+        for name in workbook.sheet_names:
+            if self.only is not None and name != self.only:
+                continue
+            if name in self.skip:
+                self.sheets.append((name, None))
+                continue
+            raw = _calamine_sheet(self.path, workbook, name)
+            self.sheets.append((name, raw))
+            if isinstance(raw, BaseException):
+                return
 
 
 def _sparse_sheet(
@@ -405,14 +470,28 @@ def _unquote(rows: list[list[Cell]]) -> None:
 
 def read_workbook(path: Path, sheet: str | None = None) -> WorkbookData:
     """Read every sheet (or the one named) of a file; UnreadableFile with a clear message."""
+    return start_reading(path, sheet)()
+
+
+def start_reading(path: Path, sheet: str | None = None) -> Callable[[], WorkbookData]:
+    """read_workbook begun: calamine's parse of an xlsx file's dense sheets goes on in a thread
+    (it releases the interpreter) while the caller does other work; the function returned waits
+    for it and gives what read_workbook gives, or raises what it would raise."""
     fmt = detect_format(path)
     if fmt == "csv":
-        sheets = _read_csv(path)
-    else:
-        sheets = _read_calamine(path, fmt, sheet)
-        if sheet is not None and not sheets:
-            raise _refuse(path, f"找不到名为“{sheet}”的工作表")
-    return WorkbookData(path, fmt, sheets)
+        book = WorkbookData(path, fmt, _read_csv(path))
+        return lambda: book
+    if fmt != "xlsx":
+        book = WorkbookData(path, fmt, _found(path, sheet, _read_calamine(path, fmt, sheet)))
+        return lambda: book
+    finish = _start_xlsx(path, sheet)
+    return lambda: WorkbookData(path, fmt, _found(path, sheet, finish()))
+
+
+def _found(path: Path, sheet: str | None, sheets: list[SheetData]) -> list[SheetData]:
+    if sheet is not None and not sheets:
+        raise _refuse(path, f"找不到名为“{sheet}”的工作表")
+    return sheets
 
 
 def has_data(sheet: SheetData) -> bool:

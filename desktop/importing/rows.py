@@ -394,8 +394,8 @@ class _FastRows:
         }
         # A column the sheet lacks reads as None: no value and no problem, so it is left out.
         # With a memo per column: industries, contacts, notes … repeat down a town's file.
-        self.texts = [
-            (n, c, self.limit[n], fc.memo(fc.text_of))
+        self.texts: list[tuple[str, int, int, dict[str, str | None]]] = [
+            (n, c, self.limit[n], {})
             for n in ENTERPRISE_COLUMNS
             if (c := fields.get(n)) is not None
         ]
@@ -441,8 +441,16 @@ class _FastRows:
 
     def _record(self, cells: list[Cell], row: int) -> EnterpriseIncoming:
         fields: dict[str, Any] = {}
-        for name, col, limit, text_of in self.texts:
-            text = text_of(cells[col])
+        for name, col, limit, known in self.texts:  # fc.memo(fc.text_of), without its call
+            value = cells[col]
+            if value.__class__ is str:
+                text = known.get(value, _UNKNOWN)
+                if text is _UNKNOWN:
+                    text = fc.text_of_str(value)
+                    if len(known) < fc.MEMO_SIZE:
+                        known[value] = text
+            else:
+                text = fc.text_of(value)
             if text is not None:
                 if len(text) > limit:
                     raise fc.Slow
@@ -550,6 +558,8 @@ class _FastRows:
             return None, year
         return None
 
+
+_UNKNOWN: Any = object()
 
 _ALL_FIELDS = (
     *ENTERPRISE_COLUMNS,

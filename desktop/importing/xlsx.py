@@ -132,7 +132,13 @@ def _prefix(head: bytes) -> bytes:
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
-    """Count and bound the cells of one sheet: byte counts and two regular expressions."""
+    """Count and bound the cells of one sheet: byte counts and a few regular expressions.
+
+    A block is first searched for an unusual cell: one whose reference is not a single column
+    letter and a row no lower than the lowest row reference so far. A block without any (every
+    block of a plain sheet of up to 26 columns) is bounded by its counts and row references
+    alone; any other block is read cell by cell as well.
+    """
     scan = SheetScan()
     widest = b"A"
     with archive.open(part) as stream:
@@ -145,20 +151,34 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
         cell_row = re.compile(b"<" + p + rb'c r="[A-Z]{1,3}(\d{1,7})"')
         wide = re.compile(b"<" + p + rb'c r="([A-Z]{2,3})\d')  # columns past Z: rare
         row_ref = re.compile(b"<" + p + rb'row r="(\d{1,7})"')
+        cell_ref = b"<" + p + b'c r="'
         opens = (b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"row ", b"<" + p + b"row>")
         closed = b"</" + p + b"c>"
+        unusual: tuple[int, re.Pattern[bytes] | None] = (0, None)
         for block in _with_first(head, blocks):
             scan.cells += block.count(closed)
             cells = block.count(opens[0]) + block.count(opens[1])
             rows = block.count(opens[2]) + block.count(opens[3])
             scan.rows += rows
-            found = cell_row.findall(block)
             numbers = row_ref.findall(block)
-            # Every cell and row must name its place first; else the slow, exact path decides.
-            if len(found) != cells or len(numbers) != rows or block.count(b' r="') != cells + rows:
-                scan.certain = False
             if numbers:
                 scan.max_row = max(scan.max_row, max(map(int, numbers)))
+            if scan.max_row != unusual[0]:
+                unusual = (scan.max_row, _unusual_cell(p, scan.max_row))
+            refs = block.count(b' r="')
+            if (
+                len(numbers) == rows
+                and block.count(cell_ref) == cells
+                and refs == cells + rows
+                and unusual[1] is not None
+                and unusual[1].search(block) is None
+                and b't="e"' not in block
+            ):
+                continue  # every cell in column A–Z of a row already counted, no error value
+            found = cell_row.findall(block)
+            # Every cell and row must name its place first; else the slow, exact path decides.
+            if len(found) != cells or len(numbers) != rows or refs != cells + rows:
+                scan.certain = False
             if found:
                 scan.max_row = max(scan.max_row, max(map(int, set(found))))
                 letters = set(wide.findall(block))
@@ -169,6 +189,27 @@ def scan_sheet(archive: zipfile.ZipFile, part: str) -> SheetScan:
                 _errors(block, scan.errors)
     scan.max_col = max(column_index(widest.decode()), 25)
     return scan
+
+
+def _at_most(number: int) -> bytes:
+    """A regular expression of the decimal numbers 1 to `number` written without leading zeros."""
+    digits = str(number).encode()
+    options = [rb"[1-9]\d{0,%d}" % (len(digits) - 2)] if len(digits) > 1 else []
+    for at in range(len(digits)):
+        low = ord("1") if at == 0 else ord("0")
+        if digits[at] > low:
+            rest = len(digits) - at - 1
+            options.append(digits[:at] + b"[%c-%c]" % (low, digits[at] - 1) + (rb"\d{%d}" % rest))
+    options.append(digits)
+    return b"(?:" + b"|".join(options) + b")"
+
+
+def _unusual_cell(p: bytes, row: int) -> re.Pattern[bytes] | None:
+    """A cell that is not in column A–Z of rows 1…`row`; None before any row reference."""
+    if row < 1:
+        return None
+    usual = b"[A-Z]" + _at_most(row) + b'"'
+    return re.compile(b"<" + p + b'c r="(?!' + usual + b")")
 
 
 def _reopen(archive: zipfile.ZipFile, part: str, stream: IO[bytes]) -> IO[bytes]:

@@ -11,7 +11,7 @@ from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Connection, Date, Table, bindparam, func, insert, select, update
 
 CHUNK_SIZE = 500
 # The page cache of a bulk write (KiB; SQLite's own default is 2 MB): the B-trees of the indexes
@@ -83,6 +83,37 @@ def insert_rows(
         )
     else:
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def insert_dicts(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert dicts with the keys of the first in one executemany (as Core's insert does),
+    straight to the driver on SQLite when every value of a Date column is a date or None."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    days = {c for c in columns if isinstance(table.c[c].type, Date)}
+    if raw_sqlite(conn) and all(
+        row[c] is None or row[c].__class__ is date for row in rows for c in days
+    ):
+        values = [tuple(iso_day(row[c]) if c in days else row[c] for c in columns) for row in rows]
+        insert_rows(conn, table, columns, values)
+    else:
+        conn.execute(insert(table), rows)
+
+
+def inserted_ids(conn: Connection, table: Table, before: int, count: int) -> list[int] | None:
+    """The ids of the `count` rows just inserted in one executemany into a SQLite table whose
+    largest id was `before`, in insertion order; None when that cannot be told from the ids.
+
+    Without AUTOINCREMENT SQLite gives each row the id above the largest one, so the rows are
+    exactly the `count` consecutive ids above `before` (checked: their number and span)."""
+    if not raw_sqlite(conn):
+        return None
+    span = select(func.min(table.c.id), func.max(table.c.id), func.count())
+    low, high, found = conn.execute(span.where(table.c.id > before)).one()
+    if found != count or low is None or high - low + 1 != count:
+        return None
+    return list(range(int(low), int(high) + 1))
 
 
 def raw_sqlite(conn: Connection) -> bool:

@@ -39,7 +39,9 @@ from db.services.imports.bulk import (
     deferrable_indexes,
     gc_paused,
     indexes_deferred,
+    insert_dicts,
     insert_rows,
+    inserted_ids,
     iso,
     table_of,
     update_many,
@@ -379,6 +381,8 @@ def _new_ids(conn: Connection, plans: Sequence[EnterprisePlan]) -> list[int]:
     rows = [_enterprise_tuple(p.incoming.fields, day) for p in plans]
     before = conn.execute(select(func.max(table.c.id))).scalar() or 0
     insert_rows(conn, table, _ENTERPRISE_COLUMNS, rows)
+    if (ids := inserted_ids(conn, table, before, len(rows))) is not None:
+        return ids
     found = dict(conn.execute(select(table.c.uscc, table.c.id).where(table.c.id > before)).all())
     return [int(found[p.incoming.fields["uscc"]]) for p in plans]
 
@@ -454,8 +458,7 @@ def _write_created(
         record = _created_record(incoming, created, year)
         audits.append((operator, "create", "enterprise", enterprise_id, batch_id, None, record))
     insert_rows(conn, table_of(EnterpriseYear), _YEAR_COLUMNS, years)
-    if quals:
-        conn.execute(insert(table_of(Qualification)), quals)
+    insert_dicts(conn, table_of(Qualification), quals)
     insert_rows(conn, table_of(AuditEntry), _AUDIT_COLUMNS, audits)
 
 
