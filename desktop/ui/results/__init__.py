@@ -1,0 +1,1 @@
+"""科技成果: S&T results and their transfers (spec/plans.md)."""
