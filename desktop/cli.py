@@ -16,7 +16,9 @@ from typing import NoReturn
 
 from db.errors import StoreError, StoreRefused, explain_sqlite_error
 from db.locate import display_name_for
+from desktop.commands import candidates as candidate_commands
 from desktop.commands import collect, core, export, importing, returns
+from desktop.commands import indicators as indicator_commands
 from desktop.commands.context import Context, Refused, UsageError
 from desktop.exporting.files import OutputError
 from desktop.logs import setup_logging
@@ -39,7 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--operator", help="操作人（默认 $BUREAU_OPERATOR、个人设置或系统账户名）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (core, export, importing, collect, returns):
+    for module in (
+        core,
+        export,
+        importing,
+        collect,
+        returns,
+        indicator_commands,
+        candidate_commands,
+    ):
         module.register(sub)
     return parser
 

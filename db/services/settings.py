@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import BureauSettings, Indicator, IndicatorTarget
 from db.rules.settings import (
+    CANDIDATE_FIELDS,
     RETENTION_COLUMNS,
     RETENTION_DEFAULTS,
     SETTINGS_FIELDS,
@@ -19,7 +21,8 @@ from db.rules.settings import (
     retention_problem,
 )
 from db.rules.years import plan_year_problem
-from db.services import audit
+from db.services import audit, returns_marks
+from db.services.errors import InputError
 
 HIGH_TECH_INDICATOR = "high_tech_count"
 TECH_SME_INDICATOR = "tech_sme_count"
@@ -34,6 +37,40 @@ class SettingsError(ValueError):
 
 
 FIELDS = SETTINGS_FIELDS
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The range a numeric setting accepts, and how the clerk knows it (设置 shows both)."""
+
+    label: str
+    low: float
+    high: float
+    suffix: str = ""
+    decimals: int = 1
+
+
+# The 高企后备库 tests (plans.md; db.rules.settings.CANDIDATE_FIELDS).
+CANDIDATE_LIMITS: dict[str, Limit] = {
+    "candidate_min_years": Limit("最短注册年限", 0, 20, " 年", 0),
+    "candidate_rd_ratio_small": Limit("研发费用占比（营收≤5000万）", 0, 100, " %"),
+    "candidate_rd_ratio_mid": Limit("研发费用占比（5000万–2亿）", 0, 100, " %"),
+    "candidate_rd_ratio_large": Limit("研发费用占比（>2亿）", 0, 100, " %"),
+    "candidate_staff_ratio": Limit("研发人员占比", 0, 100, " %"),
+}
+assert set(CANDIDATE_LIMITS) == set(CANDIDATE_FIELDS)
+
+
+def _limit_problem(name: str, value: Any) -> str | None:
+    limit = CANDIDATE_LIMITS[name]
+    integral = limit.decimals == 0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{limit.label}应为数字"
+    if integral and value != int(value):
+        return f"{limit.label}应为整数"
+    if not limit.low <= value <= limit.high:
+        return f"{limit.label}应在{limit.low:g}到{limit.high:g}之间"
+    return None
 
 
 def get_settings(session: Session) -> Settings:
@@ -62,6 +99,11 @@ def validate(changes: dict[str, Any]) -> None:
         value = changes.get(name)
         if value is not None and float(value) <= 0:
             raise SettingsError("“两清零”营业收入门槛应大于0")
+    for name in CANDIDATE_FIELDS:
+        if name in changes:
+            problem = _limit_problem(name, changes[name])
+            if problem:
+                raise SettingsError(problem)
     for name in ("bureau_name", "head_of_unit", "head_of_statistics", "preparer"):
         value = changes.get(name)
         if value is not None and len(str(value)) > 64:
@@ -192,11 +234,18 @@ def save_settings(
     targets: Mapping[tuple[int, str], int | None],
     operator: str,
     retention: BackupRetention | None = None,
+    legal_marks: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Settings:
-    """Save the 设置 form in one go: changed fields, the backups' retention, each target."""
+    """Save the 设置 form in one go: changed fields, the backups' retention, each target, the
+    returns' legal marks (设置 → 报表)."""
     saved = update_settings(session, changes, operator)
     if retention is not None:
         set_backup_retention(session, retention, operator)
     for (year, key), target in targets.items():
         set_count_target(session, key, year, target, operator)
+    if legal_marks:
+        try:
+            returns_marks.save_all(session, legal_marks, operator)
+        except InputError as exc:
+            raise SettingsError(str(exc)) from exc
     return saved

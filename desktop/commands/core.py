@@ -41,6 +41,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_init(ctx: Context) -> int:
     store = ctx.open()
     try:
+        if not store.read_only:  # the computed indicators of plans.md, without targets
+            from db.services.plans.indicators_seeds import seed_indicators
+
+            with store.transaction() as session:
+                seed_indicators(session, ctx.operator)
         if ctx.args.demo:
             from desktop import demo
 

@@ -29,14 +29,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_export(ctx: Context) -> int:
     """Export one kind in its import columns (of one town when --town is given)."""
     # Imported here so that every other command (and `bureau gui`) starts without openpyxl.
-    from desktop.exporting.catalogue import KINDS, NOT_YET, export_kind
+    from desktop.exporting.catalogue import KINDS, export_kind
     from desktop.exporting.files import OutputError, check_target
     from desktop.exporting.scope import ExportScope
     from desktop.progress import drain
 
     kind = ctx.args.kind
-    if kind in NOT_YET:
-        raise UsageError(f"库中还没有“{kind}”（技术合同、科技成果及其转化）的数据表，暂不能导出")
     spec = KINDS.get(kind)
     if spec is None:
         raise UsageError(f"未知的导出类型：{kind}（可用：{'、'.join(KINDS)}）")

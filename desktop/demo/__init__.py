@@ -17,6 +17,8 @@ from db.services import audit, settings, towns
 from desktop.demo.carriers import create_carriers
 from desktop.demo.certificates import create_qualifications
 from desktop.demo.commissioners import create_commissioners
+from desktop.demo.contracts import create_contracts
+from desktop.demo.cultivation import create_cultivation
 from desktop.demo.indicators import create_indicators
 from desktop.demo.platforms import create_platforms
 from desktop.demo.pools import TOWNS
@@ -75,6 +77,8 @@ def fill(session: Session, operator: str) -> None:
     hosts = [e for e in roster if e.id in high_tech]
     create_platforms(session, rng, hosts, town_ids, operator)
     create_indicators(session, operator)
+    create_contracts(session, random.Random(SEED + 14), roster, operator)
+    create_cultivation(session, operator)
     session.flush()
 
 

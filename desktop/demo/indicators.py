@@ -1,142 +1,99 @@
-"""Demo indicators of the district's plans: targets, base values and hand-entered actuals."""
+"""Demo indicators of the district's plans: the seeded indicators with a 2020 base and targets for
+2021–2026, and the platform kinds by level. Every actual is computed from the demo's records (the
+contract and result ledgers come from desktop/demo/contracts.py, filled after this).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Indicator, IndicatorActual, IndicatorTarget
+from db.services.plans import indicators as ind
+from db.services.plans.indicators_seeds import seed_indicators
 from db.services.settings import set_count_target
-from desktop.demo.bulk import Row, created, insert_rows, next_id
 
-COUNT_TARGETS = {2024: 90, 2025: 100, 2026: 110}
+BASE_YEAR = 2020
+YEARS = range(2021, 2027)
+COUNT_TARGETS = {2021: 60, 2022: 70, 2023: 80, 2024: 90, 2025: 100, 2026: 110}
 
-
-# code, name, unit, base year, base value, department, source, targets, actuals
-MANUAL: tuple[
-    tuple[str, str, str, int, float, str, str, dict[int, float], dict[int, float]], ...
-] = (
-    (
-        "rd_growth",
-        "全社会研发支出年均增长",
-        "%",
-        2020,
-        0.0,
-        "区科技局、区统计局",
-        "manual",
-        {2023: 15.0, 2024: 15.0, 2025: 15.0},
-        {2023: 13.6, 2024: 16.2, 2025: 15.4},
-    ),
-    (
-        "tech_contracts",
-        "技术合同成交额",
-        "亿元",
-        2020,
-        4.6,
-        "区科技局",
-        "manual",
-        {2023: 12.0, 2024: 16.0, 2025: 20.0},
-        {2023: 11.3, 2024: 16.8, 2025: 21.5},
-    ),
-    (
-        "transferred_results",
-        "累计转化科技成果",
-        "项",
-        2020,
-        32.0,
-        "区科技局",
-        "manual",
-        {2023: 70.0, 2024: 85.0, 2025: 100.0},
-        {2023: 68.0, 2024: 87.0, 2025: 103.0},
-    ),
+# seeded code → department and targets 2021–2026
+TARGETS: dict[str, tuple[str, tuple[float, ...]]] = {
+    "rd_growth": ("区科技局、区统计局", (15, 15, 15, 15, 15, 15)),
+    "rd_activity_rate": ("区科技局、区经信局", (60, 65, 70, 80, 90, 90)),
+    "rd_institution_rate": ("区科技局、区经信局", (40, 50, 60, 70, 80, 80)),
+    "platforms_provincial": ("区科技局", (10, 11, 13, 14, 16, 18)),
+    "tech_contracts": ("区科技局", (6, 9, 12, 16, 20, 22)),
+    "transferred_results": ("区科技局", (20, 40, 60, 80, 100, 110)),
+}
+# the ledgers' indicators: no contract before 2021 is in the demo, so the base is typed in
+LEDGER_BASES: dict[str, float | None] = {"tech_contracts": 4.6, "transferred_results": None}
+# code, name, source, department, targets 2021–2026
+PLATFORM_KINDS: tuple[tuple[str, str, str, str, tuple[float, ...]], ...] = (
     (
         "platform_academician",
-        "院士工作站",
-        "个",
-        2020,
-        5.0,
+        "省级及以上院士工作站",
+        "platforms:院士工作站:省级+",
         "区科协",
-        "platforms:院士工作站",
-        {2023: 6.0, 2024: 6.0, 2025: 7.0},
-        {},
+        (4, 5, 5, 5, 6, 6),
     ),
     (
         "platform_engineering",
-        "工程技术研究中心",
-        "个",
-        2020,
-        2.0,
+        "省级及以上工程技术研究中心",
+        "platforms:工程技术研究中心:省级+",
         "区科技局",
-        "platforms:工程技术研究中心",
-        {2023: 4.0, 2024: 5.0, 2025: 5.0},
-        {},
+        (2, 2, 3, 3, 3, 4),
     ),
     (
         "platform_enterprise_tech",
-        "企业技术中心",
-        "个",
-        2020,
-        2.0,
+        "省级及以上企业技术中心",
+        "platforms:企业技术中心:省级+",
         "区经信局",
-        "platforms:企业技术中心",
-        {2023: 3.0, 2024: 3.0, 2025: 4.0},
-        {},
+        (2, 2, 3, 3, 3, 4),
     ),
-    (
-        "platform_postdoc",
-        "博士后工作站",
-        "个",
-        2020,
-        1.0,
-        "区人社局",
-        "platforms:博士后工作站",
-        {2023: 1.0, 2024: 2.0, 2025: 2.0},
-        {},
-    ),
+    ("platform_postdoc", "博士后工作站", "platforms:博士后工作站", "区人社局", (1, 1, 1, 2, 2, 2)),
 )
 
 
-def _count_targets(session: Session, operator: str) -> None:
-    for year, target in COUNT_TARGETS.items():
-        for key in ("high_tech", "tech_sme"):
-            set_count_target(session, key, year, target, operator)
-    counts = session.scalars(
-        select(Indicator).where(Indicator.source.in_(("high_tech", "tech_sme"))).order_by(Indicator.id)
-    )
-    for order, ind in enumerate(counts, start=1):
-        ind.sort_order = order
-    session.flush()
+def _targets(session: Session, code: str, goals: tuple[float, ...], operator: str) -> None:
+    for year, goal in zip(YEARS, goals, strict=True):
+        ind.set_target(session, code, year, goal, operator)
+
+
+def _computed_base(session: Session, code: str, operator: str) -> None:
+    """The base value of a computed indicator is its value on 31 Dec of the base year."""
+    ind.update_indicator(session, code, {"base_year": BASE_YEAR}, operator)
+    base = ind.indicator_value(session, code, BASE_YEAR).actual
+    ind.update_indicator(session, code, {"base_value": base}, operator)
+
+
+def _rd_base(session: Session, operator: str) -> None:
+    """Figures start in 2023: the 2020 base is set as if 研发费用 had grown 15% a year since."""
+    first = ind.indicator_value(session, "rd_expense", 2023).actual or 0.0
+    base = round(first / 1.15**3, 1) or None
+    for code in ("rd_expense", "rd_growth"):
+        ind.update_indicator(session, code, {"base_year": BASE_YEAR, "base_value": base}, operator)
+
+
+def _ledgers(session: Session, operator: str) -> None:
+    for code, base in LEDGER_BASES.items():
+        changes = {"base_year": BASE_YEAR, "base_value": base}
+        ind.update_indicator(session, code, changes, operator)
 
 
 def create_indicators(session: Session, operator: str) -> None:
-    """The two count targets (through the settings service) and the plan's other indicators."""
-    _count_targets(session, operator)
-    first = next_id(session, Indicator)
-    indicators: list[Row] = []
-    targets: list[Row] = []
-    actuals: list[Row] = []
-    for i, spec in enumerate(MANUAL):
-        code, name, unit, base_year, base_value, department, source, goal, done = spec
-        iid = first + i
-        indicators.append(
-            {
-                "id": iid,
-                "code": code,
-                "name": name,
-                "unit": unit,
-                "base_year": base_year,
-                "base_value": base_value or None,
-                "department": department,
-                "source": source,
-                "sort_order": 3 + i,
-                "note": None,
-            }
-        )
-        targets += [{"indicator_id": iid, "year": y, "target": v} for y, v in goal.items()]
-        actuals += [
-            {"indicator_id": iid, "year": y, "value": v, "note": None} for y, v in done.items()
-        ]
-    insert_rows(session, Indicator, indicators)
-    insert_rows(session, IndicatorTarget, targets)
-    insert_rows(session, IndicatorActual, actuals)
-    created(session, operator, "indicator", indicators)
+    """The seeded indicators with bases and targets, the count targets, the platform kinds."""
+    seed_indicators(session, operator)
+    for year, target in COUNT_TARGETS.items():
+        for key in ("high_tech", "tech_sme"):
+            set_count_target(session, key, year, target, operator)
+    for code in ("high_tech_count", "tech_sme_count", "platforms_provincial"):
+        _computed_base(session, code, operator)
+    _rd_base(session, operator)
+    _ledgers(session, operator)
+    for code, (department, goals) in TARGETS.items():
+        ind.update_indicator(session, code, {"department": department}, operator)
+        _targets(session, code, goals, operator)
+    for code, name, source, department, goals in PLATFORM_KINDS:
+        values = {"code": code, "name": name, "unit": "个", "source": source}
+        ind.add_indicator(session, values | {"department": department}, operator)
+        _computed_base(session, code, operator)
+        _targets(session, code, goals, operator)

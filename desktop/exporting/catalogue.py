@@ -19,13 +19,14 @@ from db.store import Store
 from desktop.exporting import people, places
 from desktop.exporting.enterprises import CSV_NOTE, enterprise_sheets
 from desktop.exporting.files import check_target
+from desktop.exporting.ledger import contracts as ledger_contracts
+from desktop.exporting.ledger import results as ledger_results
+from desktop.exporting.ledger import transfers as ledger_transfers
 from desktop.exporting.scope import ExportScope
 from desktop.exporting.sheets import Sheet, is_csv, write_csv, write_xlsx
 from desktop.progress import CancelToken, Progress
 
 Reader = Callable[[Session, ExportScope], list[Sheet]]
-# Kinds of spec/cli.md whose records the store has no tables for yet (plans.md, issue 14).
-NOT_YET = ("contracts", "results", "transfers")
 
 
 def _enterprises(session: Session, scope: ExportScope) -> list[Sheet]:
@@ -69,6 +70,9 @@ KINDS: dict[str, ExportKind] = {
         ExportKind("assessments", "年度考核", people.assessments, town=False, ids=True),
         ExportKind("carrier-years", "载体年度数据", places.carrier_years),
         ExportKind("indicators", "指标", places.indicators, town=False),
+        ExportKind("contracts", "技术合同", ledger_contracts),
+        ExportKind("results", "科技成果", ledger_results),
+        ExportKind("transfers", "科技成果转化", ledger_transfers),
     )
 }
 

@@ -71,16 +71,11 @@ CARRIER_YEARS = (
     _f("events", "服务活动场次", "int"),
     _f("grade", "评价结果"),
 )
-INDICATORS = (
-    _f("code", "指标代码", "code"),
-    _f("name", "指标名称"),
-    _f("unit", "单位"),
-    _f("source", "数据来源"),
-    _f("base_year", "基期年度", "year"),
-    _f("base_value", "基期值", "number"),
-    _f("department", "责任单位"),
+INDICATOR_ACTUALS = (  # hand-entered actuals, beside the annex layout (no 指标名称 column: this
+    _f("code", "指标代码", "code"),  # sheet is for reading and is not taken for an annex)
+    _f("indicator", "所属指标及单位"),
     _f("year", "年度", "year"),
-    _f("target", "目标值", "number"),
-    _f("actual", "实际值", "number"),
-    _f("actual_note", "实际值说明"),
+    _f("actual", "完成值", "number"),
+    _f("actual_note", "说明"),
+    _f("entered_by", "填报人"),
 )

@@ -6,7 +6,6 @@ Each kind reads its live records in a stable order into one sheet in the canonic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,12 +23,13 @@ from db.models import (
     Town,
 )
 from db.services.carriers import CARRIER_FIELDS, YEAR_FIELDS
-from desktop.exporting.columns import CARRIER_YEARS, INDICATORS, schema_fields
+from desktop.exporting.columns import CARRIER_YEARS, INDICATOR_ACTUALS, schema_fields
 from desktop.exporting.people import sheet
 from desktop.exporting.scope import ExportScope
 from desktop.exporting.sheets import Sheet
+from desktop.importing.schemas import INDICATOR_YEARS
 
-INDICATOR_FIELDS = ("code", "name", "unit", "source", "base_year", "base_value", "department")
+INDICATOR_FIELDS = ("code", "name", "unit", "base_year", "base_value", "department", "note")
 
 
 def carriers(session: Session, scope: ExportScope) -> list[Sheet]:
@@ -116,24 +116,36 @@ def platforms(session: Session, scope: ExportScope) -> list[Sheet]:
 
 
 def indicators(session: Session, scope: ExportScope) -> list[Sheet]:
-    """The indicators (指标): one row per indicator and year with a target or an actual."""
+    """The indicators in the layout of a plan's annex (the `indicators` import kind: one row per
+    indicator, a column of targets per year), so the export re-imports unchanged and edited
+    targets come back; the hand-entered actuals follow on a sheet of their own (for reading:
+    actuals are entered in 指标与目标 or with `bureau indicators set`)."""
     del scope
     targets = {(t.indicator_id, t.year): t.target for t in session.scalars(select(IndicatorTarget))}
-    actuals = {(a.indicator_id, a.year): a for a in session.scalars(select(IndicatorActual))}
-    rows: list[dict[str, Any]] = []
     stmt = select(Indicator).order_by(Indicator.sort_order, Indicator.code)
-    for ind in session.scalars(stmt):
-        own = {k: getattr(ind, k) for k in INDICATOR_FIELDS}
-        years: Sequence[int | None] = sorted({y for i, y in (*targets, *actuals) if i == ind.id})
-        for year in years or (None,):
-            actual = actuals.get((ind.id, year)) if year is not None else None
-            rows.append(
-                own
-                | {
-                    "year": year,
-                    "target": targets.get((ind.id, year)) if year is not None else None,
-                    "actual": actual.value if actual else None,
-                    "actual_note": actual.note if actual else None,
-                }
-            )
-    return [sheet("指标", INDICATORS, rows)]
+    found = list(session.scalars(stmt))
+    rows: list[dict[str, Any]] = []
+    for ind in found:
+        own: dict[str, Any] = {k: getattr(ind, k) for k in INDICATOR_FIELDS}
+        for year in INDICATOR_YEARS:
+            own[f"target_{year}"] = targets.get((ind.id, year))
+        rows.append(own)
+    names = {i.id: i for i in found}
+    actuals = [
+        {
+            "code": names[a.indicator_id].code,
+            "indicator": f"{names[a.indicator_id].name}（{names[a.indicator_id].unit}）",
+            "year": a.year,
+            "actual": a.value,
+            "actual_note": a.note,
+            "entered_by": a.entered_by,
+        }
+        for a in session.scalars(
+            select(IndicatorActual).order_by(IndicatorActual.indicator_id, IndicatorActual.year)
+        )
+        if a.indicator_id in names
+    ]
+    return [
+        sheet("规划指标", schema_fields("indicators"), rows),
+        sheet("手工填报的完成值", INDICATOR_ACTUALS, actuals),
+    ]

@@ -10,50 +10,68 @@ Each long step is a generator yielding Progress and checking a CancelToken (desk
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from db.rules.text import strip_controls
 from db.rules.years import record_year_problem
-from db.services.imports import batches, names, undo
-from db.services.imports.batches import BatchInfo, UndoResult
 from db.services.imports.bulk import gc_paused
-from db.services.imports.enterprises import EnterprisePlan
-from db.services.imports.other import KindPlan
-from db.services.settings import get_settings
-from db.services.towns import TownMatcher
 from db.store import Store, change_stamp
-from desktop.importing.collect import marker_of
-from desktop.importing.mapping import MappingRefused, wanted_mappings
-from desktop.importing.notices import cell_errors, sheet_warnings
-from desktop.importing.pipeline import (
-    ENTERPRISES,
-    BatchState,
-    KindWriteFailed,
-    Outcome,
-    RejectedRow,
-    family_for,
-    merge_repeats,
-    on_sheet,
-    parse_sheet,
-    plan_order,
-)
-from desktop.importing.readers import read_workbook
-from desktop.importing.rows import Problem, RowContext, TownChoice
-from desktop.importing.sheets import (
-    FROM_ROUND,
-    GIVEN,
-    FoundSheet,
-    SkippedSheet,
-    select_sheets,
-    sheet_town,
-)
+from desktop.importing.readers import WorkbookData, start_reading
 from desktop.progress import CancelToken, Progress, Work
+
+if TYPE_CHECKING:  # at run time: _load, below
+    from sqlalchemy.orm import Session
+
+    from db.services.imports.batches import UndoResult
+    from db.services.imports.enterprises import EnterprisePlan
+    from db.services.imports.other import KindPlan
+    from db.services.towns import TownMatcher
+    from desktop.importing.pipeline import (
+        ENTERPRISES,
+        Outcome,
+        RejectedRow,
+    )
+    from desktop.importing.rows import Problem, TownChoice
+    from desktop.importing.sheets import (
+        FoundSheet,
+        SkippedSheet,
+    )
+
+
+_PIPELINE = (  # what plan_import imports while calamine reads (~0.6 s: models, kinds, services)
+    "db.services.imports.batches",
+    "db.services.imports.names",
+    "db.services.imports.undo",
+    "db.services.settings",
+    "db.services.towns",
+    "desktop.importing.collect",
+    "desktop.importing.mapping",
+    "desktop.importing.notices",
+    "desktop.importing.pipeline",
+    "desktop.importing.sheets",
+)
+
+
+def _load() -> None:
+    """Import the pipeline's modules. Not when this module is imported: plan_import does it
+    while calamine reads the file in its thread, so the two take one stretch of time, not two.
+    The functions below then import their names from the loaded modules (a dictionary look-up)."""
+    for module in _PIPELINE:
+        import_module(module)
+
+
+def __getattr__(name: str) -> Any:
+    """The pipeline's names this module re-exports (ENTERPRISES, RejectedRow), loaded on use."""
+    if name in ("ENTERPRISES", "RejectedRow"):
+        from desktop.importing import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ENTERPRISES",
@@ -183,11 +201,15 @@ class ImportPlan:
     @property
     def plans(self) -> list[EnterprisePlan]:
         """The plans of the enterprise rows."""
+        from desktop.importing.pipeline import ENTERPRISES
+
         return [p for g in self.groups if g.kind == ENTERPRISES for p in g.items]
 
     @property
     def kind_plans(self) -> list[KindPlan]:
         """The plans of the rows of every other kind."""
+        from desktop.importing.pipeline import ENTERPRISES
+
         return [p for g in self.groups if g.kind != ENTERPRISES for p in g.items]
 
     @property
@@ -244,6 +266,8 @@ def _check_year(year: int | None, today: date) -> int:
 
 
 def _file_town(matcher: TownMatcher, written: str | None) -> TownChoice | None:
+    from desktop.importing.rows import TownChoice
+
     if not written:
         return None
     found = matcher.match(written)
@@ -253,6 +277,8 @@ def _file_town(matcher: TownMatcher, written: str | None) -> TownChoice | None:
 
 
 def _town_lookup(matcher: TownMatcher) -> Any:
+    from desktop.importing.rows import TownChoice
+
     cache: dict[str, TownChoice | None] = {}
 
     def lookup(written: str) -> TownChoice | None:
@@ -267,6 +293,9 @@ def _town_lookup(matcher: TownMatcher) -> Any:
 def _cover(found: list[FoundSheet]) -> list[Problem]:
     """Enterprise sheets leave their certificate / figure columns to the file's own 资质 /
     年度数据 sheet (which holds every one, not only the latest); a note per sheet says so."""
+    from desktop.importing.pipeline import ENTERPRISES
+    from desktop.importing.rows import Problem
+
     kinds = {f.header.schema.kind for f in found}
     notes: list[Problem] = []
     for f in found:
@@ -291,28 +320,41 @@ def plan_import(
     options: ImportOptions,
     cancel: CancelToken | None = None,
     today: date | None = None,
+    reading: Callable[[], WorkbookData] | None = None,
 ) -> Work[ImportPlan]:
-    """Read and check a file and compare it with the store: the preview. Nothing is written."""
+    """Read and check a file and compare it with the store: the preview. Nothing is written.
+
+    `reading` is a read of `path` already begun with readers.start_reading (the command line
+    starts it before it opens the store, so the two overlap)."""
     cancel = cancel or CancelToken()
     today = today or date.today()
     yield Progress(0, 0, "正在读取文件…")
     stamp = change_stamp(store)  # before anything is read: a later write makes the plan stale
     sha = file_sha256(path)
-    book = read_workbook(path, options.sheet)
-    marker = marker_of(book)
-    if marker is not None:
-        options = ImportOptions(
-            options.kind or marker.kind,
-            options.town or marker.town,
-            options.year if options.year is not None else marker.year,
-            options.sheet,
-            options.mapping,
-        )
-    try:
-        mappings = wanted_mappings(store, options.kind, options.town, options.mapping)
-        found, skipped = select_sheets(book, options.kind, mappings, options.sheet)
-    except MappingRefused as exc:
-        raise ImportRefused(str(exc)) from exc
+    with gc_paused():  # millions of cells, no cycles: collector passes would only cost time
+        if reading is None:
+            reading = start_reading(path, options.sheet)  # calamine reads on in its thread …
+        _load()  # … while this one imports the pipeline
+        book = reading()
+        from db.services.imports import batches
+        from desktop.importing.collect import marker_of
+        from desktop.importing.mapping import MappingRefused, wanted_mappings
+        from desktop.importing.sheets import FROM_ROUND, GIVEN, select_sheets
+
+        marker = marker_of(book)
+        if marker is not None:
+            options = ImportOptions(
+                options.kind or marker.kind,
+                options.town or marker.town,
+                options.year if options.year is not None else marker.year,
+                options.sheet,
+                options.mapping,
+            )
+        try:
+            mappings = wanted_mappings(store, options.kind, options.town, options.mapping)
+            found, skipped = select_sheets(book, options.kind, mappings, options.sheet)
+        except MappingRefused as exc:
+            raise ImportRefused(str(exc)) from exc
     cancel.raise_if_cancelled()
     for f in found:
         if not f.header.schema.supported:
@@ -357,6 +399,24 @@ def _plan(
     today: date,
     cancel: CancelToken,
 ) -> Work[ImportPlan]:
+    from db.rules.text import strip_controls
+    from db.services.imports.bulk import gc_paused
+    from db.services.settings import get_settings
+    from db.services.towns import TownMatcher
+    from desktop.importing.notices import cell_errors, sheet_warnings
+    from desktop.importing.pipeline import (
+        ENTERPRISES,
+        BatchState,
+        Outcome,
+        family_for,
+        merge_repeats,
+        on_sheet,
+        parse_sheet,
+        plan_order,
+    )
+    from desktop.importing.rows import RowContext
+    from desktop.importing.sheets import sheet_town
+
     matcher = TownMatcher.from_session(session)
     province = get_settings(session).province_code
     given_town = _file_town(matcher, options.town)
@@ -413,6 +473,9 @@ def _plan(
 def _namesake_warnings(
     session: Session, created: list[Any], ids: dict[tuple[str, int], int]
 ) -> list[Problem]:
+    from db.services.imports import names
+    from desktop.importing.rows import Problem
+
     found = names.namesakes(session, created)
     ids.update(
         {(n.incoming.sheet, n.incoming.row): n.other_id for n in found if n.other_id is not None}
@@ -457,6 +520,10 @@ def apply_import(
     store: Store, plan: ImportPlan, operator: str, cancel: CancelToken | None = None
 ) -> Work[ApplyResult]:
     """Commit the accepted rows in one transaction as an import batch; cancel rolls it all back."""
+    from db.services.imports import batches
+    from db.services.imports.batches import BatchInfo
+    from desktop.importing.pipeline import KindWriteFailed, family_for
+
     cancel = cancel or CancelToken()
     if plan.is_empty:
         yield Progress(0, 0, "文件中没有数据行，未写入")
@@ -492,6 +559,12 @@ def apply_import(
                 )
             except KindWriteFailed as exc:
                 raise ImportRefused(str(exc)) from exc
+        from desktop.importing.pipeline import ENTERPRISE_FAMILY
+
+        if any(g.kind in ENTERPRISE_FAMILY for g in plan.groups):  # certificates came in
+            from db.services.plans.cultivation_pipeline import close_recognised
+
+            close_recognised(session, operator, batch_id=batch_id)  # once, the whole pipeline
         if plan.round_id is not None and plan.town is not None:
             from db.services import rounds
 
@@ -505,10 +578,15 @@ def undo_import(
     store: Store, batch_id: int, operator: str, cancel: CancelToken | None = None
 ) -> Work[UndoResult]:
     """Undo a batch in one transaction (audited); records edited after it are kept and listed."""
+    from db.services.imports import undo
+
     cancel = cancel or CancelToken()
     yield Progress(0, 0, "正在撤销导入…")
     with store.transaction() as session:
         result = undo.undo_batch(session, batch_id, operator)
+        from db.services.plans.cultivation_pipeline import reopen_batch
+
+        reopen_batch(session, batch_id, operator)  # the entries the batch's certificates closed
         cancel.raise_if_cancelled()
     yield Progress(1, 1, "已撤销")
     return result

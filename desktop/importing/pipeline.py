@@ -306,6 +306,9 @@ def _kind_planner(
         cancel: CancelToken,
     ) -> Work[list[Any]]:
         plans: list[KindPlan] = []
+        start = getattr(hook, "start", None)  # kinds planned from one index per batch
+        if start is not None:
+            start(session, [a.record for a in accepted], state.today)
         for done, item in enumerate(accepted):
             if done % 500 == 0:
                 cancel.raise_if_cancelled()
@@ -314,7 +317,8 @@ def _kind_planner(
                 plan = hook.plan(session, item.record, state.today, state.new_codes)
             else:
                 plan = hook.plan(session, item.record, state.today)
-            out.warnings.extend(_issue_problems(item, plan.warnings, True))
+            if plan.warnings:
+                out.warnings.extend(_issue_problems(item, plan.warnings, True))
             if plan.issues:
                 problems = _issue_problems(item, plan.issues, False)
                 out.rejected.append(RejectedRow(item.row, item.cells, problems, item.sheet))
@@ -350,6 +354,9 @@ def _kind_writer(
                 raise KindWriteFailed(
                     f"{where}第{plan.incoming.row}行写入失败：{exc}；本次导入未写入任何数据"
                 ) from exc
+        finish = getattr(hook, "finish", None)  # kinds written in bulk, once per group
+        if finish is not None:
+            finish(session, batch_id, operator)
         yield Progress(len(todo), len(todo), "正在写入…")
 
     return apply_rows
@@ -383,6 +390,8 @@ def family_for(kind: str) -> Family:
 
 def plan_order(kinds: list[str]) -> list[str]:
     """Kinds in the order they are planned and written: enterprises, their qualifications and
-    figures (which may name enterprises the batch creates), then the others as they came."""
+    figures (which may name enterprises the batch creates), then the others as they came —
+    transfers last, since they may name results and contracts the batch creates."""
     first = [k for k in ENTERPRISE_FAMILY if k in kinds]
-    return first + [k for k in dict.fromkeys(kinds) if k not in ENTERPRISE_FAMILY]
+    rest = [k for k in dict.fromkeys(kinds) if k not in ENTERPRISE_FAMILY]
+    return first + sorted(rest, key=lambda k: k == "transfers")

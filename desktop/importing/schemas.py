@@ -327,6 +327,151 @@ FIGURES = Schema(
     supported=True,
 )
 
+# The technology-contract ledger (spec/plans.md; aliases of spec/import.md).
+LOCAL = "区内 区外"
+CONTRACTS = Schema(
+    "contracts",
+    "技术合同",
+    (
+        _c(
+            "reg_no",
+            "登记号",
+            "合同登记号 认定登记号 登记编号 技术合同登记号",
+            "code",
+            required=True,
+            stored="tech_contracts.reg_no",
+        ),
+        _c(
+            "name", "合同名称", "技术合同名称 项目名称", required=True, stored="tech_contracts.name"
+        ),
+        _c("contract_type", "合同类型", "合同类别 合同种类", required=True),
+        _c(
+            "seller_name",
+            "卖方名称",
+            "卖方 让与人 受托方 研究开发人 卖方单位",
+            required=True,
+            stored="tech_contracts.seller_name",
+        ),
+        _c("seller_uscc", "卖方统一社会信用代码", "卖方信用代码 卖方代码", "uscc"),
+        _c("seller_local", "卖方所在地", "卖方所属区域", choices=LOCAL),
+        _c(
+            "buyer_name",
+            "买方名称",
+            "买方 受让人 受让方 委托方 买方单位",
+            required=True,
+            stored="tech_contracts.buyer_name",
+        ),
+        _c("buyer_uscc", "买方统一社会信用代码", "买方信用代码 买方代码", "uscc"),
+        _c("buyer_local", "买方所在地", "买方所属区域", choices=LOCAL),
+        _c("amount", "合同成交额(万元)", "合同成交额 成交金额 合同金额 成交额", "money", True),
+        _c("tech_amount", "技术交易额(万元)", "技术交易额 技术性收入", "money"),
+        _c("registered_on", "登记日期", "认定登记日期 登记时间", "date", required=True),
+        _c(
+            "registry_office",
+            "登记机构",
+            "技术合同登记机构 登记单位",
+            stored="tech_contracts.registry_office",
+        ),
+        _c("field", "技术领域", "所属技术领域", stored="tech_contracts.field"),
+        TOWN,
+        _c("note", "备注"),
+    ),
+    supported=True,
+)
+
+RESULTS = Schema(
+    "results",
+    "科技成果",
+    (
+        _c(
+            "reg_no",
+            "登记号",
+            "成果登记号 登记编号",
+            "code",
+            required=True,
+            stored="tech_results.reg_no",
+        ),
+        _c("name", "成果名称", "项目名称", required=True, stored="tech_results.name"),
+        _c(
+            "completer_name",
+            "完成单位",
+            "第一完成单位 成果完成单位",
+            required=True,
+            stored="tech_results.completer_name",
+        ),
+        _c("completer_uscc", "完成单位统一社会信用代码", "统一社会信用代码 信用代码", "uscc"),
+        _c("completer_local", "完成单位所在地", choices=LOCAL),
+        _c("result_type", "成果类型", "成果类别", choices="应用技术 基础理论 软科学"),
+        _c("registered_on", "登记日期", "成果登记日期 登记时间", "date", required=True),
+        _c("field", "技术领域", "所属技术领域", stored="tech_results.field"),
+        TOWN,
+        _c("note", "备注"),
+    ),
+    supported=True,
+)
+
+TRANSFERS = Schema(
+    "transfers",
+    "科技成果转化",
+    (
+        _c(
+            "result_reg_no",
+            "成果登记号",
+            "登记号",
+            "code",
+            required=True,
+            stored="tech_results.reg_no",
+        ),
+        _c("result_name", "成果名称", "项目名称"),
+        _c("method", "转化方式", "转化形式", required=True),
+        _c(
+            "taker_name",
+            "承接单位",
+            "受让单位 承接方 实施单位",
+            required=True,
+            stored="result_transfers.taker_name",
+        ),
+        _c("taker_uscc", "承接单位统一社会信用代码", "统一社会信用代码 信用代码", "uscc"),
+        _c("taker_local", "承接单位所在地", choices=LOCAL),
+        _c("transferred_on", "转化日期", "转化时间", "date", required=True),
+        _c("amount", "合同金额(万元)", "合同金额 转化金额", "money"),
+        _c(
+            "contract_reg_no",
+            "技术合同登记号",
+            "合同登记号",
+            "code",
+            stored="result_transfers.contract_reg_no",
+        ),
+        _c("note", "备注"),
+    ),
+    supported=True,
+)
+
+# A plan's annex table (spec/plans.md): indicator rows × year columns of targets. The template
+# offers the years of two five-year plans; any other “YYYY年” column is read as well.
+INDICATOR_YEARS = range(2021, 2031)
+INDICATORS = Schema(
+    "indicators",
+    "规划指标",
+    (
+        _c(
+            "name",
+            "指标名称",
+            "指标 主要指标 指标项目 指标内容",
+            required=True,
+            stored="indicators.name",
+        ),
+        _c("unit", "单位", "计量单位", stored="indicators.unit"),
+        _c("base_year", "基期年度", "基期年份 基期 基准年", "year"),
+        _c("base_value", "基期值", "基期数 基数 基期数值 基准值", "number"),
+        *(_c(f"target_{y}", f"{y}年", f"{y} {y}年目标 {y}年度", "number") for y in INDICATOR_YEARS),
+        _c("department", "责任单位", "责任部门 牵头单位 牵头部门", stored="indicators.department"),
+        _c("code", "指标代码", "代码", "code", stored="indicators.code"),
+        _c("note", "备注"),
+    ),
+    supported=True,
+)
+
 SCHEMAS: dict[str, Schema] = {
     s.kind: s
     for s in (
@@ -339,6 +484,10 @@ SCHEMAS: dict[str, Schema] = {
         CARRIERS,
         INCUBATEES,
         PLATFORMS,
+        CONTRACTS,
+        RESULTS,
+        TRANSFERS,
+        INDICATORS,
     )
 }
 CODE_PARSERS = frozenset({"uscc", "id", "code", "phone"})

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from db.rules.years import plan_year_problem
-from db.services.figures.returns_data import legal_mark_overrides
+from db.services.returns_marks import marks_of
 from db.services.settings import get_settings
 from desktop.returns.model import (
     Column,
     HeaderCell,
+    LegalMarks,
     Period,
     Query,
     ReturnDefinition,
@@ -127,6 +128,17 @@ def _data_rows(definition: ReturnDefinition, source: SourceRows) -> list[list[Va
     return rows
 
 
+def effective_marks(
+    definition: ReturnDefinition, stored: Mapping[str, str], bureau_name: str
+) -> LegalMarks:
+    """The marks a return prints: its defaults, with what 设置 → 报表 stored applied; 制表机关
+    defaults to the bureau's name while it was never set."""
+    marks = definition.legal_marks.stored(stored)
+    if "authority" not in stored and not marks.authority and bureau_name:
+        marks = marks.merged({"authority": bureau_name})
+    return marks
+
+
 def compute(
     definition: ReturnDefinition,
     session: Session,
@@ -140,9 +152,7 @@ def compute(
     source = definition.source(session, query)
     checks = [found for check in definition.checks for found in check(session, query, source)]
     settings = get_settings(session)
-    marks = definition.legal_marks.merged(legal_mark_overrides(session, definition.id))
-    if not marks.authority and settings.bureau_name:
-        marks = marks.merged({"authority": settings.bureau_name})
+    marks = effective_marks(definition, marks_of(session, definition.id), settings.bureau_name)
     cells, header_rows = header_cells(definition.columns)
     title = definition.title if not query.town else f"{definition.title}（{query.town}）"
     return ReturnTable(

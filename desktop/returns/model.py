@@ -62,6 +62,12 @@ class LegalMarks:
         known = {k: v for k, v in overrides.items() if k in self.__dataclass_fields__ and v}
         return LegalMarks(**{**self.__dict__, **known})
 
+    def stored(self, values: Mapping[str, str]) -> LegalMarks:
+        """These marks with the fields stored in 设置 → 报表 applied, blanks included (a blank
+        stored field leaves its line out; a field never stored keeps this default)."""
+        known = {k: v for k, v in values.items() if k in self.__dataclass_fields__}
+        return LegalMarks(**{**self.__dict__, **known})
+
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) lines of the marks block, blank ones omitted."""
         kind = self.approval_kind if self.approval_kind in ("批准机关", "备案机关") else "批准机关"
@@ -221,6 +227,16 @@ class ReturnTable:
     signatories: list[tuple[str, str]]
     town: str | None
     as_of: date
+    submitted_on: date | None = None  # 报出日期, filled when the return is submitted (报出)
+
+    @property
+    def signature_line(self) -> str:
+        """The footer: signatories as set, 报出日期 filled once submitted (blanks to write in)."""
+        parts = [f"{label}：{value or '　　　'}" for label, value in self.signatories]
+        day = self.submitted_on
+        when = date_text(day) if day else "　　年　　月　　日"
+        parts.append(f"报出日期：{when}")
+        return "　　".join(parts)
 
     @property
     def errors(self) -> list[CheckResult]:
@@ -244,6 +260,7 @@ class ReturnTable:
             "period": self.period_text,
             "town": self.town,
             "as_of": self.as_of.isoformat(),
+            "submitted_on": None if self.submitted_on is None else self.submitted_on.isoformat(),
             "columns": [c.header for c in self.columns],
             "rows": [[plain(v) for v in row] for row in self.rows],
             "total": None if self.total is None else [plain(v) for v in self.total],

@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+import desktop
 from desktop.progress import CancelToken, Progress, drain
 from desktop.returns import fonts
 from desktop.returns.model import Column, ReturnTable, Value, format_value
@@ -33,6 +34,7 @@ CODE_ROW: float = 5.0 * mm
 FOOT_ZONE = 10 * mm
 SIGNATURE_H = 12 * mm
 
+APP_TITLE = "科创台账"
 Target = str | os.PathLike[str] | IO[bytes]
 
 
@@ -239,10 +241,8 @@ def _draw_rows(
     return y
 
 
-def _draw_signature(canvas: Canvas, table: ReturnTable, lay: _Layout, y: float) -> None:
-    parts = [f"{label}：{value or '　　　'}" for label, value in table.signatories]
-    parts.append("报出日期：　　年　　月　　日")
-    draw_text(canvas, MARGIN, y - 7 * mm, "　　".join(parts), BODY_SIZE)
+def _draw_signature(canvas: Canvas, table: ReturnTable, y: float) -> None:
+    draw_text(canvas, MARGIN, y - 7 * mm, table.signature_line, BODY_SIZE)
 
 
 def _draw_page(canvas: Canvas, table: ReturnTable, lay: _Layout, number: int) -> None:
@@ -254,9 +254,20 @@ def _draw_page(canvas: Canvas, table: ReturnTable, lay: _Layout, number: int) ->
     body_top = _draw_header(canvas, table, lay, top)
     bottom = _draw_rows(canvas, table, lay, lay.pages[number - 1], body_top)
     if number == len(lay.pages):
-        _draw_signature(canvas, table, lay, bottom)
+        _draw_signature(canvas, table, bottom)
     footer = f"第 {number} 页 共 {len(lay.pages)} 页"
     draw_text(canvas, lay.page_w / 2, MARGIN, footer, MARK_SIZE, "center")
+
+
+def set_metadata(canvas: Canvas, table: ReturnTable) -> None:
+    """Title, author (the bureau), subject and creator (this app) of the PDF's document info."""
+    canvas.setTitle(f"{table.title} {table.period_text}")
+    canvas.setAuthor(table.bureau_name or APP_TITLE)
+    canvas.setSubject(
+        f"{table.title}（{table.period_text}，{table.bureau_name or '未设单位名称'}）"
+    )
+    canvas.setCreator(f"{APP_TITLE} {desktop.__version__}")
+    canvas.setKeywords(f"统计报表 {table.return_id} {table.period_code}")
 
 
 def render_pdf_steps(
@@ -274,8 +285,7 @@ def render_pdf_steps(
         initialFontName=fonts.PRIMARY,
         initialFontSize=BODY_SIZE,
     )
-    canvas.setTitle(f"{table.title} {table.period_text}")
-    canvas.setAuthor(table.bureau_name)
+    set_metadata(canvas, table)
     total = len(lay.pages)
     for number in range(1, total + 1):
         if cancel is not None:

@@ -126,9 +126,7 @@ def _rows(ws: Worksheet, table: ReturnTable, first: int) -> int:
 
 
 def _signature(ws: Worksheet, table: ReturnTable, row: int) -> None:
-    parts = [f"{label}：{value or '　　　'}" for label, value in table.signatories]
-    parts.append("报出日期：　　年　　月　　日")
-    _merge(ws, row, 1, len(table.columns), "　　".join(parts), BODY, Alignment(horizontal="left"))
+    _merge(ws, row, 1, len(table.columns), table.signature_line, BODY, Alignment(horizontal="left"))
 
 
 def _print_setup(ws: Worksheet, table: ReturnTable, header_first: int, code_row: int) -> None:
@@ -150,6 +148,9 @@ def workbook(table: ReturnTable) -> Workbook:
     ws = wb.active
     assert ws is not None
     ws.title = sheet_title(table.title)
+    wb.properties.title = f"{table.title} {table.period_text}"
+    wb.properties.creator = table.bureau_name or "科创台账"
+    wb.properties.subject = table.title
     for i, col in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = round(col.width / 2.0 + 1, 1)
     header_first = _block(ws, table)

@@ -24,6 +24,7 @@ from desktop.ui.returns.screen import ReturnsScreen
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import wait_for_tasks
 from tests.unit.returns import builders
+from tests.unit.returns.texts import pdf_text, xlsx_text
 
 TODAY = date(2025, 12, 31)
 
@@ -161,7 +162,7 @@ def test_a_warning_needs_an_explanation_before_submission(
     assert not screen.submit_button.isEnabled()
 
 
-def test_submit_archives_exactly_what_was_previewed(
+def test_submit_archives_the_previewed_return_dated_and_shows_what_was_stored(
     qtbot: Any, store: Store, app_ctx: AppContext, message_boxes: Any
 ) -> None:
     _data(store)
@@ -182,11 +183,18 @@ def test_submit_archives_exactly_what_was_previewed(
     with store.session() as session:
         stored = archive.get_submitted(session, summary.id)
     assert stored is not None
-    assert stored.pdf == previewed.pdf and stored.xlsx == previewed.xlsx
+    today = date.today()
+    dated = f"报出日期：{today.year}年{today.month}月{today.day}日"
+    assert dated in pdf_text(stored.pdf) and dated in xlsx_text(stored.xlsx)
+    assert dated not in pdf_text(previewed.pdf)
+    assert pdf_text(stored.pdf).replace(dated, "") == pdf_text(previewed.pdf).replace(
+        "报出日期：　　年　　月　　日", ""
+    )
+    assert screen.archived is not None and screen.archived.pdf == stored.pdf  # shown as sent
     screen.history.table.selectRow(0)
     qtbot.mouseClick(screen.history.buttons["preview"], Qt.MouseButton.LeftButton)
     assert wait_for_tasks(10_000)
-    assert screen.archived is not None and screen.archived.pdf == previewed.pdf
+    assert screen.archived is not None and screen.archived.pdf == stored.pdf
     assert screen.preview.page_count == previewed.pages
     assert not screen.submit_button.isVisible()
     assert "已报出" in screen.document_label.text()
@@ -203,9 +211,10 @@ def test_archived_return_is_reprinted_as_submitted_after_data_changed(
     known = _data(store)
     screen = _screen(qtbot, app_ctx)
     _generate(qtbot, screen, "high-tech-roster")
-    submitted_pdf = screen.generated.pdf  # type: ignore[union-attr]
     qtbot.mouseClick(screen.submit_button, Qt.MouseButton.LeftButton)
     assert wait_for_tasks(10_000)
+    assert screen.archived is not None
+    submitted_pdf = screen.archived.pdf
     with store.transaction() as session:
         builders.many_high_tech(session, known, 30)
         enterprises.create(session, {"name": "新企业有限公司", "uscc": builders.uscc(999)}, "x")

@@ -11,6 +11,8 @@ from db.models import Indicator, IndicatorActual, IndicatorTarget
 from db.rules.identifiers import resident_id_check_char
 from db.services import carriers, enterprises, platforms, towns
 from db.services.commissioners import assessments, demands, dispatches, records, roster
+from db.services.contracts.records import create_contract
+from db.services.contracts.results import create_result, create_transfer
 from db.services.enterprises import qualifications
 from tests.unit.test_roster_service import make_uscc
 
@@ -151,6 +153,50 @@ def _indicator(s: Session) -> None:
     s.add(IndicatorActual(indicator_id=ind.id, year=2025, value=9.0, note="手填"))
 
 
+def _ledger(s: Session) -> None:
+    """A contract (华信 sells), a result of 华信 and its transfer linked to the contract."""
+    today = date(2026, 1, 5)
+    contract = {
+        "reg_no": "2025340100000001",
+        "name": "中药饮片炮制工艺技术开发",
+        "contract_type": "技术开发",
+        "seller_name": "亳州市华信科技有限公司",
+        "seller_uscc": make_uscc(1),
+        "buyer_name": "合肥某药业有限公司",
+        "buyer_local": False,
+        "amount": 120.5,
+        "tech_amount": 100.0,
+        "registered_on": date(2025, 6, 1),
+    }
+    create_contract(s, contract, OP, today)
+    result = create_result(
+        s,
+        {
+            "reg_no": "9340000025000001",
+            "name": "一种中药饮片干燥装置",
+            "completer_name": "亳州市华信科技有限公司",
+            "completer_uscc": make_uscc(1),
+            "registered_on": date(2025, 3, 1),
+        },
+        OP,
+        today,
+    )
+    create_transfer(
+        s,
+        {
+            "result_id": result,
+            "method": "向他人转让",
+            "taker_name": "合肥某药业有限公司",
+            "taker_local": False,
+            "transferred_on": date(2025, 6, 1),
+            "amount": 120.5,
+            "contract_reg_no": "2025340100000001",
+        },
+        OP,
+        today,
+    )
+
+
 def small_district(s: Session) -> District:
     """Two towns with a record of every export kind."""
     towns.add_towns(s, TOWNS, OP)
@@ -160,4 +206,5 @@ def small_district(s: Session) -> District:
     _carriers(s, town, mingyuan)
     _platforms(s, huaxin)
     _indicator(s)
+    _ledger(s)
     return District(town, huaxin, mingyuan, revoked, person)

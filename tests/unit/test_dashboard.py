@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from db.models import Qualification
+from db.models import Qualification, Town
 from db.rules.identifiers import uscc_check_char
 from db.services import enterprises
 from db.services.enterprises import qualifications
@@ -18,6 +18,7 @@ from db.services.figures.counts import count_high_tech, count_tech_sme, double_b
 from db.services.figures.dashboard import dashboard
 from db.services.figures.rd_lists import rd_list_details
 from db.services.figures.selectors import Figure, ids_for, one_enterprise
+from db.services.plans.indicators import set_target
 from db.services.settings import set_count_target, update_settings
 from db.services.towns import add_towns, list_towns
 from db.store import Store
@@ -114,7 +115,7 @@ def test_counts_equal_db_services_counts(store: Store) -> None:
     assert (r.tech_sme.target, r.tech_sme.gap, r.tech_sme.completion) == (4, 2, 0.5)
 
 
-def test_by_town_and_target_shares(store: Store) -> None:
+def test_by_town_and_town_targets(store: Store) -> None:
     k = fill(store)
     with store.session() as s:
         r = dashboard(s, AS_OF)
@@ -124,9 +125,15 @@ def test_by_town_and_target_shares(store: Store) -> None:
     assert ids_of(store, towns["五马镇"].high_tech) == {k.e}
     assert ids_of(store, towns[None].tech_sme) == {k.c}
     assert towns["古井镇"].high_tech_share == 0.5
-    # 2 of 6 enterprises are in 古井镇: its share of the target 8 is 8 × 2/6
-    assert towns["古井镇"].high_tech_target_share == 8 * 2 / 6
-    assert abs(sum(t.tech_sme_target_share or 0 for t in r.towns) - 4) < 1e-9
+    # no town target is invented from the district's (plans.md): none set, none shown
+    assert all(t.high_tech_target is None and t.tech_sme_target is None for t in r.towns)
+    with store.transaction() as s:
+        gj = s.scalar(select(Town.id).where(Town.name == "古井镇"))
+        set_target(s, "high_tech_count", AS_OF.year, 3, "测试员", town_id=gj)
+    with store.session() as s:
+        towns = {t.town: t for t in dashboard(s, AS_OF).towns}
+    assert towns["古井镇"].high_tech_target == 3
+    assert towns["五马镇"].high_tech_target is None and towns["古井镇"].tech_sme_target is None
 
 
 def test_trend_since_2019(store: Store) -> None:

@@ -249,7 +249,7 @@ def test_registers_have_the_expected_sizes(filled: Session) -> None:
     assert 75 <= _size(filled, Incubatee) <= 90
     assert _size(filled, CarrierYear) == 30
     assert 20 <= _size(filled, Platform) <= 26
-    assert _size(filled, Indicator) == 9
+    assert _size(filled, Indicator) == 21
     years = set(filled.scalars(select(Assessment.year)))
     assert years == {2024, 2025}
     codes = set(filled.scalars(select(Indicator.code)))

@@ -136,7 +136,7 @@ def test_cli_export(store: Store, store_path: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     ws = openpyxl.load_workbook(out).active
     assert ws is not None and ws.max_row == 2
-    bad = _bureau("export", "contracts", "--out", str(out), db=store_path)
-    assert bad.returncode == 2 and "暂不能导出" in bad.stderr
+    bad = _bureau("export", "no-such-kind", "--out", str(out), db=store_path)
+    assert bad.returncode == 2 and "未知的导出类型" in bad.stderr
     town = _bureau("export", "enterprises", "--out", str(out), "--town", "无此镇", db=store_path)
     assert town.returncode == 2

@@ -40,8 +40,11 @@ from db.models import (
     Platform,
     Qualification,
     QualificationType,
+    ResultTransfer,
     ReturnLegalMarks,
     ServiceRecord,
+    TechContract,
+    TechResult,
     Town,
 )
 from db.services.enterprises.roster import RosterFilter
@@ -215,6 +218,58 @@ def _commissioner(s: Session, i: int, p: str, e: Enterprise, town: Town) -> None
     s.add(Assessment(commissioner_id=c.id, year=2025, grade=p, note=p))
 
 
+def _ledger(s: Session, i: int, p: str, e: Enterprise, town: Town) -> None:
+    """A contract, a result with its transfer and an indicator, each naming the payload."""
+    contract = TechContract(
+        reg_no=f"2025340001{i:06d}",
+        name=p,
+        contract_type="技术开发",
+        seller_name=p,
+        seller_enterprise_id=e.id,
+        buyer_name=p,
+        amount=10.0,
+        registered_on=date(2025, 3, 1),
+        town_id=town.id,
+        field=p,
+        note=p,
+    )
+    result = TechResult(
+        reg_no=f"9340000025{i:06d}",
+        name=p,
+        completer_name=p,
+        completer_enterprise_id=e.id,
+        registered_on=date(2025, 2, 1),
+        town_id=town.id,
+        note=p,
+    )
+    s.add_all([contract, result])
+    s.flush()
+    s.add_all(
+        [
+            ResultTransfer(
+                result_id=result.id,
+                method="向他人转让",
+                taker_name=p,
+                taker_enterprise_id=e.id,
+                transferred_on=date(2025, 5, 1),
+                amount=5.0,
+                contract_id=contract.id,
+                contract_reg_no=contract.reg_no,
+                note=p,
+            ),
+            Indicator(
+                code=f"payload_{i}",
+                name=p,
+                unit="家",
+                source="high_tech",
+                kind="count",
+                department=p,
+                sort_order=100 + i,
+            ),
+        ]
+    )
+
+
 def _carrier(s: Session, i: int, p: str, e: Enterprise, town: Town) -> None:
     carrier = Carrier(
         name=p,
@@ -308,6 +363,7 @@ def payload_store(store: Store) -> Store:
             e = _enterprise(s, i, p, town, types)
             _commissioner(s, i, p, e, town)
             _carrier(s, i, p, e, town)
+            _ledger(s, i, p, e, town)
         _settings(s)
     return store
 

@@ -41,7 +41,7 @@ INTERNAL = {
     "column_mappings",
     "bureau_settings",
     "qualification_types",
-    "indicators",
+    "indicator_actuals",  # entered_by: the operator, not typed
     "return_legal_marks",
     "submitted_returns",
 }

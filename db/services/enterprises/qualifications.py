@@ -17,6 +17,7 @@ from db.rules.validity import ValidityRule, qualification_status, rule_of, valid
 from db.services import audit
 from db.services.errors import InputError, NotFound
 from db.services.lengths import check_lengths
+from db.services.plans.cultivation_pipeline import close_recognised
 from db.services.settings import get_settings
 
 ENTITY = "qualification"
@@ -198,7 +199,18 @@ def add(
         **checked.values,
     )
     values = checked.values | {"enterprise_id": enterprise_id}
-    return audit.add_created(session, q, values, operator, ENTITY, batch_id)
+    new_id = audit.add_created(session, q, values, operator, ENTITY, batch_id)
+    _close_pipeline(session, enterprise_id, operator, batch_id)
+    return new_id
+
+
+def _close_pipeline(
+    session: Session, enterprise_id: int, operator: str, batch_id: int | None
+) -> None:
+    """A certificate entered by hand closes the enterprise's open cultivation entries (已认定) at
+    once; an import batch closes them once for the whole batch when its rows are written."""
+    if batch_id is None:
+        close_recognised(session, operator, enterprise_id=enterprise_id)
 
 
 def _refuse_duplicate(
@@ -238,7 +250,9 @@ def edit(
         "valid_from": checked.valid_from,
         "valid_through": checked.valid_through,
     }
-    return audit.apply_changes(session, q, target, operator, ENTITY, batch_id)
+    changed = audit.apply_changes(session, q, target, operator, ENTITY, batch_id)
+    _close_pipeline(session, q.enterprise_id, operator, batch_id)
+    return changed
 
 
 def revoke(session: Session, qualification_id: int, on: date, reason: str, operator: str) -> None:

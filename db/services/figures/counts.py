@@ -8,10 +8,12 @@ enterprises never count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Qualification, Town
@@ -76,9 +78,33 @@ def high_tech_first_ids(year: int) -> Select[int]:
     )
 
 
-def high_tech_renewed_ids(year: int) -> Select[int]:
+def count_high_tech_first_by_town(
+    session: Session, years: Sequence[int]
+) -> dict[tuple[int, int | None], int]:
+    """首次认定高新技术企业数 by (year, town) for several years in one query (the rule of
+    high_tech_first_ids: the first ever certificate issued in the year; live enterprises)."""
+    if not years:
+        return {}
+    first = _high_tech_issues().subquery()
+    year = cast(func.strftime("%Y", first.c.first_issued), Integer)
+    town = Enterprise.town_id + 0  # a few towns: sorted, not walked through a town index
+    stmt = (
+        select(year, town, func.count())
+        .select_from(first)
+        .join(Enterprise, Enterprise.id == first.c.enterprise_id)
+        .where(
+            first.c.first_issued >= date(min(years), 1, 1),
+            first.c.first_issued <= date(max(years), 12, 31),
+            live_enterprise(),
+        )
+        .group_by(year, town)
+    )
+    return {(int(y), t): int(n) for y, t, n in session.execute(stmt) if int(y) in years}
+
+
+def high_tech_renewed_ids(year: int, until: date | None = None) -> Select[int]:
     """Ids of live enterprises issued a 高新技术企业 certificate in `year` that is not their first
-    (其中重新认定)."""
+    (其中重新认定); with `until`, only certificates issued by that day count (as of a date)."""
     first = _high_tech_issues().subquery()
     issued = func.coalesce(Qualification.issued_on, Qualification.valid_from)
     return (
@@ -89,7 +115,7 @@ def high_tech_renewed_ids(year: int) -> Select[int]:
             Qualification.type_id == type_id(HIGH_TECH),
             Qualification.deleted_at.is_(None),
             issued >= date(year, 1, 1),
-            issued <= date(year, 12, 31),
+            issued <= min(date(year, 12, 31), until or date(year, 12, 31)),
             first.c.first_issued < date(year, 1, 1),
             live_enterprise(),
         )
@@ -115,6 +141,20 @@ def high_tech_expiring_ids(as_of: date) -> Select[int]:
     )
     valid = high_tech_ids(as_of).subquery()
     return select(Enterprise.id).join(valid, valid.c.enterprise_id == Enterprise.id).where(~later)
+
+
+def high_tech_year_end_ids(as_of: date) -> Select[int]:
+    """Ids of the enterprises counted as high-tech on `as_of` that are not 年内到期 (年末预计):
+    the set 有效数 − 年内到期, so the return and `bureau stats` agree row by row."""
+    valid = high_tech_ids(as_of).subquery()
+    return select(valid.c.enterprise_id).where(
+        valid.c.enterprise_id.not_in(high_tech_expiring_ids(as_of))
+    )
+
+
+def count_ids(session: Session, ids: Select[Any]) -> int:
+    """How many ids a select of enterprise ids yields."""
+    return session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 
 def count_high_tech(session: Session, on: date) -> int:
@@ -206,7 +246,7 @@ def double_breakthrough(session: Session, as_of: date) -> DoubleBreakthrough:
         both=both or 0,
         target_high_tech=targets["high_tech"],
         target_tech_sme=targets["tech_sme"],
-        projection_high_tech=count_high_tech(session, date(year, 12, 31)),
+        projection_high_tech=count_ids(session, high_tech_year_end_ids(as_of)),
         projection_tech_sme=tech_sme,
         by_town=tuple(by_town(session, as_of)),
     )

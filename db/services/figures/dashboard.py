@@ -8,9 +8,9 @@ it when the figure is clicked — exactly those the roster then shows.
 Rules and choices (domain.md "Counts that the bureau reports"):
 * 高企 on the as-of date; 科小 of the chosen year; targets of the chosen year; the 高企 year-end
   projection = valid on 31 December of the year (expiries drop out, new ones only when entered).
-* By town: towns have no targets of their own, so a town's share of a target is the district
-  target × the town's share of the district's live enterprises (its base), and its share of the
-  district count is its count ÷ the district count.
+* By town: a town's target is its own (plans.md: town targets are optional; where none is set,
+  nothing is invented — no share-of-enterprises split), and its share of the district count is its
+  count ÷ the district count.
 * Trend since 2019: 高企 valid on 31 December of each year (on the as-of date for the as-of year);
   科小 entries of each evaluation year.
 * Expiring: enterprises counted as 高企 on the as-of date whose latest certificate (not revoked)
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Enterprise, EnterpriseYear, Qualification, Town
 from db.rules.validity import LADDER_NAMES
+from db.services.figures.returns_data import count_town_targets
 from db.services.figures.selectors import (
     BOTH,
     EXPIRING,
@@ -95,8 +96,8 @@ class TownFigures:
     tech_sme: Figure
     high_tech_share: float | None  # of the district count
     tech_sme_share: float | None
-    high_tech_target_share: float | None  # target × share of the district's enterprises
-    tech_sme_target_share: float | None
+    high_tech_target: int | None  # the town's own target for the year, None when none is set
+    tech_sme_target: int | None
 
 
 @dataclass(frozen=True)
@@ -405,27 +406,22 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def _target_share(target: int | None, base_share: float | None) -> float | None:
-    return None if target is None or base_share is None else target * base_share
-
-
 def _towns(
     session: Session,
     c: dict[int | None, _TownCounts],
     as_of: date,
     year: int,
-    targets: tuple[int | None, int | None],
 ) -> tuple[TownFigures, ...]:
     towns: list[tuple[int | None, str | None]] = list(town_names(session))
     if None in c and c[None].live:
         towns.append((None, None))
-    n_all, n_ht, n_sme = (sum(getattr(t, k) for t in c.values()) for k in _KINDS)
+    _n_all, n_ht, n_sme = (sum(getattr(t, k) for t in c.values()) for k in _KINDS)
     live, ht = Selector(LIVE), Selector(HIGH_TECH, on=as_of)
     sme = Selector(TECH_SME, year=year)
+    targets = count_town_targets(session, year)
     out = []
     for town_id, name in towns:
         n = c.get(town_id, _TownCounts(0, 0, 0))
-        base_share = _share(n.live, n_all)
         out.append(
             TownFigures(
                 town_id=town_id,
@@ -435,8 +431,8 @@ def _towns(
                 tech_sme=Figure(n.tech_sme, sme.in_town(town_id)),
                 high_tech_share=_share(n.high_tech, n_ht),
                 tech_sme_share=_share(n.tech_sme, n_sme),
-                high_tech_target_share=_target_share(targets[0], base_share),
-                tech_sme_target_share=_target_share(targets[1], base_share),
+                high_tech_target=targets["high_tech"].get(name or ""),
+                tech_sme_target=targets["tech_sme"].get(name or ""),
             )
         )
     return tuple(out)
@@ -498,7 +494,7 @@ def dashboard(
         projection_high_tech=Figure(ht.on[year_end], Selector(HIGH_TECH, on=year_end)),
         both=Figure(ht.both, Selector(BOTH, on=as_of, year=year)),
         enterprises=Figure(total.live, Selector(LIVE)),
-        towns=_towns(session, towns, as_of, year, (targets["high_tech"], targets["tech_sme"])),
+        towns=_towns(session, towns, as_of, year),
         trend=_trend(points, ht.on, sme),
         expiring=_expiring(session, as_of, ht.expiring),
         rd_list_a=Figure(n_a, Selector(RD_LIST_A, year=rd_year, revenue=a)),

@@ -16,24 +16,25 @@ from sqlalchemy.orm import Session, aliased
 from db.models import (
     Enterprise,
     EnterpriseYear,
+    Indicator,
+    IndicatorTownTarget,
     Qualification,
-    ReturnLegalMarks,
     SubmittedReturn,
     Town,
 )
 from db.services import audit
-from db.services.figures.counts import high_tech_ids, tech_sme_ids
+from db.services.figures.counts import (
+    high_tech_expiring_ids,
+    high_tech_first_ids,
+    high_tech_ids,
+    high_tech_renewed_ids,
+    high_tech_year_end_ids,
+    tech_sme_ids,
+)
 from db.services.queries import high_tech_valid_on, tech_sme_in_year, type_id
+from db.services.settings import HIGH_TECH_INDICATOR, TECH_SME_INDICATOR
 
 NO_TOWN = "（未填镇街）"
-LEGAL_FIELDS = (
-    "table_no",
-    "authority",
-    "approval_kind",
-    "approval_authority",
-    "approval_no",
-    "valid_until",
-)
 
 
 def _town_filter(town: str | None) -> ColumnElement[bool]:
@@ -48,11 +49,12 @@ def town_names(session: Session) -> list[str]:
 
 
 def _count_by_town(session: Session, ids: Select[Any]) -> dict[str | None, int]:
+    """Per town, how many of a select of enterprise ids (its first column)."""
     sub = ids.subquery()
     stmt = (
         select(Town.name, func.count())
         .select_from(sub)
-        .join(Enterprise, Enterprise.id == sub.c.enterprise_id)
+        .join(Enterprise, Enterprise.id == next(iter(sub.c)))
         .outerjoin(Town, Town.id == Enterprise.town_id)
         .group_by(Town.name)
     )
@@ -69,25 +71,49 @@ def tech_sme_by_town(session: Session, year: int) -> dict[str | None, int]:
     return _count_by_town(session, tech_sme_ids(year))
 
 
-def _high_tech_with(on: date, extra: ColumnElement[bool]) -> Any:
-    return (
-        select(Qualification.enterprise_id)
-        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(high_tech_valid_on(on), Enterprise.deleted_at.is_(None), extra)
-        .distinct()
-    )
+def _within(ids: Select[Any], on: date) -> Select[Any]:
+    """Those of `ids` counted as high-tech on a date (其中: a part of 有效数)."""
+    sub = ids.subquery()
+    column = next(iter(sub.c))
+    return select(column).where(column.in_(high_tech_ids(on)))
 
 
-def new_high_tech_by_town(session: Session, on: date) -> dict[str | None, int]:
-    """Of the high-tech enterprises valid on a date, those certified in that date's year."""
-    extra = Qualification.issued_on >= date(on.year, 1, 1)
-    return _count_by_town(session, _high_tech_with(on, extra))
+def first_high_tech_by_town(session: Session, on: date) -> dict[str | None, int]:
+    """Of the high-tech enterprises valid on a date, those whose first-ever certificate was issued
+    in that date's year (其中本年新认定; counts.high_tech_first_ids)."""
+    return _count_by_town(session, _within(high_tech_first_ids(on.year), on))
+
+
+def renewed_high_tech_by_town(session: Session, on: date) -> dict[str | None, int]:
+    """Of the high-tech enterprises valid on a date, those re-certified in its year by that date
+    (其中重新认定)."""
+    return _count_by_town(session, _within(high_tech_renewed_ids(on.year, until=on), on))
 
 
 def expiring_high_tech_by_town(session: Session, on: date) -> dict[str | None, int]:
-    """Of the high-tech enterprises valid on a date, those whose certificate ends in its year."""
-    extra = Qualification.valid_through <= date(on.year, 12, 31)
-    return _count_by_town(session, _high_tech_with(on, extra))
+    """年内到期 per town (counts.high_tech_expiring_ids)."""
+    return _count_by_town(session, high_tech_expiring_ids(on))
+
+
+def year_end_high_tech_by_town(session: Session, on: date) -> dict[str | None, int]:
+    """年末预计 per town: valid on the date and not 年内到期 (counts.high_tech_year_end_ids)."""
+    return _count_by_town(session, high_tech_year_end_ids(on))
+
+
+def count_town_targets(session: Session, year: int) -> dict[str, dict[str, int]]:
+    """The towns' targets of the 双突破 counts for a year: 'high_tech' / 'tech_sme' → town → target
+    (only those set; none is invented)."""
+    codes = {HIGH_TECH_INDICATOR: "high_tech", TECH_SME_INDICATOR: "tech_sme"}
+    stmt = (
+        select(Indicator.code, Town.name, IndicatorTownTarget.target)
+        .join(Indicator, Indicator.id == IndicatorTownTarget.indicator_id)
+        .join(Town, Town.id == IndicatorTownTarget.town_id)
+        .where(Indicator.code.in_(list(codes)), IndicatorTownTarget.year == year)
+    )
+    out: dict[str, dict[str, int]] = {"high_tech": {}, "tech_sme": {}}
+    for code, town, target in session.execute(stmt):
+        out[codes[code]][town] = int(target)
+    return out
 
 
 @dataclass(frozen=True)
@@ -238,15 +264,6 @@ def above_scale_figures(
     return [RdRow(*values) for values in session.execute(stmt)]
 
 
-def legal_mark_overrides(session: Session, return_id: str) -> dict[str, str]:
-    """The non-blank legal-mark overrides stored for a return."""
-    row = session.get(ReturnLegalMarks, return_id)
-    if row is None:
-        return {}
-    values = {name: getattr(row, name) for name in LEGAL_FIELDS}
-    return {k: v.strip() for k, v in values.items() if v and v.strip()}
-
-
 @dataclass(frozen=True)
 class SubmittedSummary:
     id: int
@@ -257,6 +274,14 @@ class SubmittedSummary:
     as_of: date | None
     operator: str
     submitted_at: datetime
+    version: int = 1
+    corrects_id: int | None = None
+    correction_reason: str | None = None
+
+    @property
+    def version_text(self) -> str:
+        """第1版, 第2版（更正）…"""
+        return f"第{self.version}版" + ("（更正）" if self.corrects_id else "")
 
 
 @dataclass(frozen=True)
@@ -268,13 +293,60 @@ class SubmittedFiles:
     checks: str
 
 
-def store_submitted(session: Session, values: dict[str, Any], operator: str) -> int:
-    """Insert one submitted return (PDF, XLSX, data and checks as JSON); audited."""
+class CorrectionRefused(ValueError):
+    """A correction that cannot be stored; the message is for the clerk."""
+
+
+def _corrected_version(session: Session, values: dict[str, Any], corrects_id: int) -> int:
+    """The version a correction of `corrects_id` gets; refused unless it corrects the latest
+    version of the same return, period and town."""
+    old = session.get(SubmittedReturn, corrects_id)
+    if old is None:
+        raise CorrectionRefused(f"找不到要更正的报表（编号 {corrects_id}）")
+    same = (old.return_id, old.period, old.town) == (
+        values["return_id"],
+        values["period"],
+        values.get("town"),
+    )
+    if not same:
+        raise CorrectionRefused(f"更正须是同一报表、同一报告期和镇街：{old.title} {old.period}")
+    newer = session.scalar(
+        select(SubmittedReturn.version).where(SubmittedReturn.corrects_id == corrects_id)
+    )
+    if newer is not None:
+        raise CorrectionRefused(f"第{old.version}版已被第{newer}版更正，请更正最新的一版")
+    return old.version + 1
+
+
+def store_submitted(
+    session: Session,
+    values: dict[str, Any],
+    operator: str,
+    corrects_id: int | None = None,
+    reason: str | None = None,
+) -> int:
+    """Insert one submitted return (PDF, XLSX, data and checks as JSON); audited. A correction
+    (更正) names the version it corrects and why; both stay in the history."""
+    version = 1
+    if corrects_id is not None:
+        if not (reason or "").strip():
+            raise CorrectionRefused("更正须填写更正原因")
+        version = _corrected_version(session, values, corrects_id)
+    note = reason.strip() if corrects_id is not None and reason else None
+    extra: dict[str, Any] = {"version": version, "corrects_id": corrects_id}
+    extra["correction_reason"] = note
     result = session.execute(
-        insert(SubmittedReturn).values(operator=operator, **values).returning(SubmittedReturn.id)
+        insert(SubmittedReturn)
+        .values(operator=operator, **values, **extra)
+        .returning(SubmittedReturn.id)
     )
     new_id = int(result.scalar_one())
-    changes = {k: (None, values[k]) for k in ("return_id", "period", "town") if values.get(k)}
+    keys = ("return_id", "period", "town")
+    changes: dict[str, tuple[object, object]] = {
+        k: (None, values[k]) for k in keys if values.get(k)
+    }
+    if corrects_id is not None:
+        changes |= {"version": (version - 1, version), "correction_reason": (None, note)}
     audit.record(session, operator, "submit", "submitted_return", new_id, changes)
     return new_id
 
@@ -288,16 +360,27 @@ _SUMMARY = (
     SubmittedReturn.as_of,
     SubmittedReturn.operator,
     SubmittedReturn.submitted_at,
+    SubmittedReturn.version,
+    SubmittedReturn.corrects_id,
+    SubmittedReturn.correction_reason,
 )
+_SUMMARY_LEN = len(_SUMMARY)
 
 
 def list_submitted(session: Session, return_id: str | None = None) -> list[SubmittedSummary]:
-    """The history of submitted returns, newest first."""
+    """The history of submitted returns, newest first (every version of a corrected one)."""
     newest = (SubmittedReturn.submitted_at.desc(), SubmittedReturn.id.desc())
     stmt = select(*_SUMMARY).order_by(*newest)
     if return_id is not None:
         stmt = stmt.where(SubmittedReturn.return_id == return_id)
     return [SubmittedSummary(*values) for values in session.execute(stmt)]
+
+
+def latest_version_ids(session: Session) -> set[int]:
+    """Ids of the submitted returns no later version corrects (the ones a 更正 may start from)."""
+    corrected = select(SubmittedReturn.corrects_id).where(SubmittedReturn.corrects_id.is_not(None))
+    stmt = select(SubmittedReturn.id).where(SubmittedReturn.id.not_in(corrected))
+    return set(session.scalars(stmt))
 
 
 def get_submitted(session: Session, submitted_id: int) -> SubmittedFiles | None:
@@ -309,8 +392,10 @@ def get_submitted(session: Session, submitted_id: int) -> SubmittedFiles | None:
         SubmittedReturn.data,
         SubmittedReturn.checks,
     ).where(SubmittedReturn.id == submitted_id)
-    values = session.execute(stmt).one_or_none()
+    values: Any = session.execute(stmt).one_or_none()
     if values is None:
         return None
-    summary = SubmittedSummary(*values[:8])
-    return SubmittedFiles(summary, bytes(values[8]), bytes(values[9]), values[10], values[11])
+    n = _SUMMARY_LEN
+    summary = SubmittedSummary(*values[:n])
+    pdf, xlsx, data, checks = values[n:]
+    return SubmittedFiles(summary, bytes(pdf), bytes(xlsx), data, checks)

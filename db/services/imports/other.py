@@ -27,7 +27,10 @@ from db.models import (
     Dispatch,
     Incubatee,
     Platform,
+    ResultTransfer,
     ServiceRecord,
+    TechContract,
+    TechResult,
 )
 from db.models import Base as _Base
 from db.services.commissioners import roster
@@ -49,6 +52,9 @@ ENTITY_MODELS: dict[str, Any] = {
     "carrier": Carrier,
     "incubatee": Incubatee,
     "platform": Platform,
+    "tech_contract": TechContract,
+    "tech_result": TechResult,
+    "result_transfer": ResultTransfer,
 }
 _LABEL_COLUMNS = ("name", "requester", "target_name", "team_name")
 

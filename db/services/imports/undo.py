@@ -14,6 +14,11 @@ from db.models import AuditEntry
 from db.services.imports import enterprise_undo
 from db.services.imports.batches import UndoResult, open_batch
 from db.services.imports.other import ENTITY_MODELS, undo_other_batch
+from db.services.plans.indicators_import import revert_indicator_entries
+
+INDICATOR = (
+    "indicator"  # a plan's annex: reverted by its own service (targets live in other tables)
+)
 
 
 def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
@@ -22,13 +27,25 @@ def undo_batch(session: Session, batch_id: int, operator: str) -> UndoResult:
     entities = set(
         session.scalars(select(AuditEntry.entity).where(AuditEntry.batch_id == batch_id))
     )
-    others = bool(entities & set(ENTITY_MODELS))
+    indicators = 0
+    if INDICATOR in entities:
+        entries = list(
+            session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.batch_id == batch_id, AuditEntry.entity == INDICATOR
+                )
+            )
+        )
+        indicators = revert_indicator_entries(session, entries, operator)
+    others = bool(entities & {*ENTITY_MODELS, INDICATOR})
     ours = bool(entities & set(enterprise_undo.ENTITIES)) or not others
     if not others:
         return enterprise_undo.undo_enterprise_batch(session, batch_id, operator)
     if not ours and batch.kind not in ("enterprises", "qualifications", "figures"):
-        return undo_other_batch(session, batch_id, operator)
+        done = undo_other_batch(session, batch_id, operator)
+        return UndoResult(batch_id, done.reverted + indicators, done.kept)
     # Both families: the other kinds were written last, so they are undone first.
     later = undo_other_batch(session, batch_id, operator, close=False)
     first = enterprise_undo.undo_enterprise_batch(session, batch_id, operator)
-    return UndoResult(batch_id, later.reverted + first.reverted, later.kept + first.kept)
+    reverted = later.reverted + first.reverted + indicators
+    return UndoResult(batch_id, reverted, later.kept + first.kept)

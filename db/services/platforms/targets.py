@@ -1,27 +1,34 @@
-"""Platform counts against their targets: a platform counts in year Y when it was recognised in or
-before Y; targets come from indicators whose source is `platforms:<kind>`."""
+"""Platform counts against their targets, read through the plans' indicators.
+
+A platform counts in year Y when it is live and was recognised in or before Y (or has no year) —
+db.services.plans.sources.recognised_by, the one home of that rule. Targets, bases and actuals come
+from the indicators whose source is `platforms:KIND[:LEVEL+]` (db.services.plans.indicators), so a
+`platforms:院士工作站:省级+` indicator counts 国家级 and 省级 stations only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Indicator, IndicatorTarget, Platform
+from db.rules.indicators import level_text, parse_source
 from db.rules.validity import average_growth
+from db.services.plans.indicators import indicator_table
+from db.services.plans.sources import recognised_by
 from db.services.platforms.records import KINDS, SOURCE_PREFIX
+
+ALL_KINDS = "科技创新平台"  # the kind shown for an indicator over every kind (`platforms:*…`)
 
 
 def count_by_kind(session: Session, year: int) -> dict[str, int]:
     """Live platforms recognised in or before `year` (or without a year), per kind."""
     stmt = (
         select(Platform.kind, func.count())
-        .where(
-            Platform.deleted_at.is_(None),
-            or_(Platform.recognized_year.is_(None), Platform.recognized_year <= year),
-        )
+        .where(recognised_by(Platform, year))
         .group_by(Platform.kind)
     )
     return {str(k): int(n) for k, n in session.execute(stmt)}
@@ -29,7 +36,9 @@ def count_by_kind(session: Session, year: int) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class PlatformTarget:
-    """A kind's count in a year beside its indicator (when one has source platforms:<kind>)."""
+    """A kind's count in a year beside its indicator (when one has source platforms:<kind>…).
+
+    `level` is how the indicator's level reads (省级及以上), None when every level counts."""
 
     kind: str
     year: int
@@ -40,6 +49,13 @@ class PlatformTarget:
     base_year: int | None = None
     base_value: float | None = None
     department: str | None = None
+    level: str | None = None
+    code: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The kind with its level: 院士工作站（省级及以上）."""
+        return f"{self.kind}（{self.level}）" if self.level else self.kind
 
     @property
     def gap(self) -> float | None:
@@ -54,19 +70,6 @@ class PlatformTarget:
         return average_growth(self.base_value, float(self.actual), self.base_year, self.year)
 
 
-def _indicators(session: Session) -> dict[str, Indicator]:
-    rows = session.scalars(select(Indicator).where(Indicator.source.like(f"{SOURCE_PREFIX}%")))
-    return {i.source[len(SOURCE_PREFIX) :]: i for i in rows}
-
-
-def _target(session: Session, indicator_id: int, year: int) -> float | None:
-    return session.scalar(
-        select(IndicatorTarget.target).where(
-            IndicatorTarget.indicator_id == indicator_id, IndicatorTarget.year == year
-        )
-    )
-
-
 def default_target_year(session: Session, today: date | None = None) -> int:
     """This year when a platform target is set for it, else the latest such year before it."""
     this_year = (today or date.today()).year
@@ -78,27 +81,40 @@ def default_target_year(session: Session, today: date | None = None) -> int:
     return this_year if latest is None else int(latest)
 
 
-def targets(session: Session, year: int) -> list[PlatformTarget]:
-    """Each kind's count in a year with its target, base and growth where an indicator exists."""
-    counts = count_by_kind(session, year)
-    indicators = _indicators(session)
-    out: list[PlatformTarget] = []
-    for kind in KINDS:
-        ind = indicators.get(kind)
-        if ind is None:
-            out.append(PlatformTarget(kind, year, counts.get(kind, 0)))
-            continue
-        out.append(
-            PlatformTarget(
-                kind=kind,
-                year=year,
-                actual=counts.get(kind, 0),
-                indicator=ind.name,
-                unit=ind.unit or "个",
-                target=_target(session, ind.id, year),
-                base_year=ind.base_year,
-                base_value=ind.base_value,
-                department=ind.department,
-            )
+def _indicator_rows(session: Session, year: int) -> dict[str | None, list[PlatformTarget]]:
+    """The platform indicators evaluated for a year, by kind (None: over every kind)."""
+    codes = session.scalars(
+        select(Indicator.code).where(Indicator.source.like(f"{SOURCE_PREFIX}%"))
+    )
+    wanted = set(codes)
+    out: dict[str | None, list[PlatformTarget]] = {}
+    if not wanted:
+        return out
+    for v in indicator_table(session, year, as_of=date(year, 12, 31), codes=wanted, trend=False):
+        spec = parse_source(v.source)
+        row = PlatformTarget(
+            kind=spec.argument or ALL_KINDS,
+            year=year,
+            actual=int(v.actual or 0),
+            indicator=v.name,
+            unit=v.unit or "个",
+            target=v.target,
+            base_year=v.base_year,
+            base_value=v.base_value,
+            department=v.department,
+            level=level_text(spec) or None,
+            code=v.code,
         )
+        out.setdefault(spec.argument, []).append(row)
+    return out
+
+
+def targets(session: Session, year: int) -> list[PlatformTarget]:
+    """Each platform indicator of a year (its count, target, base and growth), those over every
+    kind first, then per kind; a kind without an indicator shows its count of every level."""
+    counts = count_by_kind(session, year)
+    rows = _indicator_rows(session, year)
+    out: list[PlatformTarget] = list(rows.get(None, []))
+    for kind in KINDS:
+        out += rows.get(kind) or [PlatformTarget(kind, year, counts.get(kind, 0))]
     return out

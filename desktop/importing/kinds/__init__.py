@@ -5,12 +5,16 @@ from __future__ import annotations
 from desktop.importing.kinds import (
     carriers,
     commissioners,
+    contracts,
     demands,
     figures,
     incubatees,
+    indicators,
     platforms,
     qualifications,
+    results,
     services,
+    transfers,
 )
 from desktop.importing.kinds.base import KindHook
 
@@ -25,6 +29,10 @@ HOOKS: dict[str, KindHook] = {
         carriers,
         incubatees,
         platforms,
+        contracts,
+        results,
+        transfers,
+        indicators,
     )
 }
 

@@ -1,8 +1,10 @@
-"""科技创新平台情况表: per platform kind, the indicator's base, the year's target, the actual count
-and the average growth since the base year (db.rules.validity.average_growth).
+"""科技创新平台情况表: per platform indicator (or kind), the base, the year's target, the actual
+count and the average growth since the base year (db.rules.validity.average_growth).
 
-Rows: every kind that has an indicator (source `platforms:<kind>`) or at least one platform. The actual
-is the number of live platforms recognised in or before the year. District-wide (no town filter).
+Rows: every indicator whose source is `platforms:KIND[:LEVEL+]` — read through the plans' indicators
+(db.services.platforms.targets → db.services.plans.indicators), so `:省级+` counts 省级 and above —
+then each kind without an indicator that has at least one platform. The actual is the number of live
+platforms recognised in or before the year. District-wide (no town filter).
 """
 
 from __future__ import annotations

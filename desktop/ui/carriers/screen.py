@@ -1,10 +1,15 @@
 """孵化载体: a summary, the carriers table with filters, and the selected carrier's details.
 
 The layout is `CarriersView` (view.py); here are the reads, the dialogs and the writes, which run
-as named operations on the write worker."""
+as named operations on the write worker.
+
+Navigated here with `navigate("carriers", ids=…)` or `navigate("carriers", incubatee_ids=…)` (with
+`label=`, `origin=`; 指标与目标's click-through): a removable chip names the records, the table shows
+exactly those carriers — or those holding the incubatees, whose 在孵企业 tab then lists only them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -32,6 +37,9 @@ def deleted_carrier_rows(session: Session) -> list[RecycleRow]:
     ]
 
 
+CARRIERS, INCUBATEES = "carriers", "incubatees"
+
+
 class CarriersScreen(CarriersView):
     """The carriers of the district, their incubatees, yearly data and checks."""
 
@@ -42,6 +50,8 @@ class CarriersScreen(CarriersView):
         self._ctx = ctx
         self.delete_task: TaskHandle[None] | None = None
         self.remove_task: TaskHandle[None] | None = None
+        self._chip_of = CARRIERS  # what the chip's ids are: carriers or incubatees
+        self._holders: frozenset[int] = frozenset()  # carriers of the chip's incubatees
         self._connect()
         self.refresh()
 
@@ -77,6 +87,7 @@ class CarriersScreen(CarriersView):
         self.year_button.clicked.connect(self.edit_year)
         self.year_table.doubleClicked.connect(self.edit_year)
         self.graduation_on.dateChanged.connect(self.show_details)
+        self.chip.removed.connect(self.reload_carriers)
 
     # ----- data -----
 
@@ -94,13 +105,59 @@ class CarriersScreen(CarriersView):
             town_id=self.town.currentData(),
         )
 
+    def open_filter(
+        self,
+        ids: Sequence[int] | None = None,
+        incubatee_ids: Sequence[int] | None = None,
+        label: str = "",
+        origin: str = "",
+        **_kw: Any,
+    ) -> None:
+        """Navigated here: exactly these carriers, or the carriers of these incubatees and only
+        them in 在孵企业, as a chip “来自{origin}：{label}” (the other filters cleared)."""
+        if ids is None and incubatee_ids is None:
+            return
+        if incubatee_ids is not None:
+            self._chip_of, named = INCUBATEES, tuple(incubatee_ids)
+            default = self.tr("指定的 {n} 个在孵对象").format(n=len(named))
+            self._holders = self._carriers_holding(frozenset(named))
+            self.tabs.setCurrentIndex(0)
+            self.current_only.setChecked(False)  # the ids say who; the checkbox must not hide any
+        else:
+            self._chip_of, named = CARRIERS, tuple(ids or ())
+            default = self.tr("指定的 {n} 个载体").format(n=len(named))
+        self.chip.show_ids(named, label or default, origin)
+        for box in (self.kind, self.level, self.town):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.reload_carriers()
+
+    def _carriers_holding(self, incubatee_ids: frozenset[int]) -> frozenset[int]:
+        with self._ctx.session() as s:
+            return frozenset(
+                c.id
+                for c in carriers.list_carriers(s, None, self.today)
+                if any(i.id in incubatee_ids for i in carriers.list_incubatees(s, c.id))
+            )
+
+    def _named(self, rows: list[carriers.CarrierView]) -> list[carriers.CarrierView]:
+        """The carriers the chip names (all of them without a chip)."""
+        if self.chip.ids is None:
+            return rows
+        wanted = set(self.chip.ids) if self._chip_of == CARRIERS else self._holders
+        return [c for c in rows if c.id in wanted]
+
     @Slot()
     def reload_carriers(self) -> None:
         """Re-query the carriers (keeps the selected one when still shown)."""
         self._debounce.stop()
         keep = self.selected_carrier_id()
         with self._ctx.session() as s:
-            rows = carriers.list_carriers(s, self.current_filter(), self.today)
+            rows = self._named(carriers.list_carriers(s, self.current_filter(), self.today))
             summary = carriers.summary(s, self.today)
         self.summary.show_summary(summary)
         self.carrier_model.set_rows(rows)
@@ -150,6 +207,9 @@ class CarriersScreen(CarriersView):
             view = carriers.get_carrier(s, cid, self.today)
             only = self.today if self.current_only.isChecked() else None
             incubatees = carriers.list_incubatees(s, cid, only)
+            if self.chip.ids is not None and self._chip_of == INCUBATEES:
+                named = set(self.chip.ids)
+                incubatees = [i for i in incubatees if i.id in named]
             years = carriers.carrier_years(s, cid, self.today)
             checks = carriers.graduation_check(s, cid, on)  # type: ignore[arg-type]
             readiness = carriers.readiness_check(s, cid, self.today)
@@ -206,8 +266,14 @@ class CarriersScreen(CarriersView):
 
     @Slot(int)
     def _saved(self, record_id: int) -> None:
+        sender = self.sender()
+        kind = {CarrierDialog: CARRIERS, IncubateeDialog: INCUBATEES}.get(type(sender))
+        if kind == self._chip_of and self.chip.include(record_id):  # created under the chip
+            cid = self.selected_carrier_id()
+            if kind == INCUBATEES and cid is not None:
+                self._holders |= {cid}
         self.reload_carriers()
-        if isinstance(self.sender(), CarrierDialog):  # the others save the selected carrier
+        if isinstance(sender, CarrierDialog):  # the others save the selected carrier
             self.select_carrier(record_id)
 
     @Slot()

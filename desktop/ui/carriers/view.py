@@ -30,6 +30,7 @@ from desktop.ui.carriers.columns import (
     YEAR_COLUMNS,
     incubatee_columns,
 )
+from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.forms import combo
 from desktop.ui.common.layout import button_row, table_view
 from desktop.ui.common.tables import ViewTableModel
@@ -121,6 +122,7 @@ class CarriersView(QWidget):
         top.addWidget(self.export_button)
         self.count_label = QLabel()
         top.addWidget(self.count_label)
+        self.chip = FilterChip()  # the carriers or incubatees a click-through named
         self.carrier_table = table_view(self.carrier_model)
         self.carrier_table.setSortingEnabled(True)
         for col, width in enumerate((230, 110, 60, 70, 90, 200, 80, 60, 60, 70)):
@@ -150,6 +152,7 @@ class CarriersView(QWidget):
         layout.addWidget(screen_title(self.tr("孵化载体")))
         layout.addWidget(self.summary)
         layout.addLayout(top)
+        layout.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(split, 1)
 
     def _incubatees_tab(self) -> QWidget:

@@ -1,12 +1,14 @@
-"""特派员名录: search and filters over the roster, masked ID numbers, 新建/编辑/删除, 回收站."""
+"""特派员名录: search and filters over the roster, masked ID numbers, 新建/编辑/删除, 回收站;
+a click-through's commissioners (`open_filter(ids=…)`) named by a removable chip."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,6 +30,7 @@ from desktop.ui.commissioners.dialogs import combo
 from desktop.ui.commissioners.editors import CommissionerEditor
 from desktop.ui.commissioners.models import CommissionerTableModel
 from desktop.ui.commissioners.recycle import COMMISSIONER_COLUMNS, commissioner_rows
+from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.export import export_button
 from desktop.ui.common.recycle import RecycleDialog
 from desktop.ui.shell.context import AppContext
@@ -67,6 +70,7 @@ class RosterTab(Tab):
         }
         self.buttons["bin"].setToolTip(self.tr("查看已删除的特派员并恢复"))
         self.count = QLabel()
+        self.chip = FilterChip()
         self.view = table(self.model, (150, 60, 60, 45, 170, 110, 200, 90, 110, 70))
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         top = QHBoxLayout()
@@ -87,6 +91,7 @@ class RosterTab(Tab):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
+        layout.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.view, 1)
         self._connect()
 
@@ -119,6 +124,7 @@ class RosterTab(Tab):
         self.buttons["delete"].clicked.connect(self.delete_current)
         self.buttons["bin"].clicked.connect(self.open_recycle_bin)
         self.view.doubleClicked.connect(self.edit_current)
+        self.chip.removed.connect(self.reload)
 
     def current_filter(self) -> roster.CommissionerFilter:
         """The filter the bar shows."""
@@ -138,8 +144,27 @@ class RosterTab(Tab):
         self._debounce.stop()
         with self._ctx.session() as s:
             rows = roster.search(s, self.current_filter())
+        if self.chip.ids is not None:
+            wanted = set(self.chip.ids)
+            rows = [c for c in rows if c.id in wanted]
         self.model.set_rows(rows)
         self.count.setText(self.tr("共 {n} 名").format(n=len(rows)))
+
+    def open_filter(self, ids: Sequence[int], label: str = "", origin: str = "") -> None:
+        """Exactly these commissioners, as a chip “来自{origin}：{label}” (other filters cleared)."""
+        default = self.tr("指定的 {n} 名特派员").format(n=len(ids))
+        self.chip.show_ids(ids, label or default, origin)
+        boxes = (self.kind, self.level, self.field, self.town, self.year, self.grade)
+        for w in (self.search, *boxes):
+            w.blockSignals(True)
+        try:
+            self.search.clear()
+            for box in boxes:
+                box.setCurrentIndex(0)
+        finally:
+            for w in (self.search, *boxes):
+                w.blockSignals(False)
+        self.reload()
 
     @Slot()
     def new_commissioner(self) -> Any:
@@ -155,10 +180,15 @@ class RosterTab(Tab):
     def open_editor(self, commissioner_id: int | None) -> Any:
         """The editor dialog (modal); the roster reloads after a save."""
         dialog = CommissionerEditor(self._ctx, commissioner_id, self)
-        dialog.saved.connect(self._written)
+        dialog.saved.connect(self._edited)
         self.last_dialog = dialog
         dialog.open()
         return dialog
+
+    @Slot(int)
+    def _edited(self, commissioner_id: int) -> None:
+        self.chip.include(commissioner_id)  # created under a click-through: show it too
+        self._written(commissioner_id)
 
     @Slot()
     def delete_current(self) -> None:

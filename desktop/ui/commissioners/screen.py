@@ -1,6 +1,12 @@
-"""科技特派员 screen: six tabs over the commissioner services."""
+"""科技特派员 screen: six tabs over the commissioner services.
+
+Navigated here with `navigate("commissioners", ids=…, label=…, origin=…)` (指标与目标's
+click-through): 特派员名录 shows exactly those commissioners, named by a removable chip."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
@@ -52,6 +58,15 @@ class CommissionersScreen(QWidget):
         for tab, _title in self._pages():
             if tab is not sender:
                 tab.reload()
+
+    def open_filter(
+        self, ids: Sequence[int] | None = None, label: str = "", origin: str = "", **_kw: Any
+    ) -> None:
+        """Show 特派员名录 with exactly these commissioners (a chip names them)."""
+        if ids is None:
+            return
+        self.tabs.setCurrentWidget(self.roster)
+        self.roster.open_filter(ids, label, origin)
 
     def refresh(self) -> None:
         """Shown again: every tab reads again."""

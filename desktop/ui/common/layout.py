@@ -1,8 +1,10 @@
-"""Layout helpers the carriers and platforms screens share: a read-only table, a row of buttons."""
+"""Layout helpers the list screens share: a read-only table, a row of buttons, column widths."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,3 +38,14 @@ def button_row(*labels: str) -> tuple[QHBoxLayout, list[QPushButton]]:
         row.addWidget(b)
     row.addStretch(1)
     return row, buttons
+
+
+def fit_columns(table: QTableView, samples: Sequence[str]) -> None:
+    """Column widths from sample texts in the table's font (they follow the scale and font)."""
+    metrics = table.fontMetrics()
+    header = table.horizontalHeader().fontMetrics()
+    model = table.model()
+    for col, sample in enumerate(samples):
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), header.horizontalAdvance(title) + 14)
+        table.setColumnWidth(col, width + 34)

@@ -1,4 +1,5 @@
-"""The enterprise editor: basic data, qualifications, yearly figures, links and history.
+"""The enterprise editor: basic data, qualifications, yearly figures, links, the contract ledger
+and history.
 
 Nothing is written until 保存; then `save_enterprise` writes everything in one transaction on the
 write worker, and the editor reloads (and closes, for 保存) when the result is delivered.
@@ -7,6 +8,7 @@ write worker, and the editor reloads (and closes, for 保存) when the result is
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from db.services import enterprises
 from db.services.carriers import incubation_history
+from db.services.contracts.queries import ledger_of_enterprise
 from db.services.enterprises import EDITABLE, qualifications
 from db.services.enterprises.operations import save_enterprise
 from db.services.errors import DuplicateError, InputError
@@ -29,6 +32,7 @@ from db.services.towns import list_towns
 from desktop.ui.common.fields import FieldBox
 from desktop.ui.enterprises.basic_tab import BasicTab, blank_values
 from desktop.ui.enterprises.history_tab import HistoryTab, load_history
+from desktop.ui.enterprises.ledger_tab import LedgerTab
 from desktop.ui.enterprises.links_tab import LinksTab
 from desktop.ui.enterprises.qualifications_tab import QualificationsTab
 from desktop.ui.enterprises.years_tab import YearsTab
@@ -64,12 +68,15 @@ class EnterpriseEditor(QDialog):
         self.quals = QualificationsTab(types, settings)
         self.years = YearsTab()
         self.links = LinksTab()
+        self.ledger = LedgerTab()
+        self.ledger.open_requested.connect(self.open_in_screen)
         self.history = HistoryTab()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.basic, self.tr("基本信息"))
         self.tabs.addTab(self.quals, self.tr("资质"))
         self.tabs.addTab(self.years, self.tr("年度数据"))
         self.tabs.addTab(self.links, self.tr("孵化与平台"))
+        self.tabs.addTab(self.ledger, self.tr("技术合同与成果"))
         self.tabs.addTab(self.history, self.tr("历史"))
         self.general_message = FieldBox(QWidget())
         buttons = QDialogButtonBox()
@@ -101,11 +108,13 @@ class EnterpriseEditor(QDialog):
             history = load_history(s, self._id, [q.id for q in quals])
             incubations = incubation_history(s, self._id)
             hosted = platforms_of_enterprise(s, self._id)
+            ledger = ledger_of_enterprise(s, self._id)
         self.basic.load({k: getattr(view, k) for k in EDITABLE}, self._id)
         self.quals.load(quals)
         self.years.load(view.years)
         self.history.show_entries(history)
         self.links.show_links(incubations, hosted)
+        self.ledger.show_ledger(ledger, view.name)
         self.setWindowTitle(self.tr("企业：{name}").format(name=view.name))
 
     def is_dirty(self) -> bool:
@@ -191,6 +200,27 @@ class EnterpriseEditor(QDialog):
             self.basic.show_error(field, str(exc))
         else:
             self.general_message.show_error(str(exc))
+
+    # ----- another screen -----
+
+    @Slot(str, object)
+    def open_in_screen(self, key: str, options: Any) -> bool:
+        """A record of the 技术合同与成果 tab in its own screen: the editor closes (when nothing
+        would be lost) and the main window shows that screen; False when it stayed open."""
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        if window is None or not hasattr(window, "navigate"):
+            return False
+        if self.is_dirty() or self.is_saving():
+            QMessageBox.information(
+                self,
+                self.tr("打开记录"),
+                self.tr("企业信息有未保存的修改。请先保存或取消，再打开这条记录。"),
+            )
+            return False
+        super().reject()
+        window.navigate(key, origin=self.tr("企业名录"), **options)
+        return True
 
     # ----- closing -----
 

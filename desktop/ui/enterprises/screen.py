@@ -1,8 +1,12 @@
-"""企业名录: the clerks' daily screen — search, filters, sortable columns, editor, recycle bin, export."""
+"""企业名录: the clerks' daily screen — search, filters, sortable columns, editor, recycle bin, export.
+
+A click-through (`navigate("enterprises", ids=…, label=…, origin=…)` from 首页 or 指标与目标) shows
+its ids as a removable chip above the table; the filter bar shows the click-through's other fields.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import fields
 from datetime import date
 from functools import partial
@@ -37,6 +41,7 @@ from db.services.towns import list_towns
 from desktop.operations import for_each
 from desktop.progress import CancelToken, Progress
 from desktop.ui.common import files
+from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.fields import NO_VALUE
 from desktop.ui.common.recycle import RecycleDialog, RecycleRow
 from desktop.ui.enterprises.model import COLUMNS, ID_ROLE, RosterModel
@@ -144,8 +149,8 @@ class RosterFilters(QWidget):
         """Set the widgets from a filter (signals blocked by the caller)."""
         _select(self.town, f.town_id)
         _select(self.qual_type, f.qualification_code or "")
-        if f.held_on is not None:
-            self.held_on.setDate(QDate(f.held_on.year, f.held_on.month, f.held_on.day))
+        held = f.held_on or date.today()  # the query's default for a qualification filter
+        self.held_on.setDate(QDate(held.year, held.month, held.day))
         _select(self.ladder, f.ladder_stage)
         _select(self.above, None if f.above_scale is None else int(f.above_scale))
         self.expiring.setChecked(f.expiring_within_days is not None)
@@ -171,7 +176,6 @@ class RosterScreen(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._ids_filter: tuple[int, ...] | None = None
         self.model = RosterModel(ctx, self)
         self._build()
         self._connect()
@@ -186,6 +190,7 @@ class RosterScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
         self.filters = RosterFilters(self._ctx)
+        self.chip = FilterChip()
         self.count_label = QLabel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -221,6 +226,7 @@ class RosterScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.filters)
+        layout.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.table, 1)
 
     def _connect(self) -> None:
@@ -232,6 +238,7 @@ class RosterScreen(QWidget):
         for signal in self.filters.signals():
             signal.connect(self.apply_filter)
         self.model.modelReset.connect(self._show_count)
+        self.chip.removed.connect(self.apply_filter)
         self.table.doubleClicked.connect(self._open_index)
         self.table.horizontalHeader().customContextMenuRequested.connect(self._column_menu_at)
         b = self.buttons
@@ -256,17 +263,24 @@ class RosterScreen(QWidget):
 
     @Slot()
     def apply_filter(self) -> None:
-        """Re-query with the search box and the filter bar."""
+        """Re-query with the search box, the filter bar and the chip's ids (when shown)."""
         self._debounce.stop()
         f = self.filters.current(self.search.text())
-        if self._ids_filter is not None:
-            f = RosterFilter(**{**_as_dict(f), "ids": self._ids_filter})
+        if self.chip.ids is not None:
+            f = RosterFilter(**{**_as_dict(f), "ids": self.chip.ids})
         self.model.set_filter(f)
 
-    def open_filter(self, **kw: Any) -> None:
-        """Show the roster with these RosterFilter fields (click-through from the dashboard)."""
-        f = RosterFilter(**kw)
-        self._ids_filter = f.ids
+    def open_filter(
+        self, ids: Sequence[int] | None = None, label: str = "", origin: str = "", **kw: Any
+    ) -> None:
+        """Show the roster with these RosterFilter fields (a click-through): the ids as a chip
+        “来自{origin}：{label}”, the other fields in the filter bar."""
+        f = RosterFilter(ids=None if ids is None else tuple(ids), **kw)
+        if f.ids is None:
+            self.chip.clear()
+        else:
+            default = self.tr("指定的 {n} 家企业").format(n=len(f.ids))
+            self.chip.show_ids(f.ids, label or default, origin)
         widgets = [self.search, self.filters, *self.filters.findChildren(QWidget)]
         for w in widgets:
             w.blockSignals(True)
@@ -370,7 +384,10 @@ class RosterScreen(QWidget):
 
     @Slot(int)
     def _after_save(self, enterprise_id: int) -> None:
-        self.model.reload()
+        if self.chip.include(enterprise_id):  # created under a click-through: show it too
+            self.apply_filter()
+        else:
+            self.model.reload()
         row = self.model.row_of(enterprise_id)
         if row >= 0:
             self.table.selectRow(row)

@@ -33,10 +33,10 @@ HEADERS = (
     "在库企业",
     "高企",
     "高企占全区",
-    "高企目标份额",
+    "高企镇街目标",
     "科小",
     "科小占全区",
-    "科小目标份额",
+    "科小镇街目标",
 )
 FIGURE_COLUMNS = (COL_ENTERPRISES, COL_HIGH_TECH, COL_TECH_SME)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -55,7 +55,7 @@ def _percent(value: float | None) -> str:
 
 
 def _share_target(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    return "未设" if value is None else f"{value:g}"
 
 
 class TownCountsModel(QAbstractTableModel):
@@ -118,10 +118,10 @@ class TownCountsModel(QAbstractTableModel):
             r.enterprises.value,
             r.high_tech.value,
             _percent(r.high_tech_share),
-            _share_target(r.high_tech_target_share),
+            _share_target(r.high_tech_target),
             r.tech_sme.value,
             _percent(r.tech_sme_share),
-            _share_target(r.tech_sme_target_share),
+            _share_target(r.tech_sme_target),
         )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -153,6 +153,10 @@ def _total(rows: list[TownFigures]) -> TownFigures:
         known = [v for v in values if v is not None]
         return sum(known) if known else None
 
+    def whole(values: list[int | None]) -> int | None:  # the towns' own targets, summed
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
     return TownFigures(
         town_id=None,
         town=_tr("合计"),
@@ -161,8 +165,8 @@ def _total(rows: list[TownFigures]) -> TownFigures:
         tech_sme=joined(lambda r: r.tech_sme),
         high_tech_share=summed([r.high_tech_share for r in rows]),
         tech_sme_share=summed([r.tech_sme_share for r in rows]),
-        high_tech_target_share=summed([r.high_tech_target_share for r in rows]),
-        tech_sme_target_share=summed([r.tech_sme_target_share for r in rows]),
+        high_tech_target=whole([r.high_tech_target for r in rows]),
+        tech_sme_target=whole([r.tech_sme_target for r in rows]),
     )
 
 

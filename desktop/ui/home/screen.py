@@ -1,5 +1,6 @@
-"""首页: the dashboard — 双突破 counts with targets, by town, trend, expiring certificates,
-两清零 and the ladder; every figure opens exactly the enterprises behind it in the roster.
+"""首页: the dashboard — 双突破 counts with targets, the plan's headline indicators, by town,
+trend, expiring certificates, 两清零 and the ladder; every figure opens exactly the enterprises
+behind it in the roster, every headline indicator opens 指标与目标 (headlines.py says which).
 
 Extensible: `counts_changed` carries each new Dashboard, the `extras` layout below the cards takes
 more widgets, `town_activated(name)` fires on a double-click of a town row, and
@@ -9,10 +10,11 @@ counts; the ids behind a figure are listed (dashboard.ids_for) when it is clicke
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Generator
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -31,17 +33,21 @@ from PySide6.QtWidgets import (
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from db.services.figures.dashboard import Dashboard, dashboard
 from db.services.figures.selectors import Figure, ids_for, one_enterprise
+from db.services.plans.cultivation_pipeline import PipelineCounts
+from db.services.plans.indicators import IndicatorValue
 from db.store import Store
 from desktop.progress import Progress
 from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.home.charts import BLUE, LADDER_COLORS, TEAL, BarChart, LineChart, Series
+from desktop.ui.home.headlines import HeadlineRow, load_headlines, load_pipeline
 from desktop.ui.home.model import COL_ENTERPRISES, COL_TOWN, NO_TOWN, ExpiringModel, TownCountsModel
 from desktop.ui.home.widgets import CountCard, PairCard
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import run_task
 
 SHORT_LIST = 8
+log = logging.getLogger(__name__)
 
 
 def load_dashboard(store: Store, as_of: date, year: int) -> Generator[Progress, None, Dashboard]:
@@ -76,6 +82,8 @@ class HomeScreen(QWidget):
     counts_changed = Signal(object)  # Dashboard
     town_activated = Signal(str)
     figure_activated = Signal(str, object)  # title, tuple of enterprise ids
+    headlines_changed = Signal(object)  # list[IndicatorValue] shown as headline tiles
+    indicator_activated = Signal(str)  # indicator code (before navigating)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,13 +119,14 @@ class HomeScreen(QWidget):
         )
         self.rd_card = PairCard(self.tr("两清零一提升"), ("", ""))
         self.rd_open = QPushButton(self.tr("查看名单"))
+        self.headlines = HeadlineRow()
         card_layout = self.rd_card.layout()
         assert card_layout is not None
         card_layout.addWidget(self.rd_open)
 
     def _make_panels(self) -> None:
         self.town_chart = BarChart()
-        self.town_chart.marker_name = self.tr("目标份额")
+        self.town_chart.marker_name = self.tr("镇街目标")
         self.town_chart.setMinimumHeight(230)
         self.trend_chart = LineChart()
         self.ladder_chart = BarChart()
@@ -134,7 +143,7 @@ class HomeScreen(QWidget):
         self.expiring_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
         )
-        self.town_panel = Panel(self.tr("分镇街：数量与目标份额"), self.town_chart)
+        self.town_panel = Panel(self.tr("分镇街：数量与镇街目标"), self.town_chart)
         self.table_panel = Panel(self.tr("分镇街统计表"), self.table)
         self.trend_panel = Panel(self.tr("历年趋势"), self.trend_chart)
         self.ladder_panel = Panel(self.tr("企业梯度分布"), self.ladder_chart)
@@ -174,11 +183,12 @@ class HomeScreen(QWidget):
         content = QWidget()
         content.setObjectName("screen")
         body = QVBoxLayout(content)
-        body.setContentsMargins(24, 16, 24, 16)
+        body.setContentsMargins(20, 16, 20, 16)
         body.setSpacing(10)
         body.addLayout(top)
         body.addWidget(self.summary)
         body.addLayout(cards)
+        body.addWidget(self.headlines)
         body.addLayout(self.extras)
         body.addLayout(grid, 1)
         scroll = QScrollArea()
@@ -206,6 +216,8 @@ class HomeScreen(QWidget):
         self.town_chart.clicked.connect(self._on_town_bar)
         self.trend_chart.clicked.connect(self._on_trend_point)
         self.ladder_chart.clicked.connect(self._on_ladder_bar)
+        self.headlines.activated.connect(self._open_indicator)
+        self.headlines.pipeline_activated.connect(self._open_pipeline)
 
     # ----- refreshing -----
 
@@ -226,6 +238,50 @@ class HomeScreen(QWidget):
             label=self.tr("正在统计…"),
             on_done=self._on_loaded,
         )
+        run_task(
+            self,
+            lambda _cancel: load_headlines(store, year, as_of if as_of.year == year else None),
+            label=self.tr("正在计算指标…"),
+            on_done=self._on_headlines,
+            on_error=self._on_headlines_failed,
+        )
+        run_task(
+            self,
+            lambda _cancel: load_pipeline(store, year),
+            label=self.tr("正在统计培育库…"),
+            on_done=self._on_pipeline,
+            on_error=self._on_headlines_failed,
+        )
+
+    def _on_pipeline(self, result: tuple[int, PipelineCounts]) -> None:
+        year, counts = result
+        if year == self._wanted[1]:
+            self.headlines.show_pipeline(year, counts)
+
+    @Slot()
+    def _open_pipeline(self) -> None:
+        window = self.window()
+        if hasattr(window, "navigate"):  # the candidates of last year's figures
+            window.navigate("cultivation", year=self.year.value() - 1)
+
+    def _on_headlines(self, result: tuple[int, list[IndicatorValue]]) -> None:
+        year, rows = result
+        if year == self._wanted[1]:
+            self.headlines.show_indicators(year, rows)
+            self.headlines_changed.emit(rows)
+
+    def _on_headlines_failed(self, exc: BaseException) -> None:
+        # The indicators must not take the dashboard down with them: hide the row, keep the log.
+        log.error("headline indicators failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.headlines.hide()
+
+    @Slot(str)
+    def _open_indicator(self, code: str) -> None:
+        self.indicator_activated.emit(code)
+        window = self.window()
+        if hasattr(window, "navigate"):
+            year, as_of = self.year.value(), self.as_of_date()
+            window.navigate("indicators", year=year, code=code, as_of=as_of)
 
     def _on_loaded(self, result: Dashboard) -> None:
         if (result.as_of, result.year) == self._wanted:
@@ -291,19 +347,21 @@ class HomeScreen(QWidget):
                     self.tr("高新技术企业"),
                     BLUE,
                     [t.high_tech.value for t in shown],
-                    [t.high_tech_target_share for t in shown],
+                    [t.high_tech_target for t in shown],
                 ),
                 Series(
                     self.tr("科技型中小企业"),
                     TEAL,
                     [t.tech_sme.value for t in shown],
-                    [t.tech_sme_target_share for t in shown],
+                    [t.tech_sme_target for t in shown],
                 ),
             ],
         )
-        has_target = r.high_tech.target is not None or r.tech_sme.target is not None
+        has_target = any(
+            t.high_tech_target is not None or t.tech_sme_target is not None for t in r.towns
+        )
         self.town_panel.note.setText(
-            self.tr("目标份额 = 全区目标 × 在库企业占比") if has_target else ""
+            "" if has_target else self.tr("未设镇街目标（在“指标与目标”中设定）")
         )
 
     def _show_trend(self, r: Dashboard) -> None:
@@ -337,13 +395,29 @@ class HomeScreen(QWidget):
     # ----- click-through -----
 
     def open_enterprises(self, title: str, found: Figure) -> None:
-        """Show exactly the enterprises behind a figure in the roster."""
+        """Show exactly the enterprises behind a figure in the roster, as a chip
+        “来自首页：{title} · {n}家”."""
         with self.ctx.store.session() as session:
             ids = tuple(ids_for(session, found.selector))
         self.figure_activated.emit(title, ids)
         window = self.window()
         if hasattr(window, "navigate"):
-            window.navigate("enterprises", ids=ids)
+            label = self.tr("{0} · {1}家").format(title, len(ids))
+            window.navigate("enterprises", ids=ids, label=label, origin=self.tr("首页"))
+
+    def _on_day(self, what: str) -> str:
+        """“2025-06-30有效高企”: a count on the shown result's 统计日期."""
+        as_of = self.result.as_of if self.result is not None else self.as_of_date()
+        return f"{as_of.isoformat()}{what}"
+
+    def _in_year(self, what: str) -> str:
+        """“2025年入库科小”: a count of the shown result's 目标年度."""
+        year = self.result.year if self.result is not None else self.year.value()
+        return self.tr("{0}年{1}").format(year, what)
+
+    def _in_rd_year(self, what: str) -> str:
+        year = self.result.rd_year if self.result is not None else self.year.value()
+        return self.tr("{0}年{1}").format(year, what)
 
     def _open(self, title: str, pick: object) -> None:
         if self.result is not None:
@@ -351,31 +425,31 @@ class HomeScreen(QWidget):
 
     @Slot()
     def _open_high_tech(self) -> None:
-        self._open(self.tr("高新技术企业"), lambda r: r.high_tech.count)
+        self._open(self._on_day(self.tr("有效高企")), lambda r: r.high_tech.count)
 
     @Slot()
     def _open_tech_sme(self) -> None:
-        self._open(self.tr("科技型中小企业"), lambda r: r.tech_sme.count)
+        self._open(self._in_year(self.tr("入库科小")), lambda r: r.tech_sme.count)
 
     @Slot(str)
     def _open_projection(self, _link: str) -> None:
-        self._open(self.tr("年末仍有效的高企"), lambda r: r.projection_high_tech)
+        self._open(self._in_year(self.tr("年末仍有效的高企")), lambda r: r.projection_high_tech)
 
     @Slot()
     def _open_expiring_90(self) -> None:
-        self._open(self.tr("90天内到期"), lambda r: r.expiring_within(90).figure)
+        self._open(self.tr("高企证书90天内到期"), lambda r: r.expiring_within(90).figure)
 
     @Slot()
     def _open_expiring_180(self) -> None:
-        self._open(self.tr("180天内到期"), lambda r: r.expiring_within(180).figure)
+        self._open(self.tr("高企证书180天内到期"), lambda r: r.expiring_within(180).figure)
 
     @Slot()
     def _open_list_a(self) -> None:
-        self._open(self.tr("两清零A类"), lambda r: r.rd_list_a)
+        self._open(self._in_rd_year(self.tr("两清零A类")), lambda r: r.rd_list_a)
 
     @Slot()
     def _open_list_b(self) -> None:
-        self._open(self.tr("两清零B类"), lambda r: r.rd_list_b)
+        self._open(self._in_rd_year(self.tr("两清零B类")), lambda r: r.rd_list_b)
 
     @Slot()
     def _open_rd_lists(self) -> None:
@@ -389,7 +463,9 @@ class HomeScreen(QWidget):
             return
         town = self.result.towns[self._shown_towns(self.result)[category]]
         found = town.high_tech if series == 0 else town.tech_sme
-        self.open_enterprises(town.town or self.tr(NO_TOWN), found)
+        high_tech, tech_sme = self.tr("有效高企"), self.tr("入库科小")
+        what = self._on_day(high_tech) if series == 0 else self._in_year(tech_sme)
+        self.open_enterprises(f"{town.town or self.tr(NO_TOWN)} · {what}", found)
 
     @Slot(int, int)
     def _on_trend_point(self, category: int, series: int) -> None:
@@ -397,13 +473,14 @@ class HomeScreen(QWidget):
             return
         point = self.result.trend[category]
         found = point.high_tech if series == 0 else point.tech_sme
-        self.open_enterprises(str(point.year), found)
+        what = self.tr("{0}年末有效高企") if series == 0 else self.tr("{0}年入库科小")
+        self.open_enterprises(what.format(point.year), found)
 
     @Slot(int, int)
     def _on_ladder_bar(self, category: int, _series: int) -> None:
         if self.result is not None:
             bar = self.result.ladder[category]
-            self.open_enterprises(bar.name, bar.figure)
+            self.open_enterprises(self.tr("梯度：{0}").format(bar.name), bar.figure)
 
     @Slot()
     def _on_cell_activated(self) -> None:
@@ -416,14 +493,16 @@ class HomeScreen(QWidget):
         if town and index.column() == COL_TOWN:
             self.town_activated.emit(town)
         if found is not None:
-            self.open_enterprises(town or "", found)
+            header = self.model.headerData(column, Qt.Orientation.Horizontal)
+            self.open_enterprises(f"{town or self.tr(NO_TOWN)} · {header}", found)
 
     @Slot()
     def _on_expiring_activated(self) -> None:
         index = self.expiring_table.currentIndex()
         eid = self.expiring_model.enterprise_id(index.row()) if index.isValid() else None
         if eid is not None:
-            self.open_enterprises("", one_enterprise(eid))
+            name = self.expiring_model.index(index.row(), 0).data()
+            self.open_enterprises(self.tr("即将到期：{0}").format(name), one_enterprise(eid))
 
     @Slot(QDate)
     def _on_date_changed(self, d: QDate) -> None:

@@ -1,7 +1,13 @@
-"""创新平台: counts by kind against their targets, the platforms table with filters, the editor."""
+"""创新平台: counts by kind against their targets, the platforms table with filters, the editor.
+
+Navigated here with `navigate("platforms", ids=(…), label=…, origin=…)` (指标与目标's click-through):
+the table shows exactly those platforms, named by a removable chip. The targets are the indicators'
+(指标与目标, linked).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -21,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from db.services import platforms
+from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.export import export_button
 from desktop.ui.common.forms import combo
 from desktop.ui.common.layout import button_row, table_view
@@ -64,7 +71,7 @@ def _growth(t: platforms.PlatformTarget) -> str:
 
 
 TARGET_COLUMNS: list[Col[platforms.PlatformTarget]] = [
-    Col("平台类型", lambda t: t.kind),
+    Col("平台类型", lambda t: t.label),
     Col("现有", lambda t: str(t.actual), lambda t: t.actual, True),
     Col("目标", lambda t: "未设" if t.target is None else shown(t.target, 0), numeric=True),
     Col(
@@ -117,7 +124,14 @@ class PlatformsScreen(QWidget):
             self.target_table, self.tr("平台目标完成情况"), self._ctx, self
         )
         head.addWidget(self.export_targets_button)
-        for col, width in enumerate((170, 60, 60, 100, 110, 90)):
+        self.indicators_link = QLabel(
+            "<a href='indicators'>" + self.tr("在“指标与目标”中设定目标 →") + "</a>"
+        )
+        self.indicators_link.setToolTip(
+            self.tr("打开“指标与目标”，查看或修改选中平台类型的目标、基期和分镇街目标")
+        )
+        head.addWidget(self.indicators_link)
+        for col, width in enumerate((250, 60, 60, 100, 110, 90)):
             self.target_table.setColumnWidth(col, width)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("平台名称、依托单位或认定部门"))
@@ -134,6 +148,8 @@ class PlatformsScreen(QWidget):
             bar.insertWidget(i, w)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
+        self.chip = FilterChip()
+        self.show_all_button = self.chip.remove_button  # its ✕: the whole list again
         self.platform_table = table_view(self.platform_model)
         self.export_button = export_button(
             self.platform_table, self.tr("创新平台"), self._ctx, self
@@ -141,7 +157,7 @@ class PlatformsScreen(QWidget):
         bar.insertWidget(bar.count() - 1, self.export_button)
         self.platform_table.setSortingEnabled(True)
         self.platform_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((300, 140, 60, 260, 70, 200)):
+        for col, width in enumerate((300, 140, 72, 260, 70, 200)):
             self.platform_table.setColumnWidth(col, width)
         header = self.platform_table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -153,8 +169,9 @@ class PlatformsScreen(QWidget):
         tl.addWidget(
             hint(
                 self.tr(
-                    "现有 = 认定年份不晚于统计年度的平台数；目标、基期和责任单位来自“指标与目标”中各类平台的指标；"
-                    "年均增长 = (现有 ÷ 基期值)^(1 ÷ 年数) − 1。"
+                    "现有：认定年份不晚于统计年度的平台数（限定级别的只计该级别，“及以上”含更高级别）。"
+                    "目标、基期、责任单位取自“指标与目标”；年均增长 = (现有 ÷ 基期值)^(1 ÷ 年数) − 1。"
+                    "双击一行筛选下方的平台。"
                 )
             )
         )
@@ -163,6 +180,7 @@ class PlatformsScreen(QWidget):
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addLayout(bar)
+        bl.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignLeft)
         bl.addWidget(self.platform_table, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
@@ -189,6 +207,8 @@ class PlatformsScreen(QWidget):
         self.edit_button.clicked.connect(self.edit_platform)
         self.delete_button.clicked.connect(self.delete_platform)
         self.bin_button.clicked.connect(self.open_recycle_bin)
+        self.indicators_link.linkActivated.connect(self._open_indicators)
+        self.chip.removed.connect(self.reload_platforms)
 
     # ----- data -----
 
@@ -216,13 +236,13 @@ class PlatformsScreen(QWidget):
         year = self.target_year.value()
         with self._ctx.session() as s:
             rows = platforms.targets(s, year)
+            total = sum(platforms.count_by_kind(s, year).values())
         self.target_model.set_rows(rows)
-        total = sum(t.actual for t in rows)
         with_target = [t for t in rows if t.target is not None]
         done = sum(1 for t in with_target if t.gap == 0)
         text = self.tr("{y}年共有创新平台 {n} 个").format(y=year, n=total)
         if with_target:
-            text += self.tr("；设有目标的 {m} 类中已完成 {d} 类").format(m=len(with_target), d=done)
+            text += self.tr("；设有目标的 {m} 项中已完成 {d} 项").format(m=len(with_target), d=done)
         self.totals.setText(text)
 
     def current_filter(self) -> platforms.PlatformFilter:
@@ -240,8 +260,47 @@ class PlatformsScreen(QWidget):
         self._debounce.stop()
         with self._ctx.session() as s:
             rows = platforms.list_platforms(s, self.current_filter())
+        if self.chip.ids is not None:
+            wanted = set(self.chip.ids)
+            rows = [p for p in rows if p.id in wanted]
         self.platform_model.set_rows(rows)
-        self.count_label.setText(self.tr("共 {n} 个平台").format(n=len(rows)))
+        text = self.tr("共 {n} 个平台").format(n=len(rows))
+        if self.chip.is_active():
+            text = self.tr("指定的平台中 {n} 个").format(n=len(rows))
+        self.count_label.setText(text)
+
+    def open_filter(
+        self, ids: Sequence[int] | None = None, label: str = "", origin: str = "", **_kw: Any
+    ) -> None:
+        """Navigated here: show exactly these platforms as a chip “来自{origin}：{label}” (the
+        other filters cleared)."""
+        if ids is None:
+            return
+        default = self.tr("指定的 {n} 个平台").format(n=len(ids))
+        self.chip.show_ids(ids, label or default, origin)
+        for box in (self.kind, self.level, self.year):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.reload_platforms()
+
+    @Slot()
+    def show_all(self) -> None:
+        """Drop the platforms named by another screen: the whole list again."""
+        self.chip.remove()
+
+    @Slot(str)
+    def _open_indicators(self, _link: str = "") -> None:
+        """指标与目标 on the target year, on the selected kind's indicator when it has one."""
+        index = self.target_table.currentIndex()
+        row = self.target_model.row_at(index.row()) if index.isValid() else None
+        window = self.window()
+        if hasattr(window, "navigate"):
+            code = row.code if row is not None else None
+            window.navigate("indicators", year=self.target_year.value(), code=code)
 
     @Slot(QModelIndex)
     def _target_double_clicked(self, index: QModelIndex) -> None:
@@ -258,9 +317,14 @@ class PlatformsScreen(QWidget):
 
     def _open(self, dialog: PlatformDialog) -> PlatformDialog:
         self.last_dialog = dialog
-        dialog.saved.connect(self._saved)
+        dialog.saved.connect(self._edited)
         dialog.open()
         return dialog
+
+    @Slot(int)
+    def _edited(self, platform_id: int) -> None:
+        self.chip.include(platform_id)  # created under a click-through: show it too
+        self._saved(platform_id)
 
     @Slot()
     def new_platform(self) -> PlatformDialog:

@@ -221,7 +221,13 @@ class RdListsScreen(QWidget):
     def _open(self, rows: tuple[RdListRow, ...], row: int) -> None:
         window = self.window()
         if 0 <= row < len(rows) and hasattr(window, "navigate"):
-            window.navigate("enterprises", ids=(rows[row].enterprise_id,))
+            found = rows[row]
+            window.navigate(
+                "enterprises",
+                ids=(found.enterprise_id,),
+                label=found.name,
+                origin=self.tr("两清零"),
+            )
 
     @Slot(QModelIndex)
     def _open_a(self, index: QModelIndex) -> None:

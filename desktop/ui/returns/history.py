@@ -1,4 +1,5 @@
-"""已报出: the submitted returns, newest first, with 预览 / 打印… / 导出PDF / 导出Excel."""
+"""已报出: the submitted returns, newest first (every version of a corrected one), with 预览 /
+打印… / 导出PDF / 导出Excel exactly as sent, and 更正… on the latest version of a return."""
 
 from __future__ import annotations
 
@@ -18,14 +19,15 @@ from PySide6.QtWidgets import (
 from db.services.figures.returns_data import SubmittedSummary
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADERS = ("报表", "报告期", "镇街", "报出人", "报出时间")
+HEADERS = ("报表", "报告期", "镇街", "版本", "报出人", "报出时间")
 Index = QModelIndex | QPersistentModelIndex
+TITLE_WIDTH = 150
 
 
 def _cells(item: SubmittedSummary) -> tuple[str, ...]:
     town = item.town or "全区"
     when = item.submitted_at.strftime("%Y-%m-%d %H:%M")
-    return (item.title, item.period, town, item.operator, when)
+    return (item.title, item.period, town, item.version_text, item.operator, when)
 
 
 class SubmittedModel(QAbstractTableModel):
@@ -60,7 +62,8 @@ class SubmittedModel(QAbstractTableModel):
         if role == ID_ROLE:
             return item.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.title} {item.period}"
+            tip = f"{item.title} {item.period} {item.version_text}"
+            return tip + (f"\n更正原因：{item.correction_reason}" if item.correction_reason else "")
         return None
 
     def headerData(
@@ -74,11 +77,12 @@ class SubmittedModel(QAbstractTableModel):
 class HistoryPanel(QWidget):
     """The list of submitted returns and what can be done with the selected one."""
 
-    actionRequested = Signal(str, int)  # "preview" / "print" / "pdf" / "xlsx", submitted id
+    actionRequested = Signal(str, int)  # "preview"/"print"/"pdf"/"xlsx"/"correct", submitted id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = SubmittedModel(self)
+        self._latest: set[int] = set()
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -88,7 +92,8 @@ class HistoryPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, TITLE_WIDTH)  # long titles are elided (full in the tooltip)
         self.table.doubleClicked.connect(self._on_double_click)
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
@@ -98,13 +103,18 @@ class HistoryPanel(QWidget):
             ("print", self.tr("打印…")),
             ("pdf", self.tr("导出PDF")),
             ("xlsx", self.tr("导出Excel")),
+            ("correct", self.tr("更正…")),
         ):
             button = QPushButton(text, self)
             button.setProperty("action", action)
             button.clicked.connect(self._on_button)
             bar.addWidget(button)
             self.buttons[action] = button
-        bar.addStretch(1)
+            if action == "xlsx":
+                bar.addStretch(1)
+        self.buttons["correct"].setToolTip(
+            self.tr("按原报告期和镇街重新生成，填写更正原因后报出新的一版；原版本仍保留")
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
@@ -112,8 +122,10 @@ class HistoryPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
-    def set_items(self, items: list[SubmittedSummary]) -> None:
-        """Show these submitted returns (the first one selected)."""
+    def set_items(self, items: list[SubmittedSummary], latest: set[int] | None = None) -> None:
+        """Show these submitted returns (the first one selected); `latest` = the ids no later
+        version corrects (only those can be corrected)."""
+        self._latest = {i.id for i in items} if latest is None else set(latest)
         self.model.set_items(items)
         if items:
             self.table.selectRow(0)
@@ -121,13 +133,19 @@ class HistoryPanel(QWidget):
 
     def selected_id(self) -> int | None:
         """The submitted id of the selected row."""
+        item = self.selected()
+        return None if item is None else item.id
+
+    def selected(self) -> SubmittedSummary | None:
+        """The submitted return of the selected row."""
         rows = self.table.selectionModel().selectedRows()
-        return self.model.item(rows[0].row()).id if rows else None
+        return self.model.item(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
-        chosen = self.selected_id() is not None
+        chosen = self.selected_id()
         for button in self.buttons.values():
-            button.setEnabled(chosen)
+            button.setEnabled(chosen is not None)
+        self.buttons["correct"].setEnabled(chosen is not None and chosen in self._latest)
 
     def _on_button(self) -> None:
         chosen = self.selected_id()

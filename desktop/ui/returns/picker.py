@@ -116,6 +116,25 @@ class ReturnPicker(QWidget):
                 return
         raise KeyError(return_id)
 
+    def apply(self, request: Request) -> None:
+        """Show a request (a submitted return being corrected): its return, period, town, date."""
+        self.blockSignals(True)
+        try:
+            self.select_return(request.definition.id)
+            period = request.period
+            self.year_spin.setValue(period.year)
+            self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(period.kind), 0))
+            if period.quarter:
+                self.quarter_combo.setCurrentIndex(period.quarter - 1)
+            if period.month:
+                self.month_combo.setCurrentIndex(period.month - 1)
+            self.town_combo.setCurrentIndex(max(self.town_combo.findData(request.town), 0))
+            if request.as_of is not None:
+                day = request.as_of
+                self.as_of_edit.setDate(QDate(day.year, day.month, day.day))
+        finally:
+            self.blockSignals(False)
+
     @property
     def definition(self) -> ReturnDefinition:
         """The definition of the return picked."""

@@ -1,4 +1,9 @@
-"""统计报表: pick a return → generate off the GUI thread → preview the real PDF → print, export, 报出."""
+"""统计报表: pick a return → generate off the GUI thread → preview the real PDF → print, export, 报出.
+
+报出 is offered only for a generated, non-empty return whose checks pass (every warning explained);
+the archive stores the files with 报出日期 filled, and the preview then shows exactly those. 更正 (from
+已报出) regenerates a submitted return's period and town and submits it as a new version with a reason.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from functools import partial
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -42,9 +48,11 @@ class ReturnsScreen(QWidget):
         self.archived: SubmittedFiles | None = None
         self._stale = False
         self._submitted = False
+        self.correcting: SubmittedSummary | None = None
         self.submit_task: TaskHandle[int] | None = None
         self._build()
         self._connect()
+        self._update_actions()  # nothing generated yet: nothing to print, export or submit
         self.refresh()
 
     # ----------------------------------------------------------------- layout
@@ -149,15 +157,17 @@ class ReturnsScreen(QWidget):
         self.picker.set_towns(names)
 
     @Slot(object)
-    def _on_history(self, items: list[SubmittedSummary]) -> None:
-        self.history.set_items(items)
-        self.tabs.setTabText(1, self.tr("已报出（%1）").replace("%1", str(len(items))))
+    def _on_history(self, history: work.History) -> None:
+        self.history.set_items(history.items, history.latest)
+        count = str(len(history.items))
+        self.tabs.setTabText(1, self.tr("已报出（%1）").replace("%1", count))
 
     # ------------------------------------------------------------- generating
     @Slot()
-    def generate(self) -> None:
-        """Compute and render the picked return off the GUI thread."""
-        store, request = self._ctx.store, self.picker.request()
+    def generate(self, request: work.Request | None = None) -> None:
+        """Compute and render the picked return (or `request`) off the GUI thread."""
+        store = self._ctx.store
+        request = request if isinstance(request, work.Request) else self.picker.request()
         self.generate_button.setEnabled(False)
         run_task(
             self,
@@ -173,7 +183,7 @@ class ReturnsScreen(QWidget):
         self.generate_button.setEnabled(True)
         self.generated, self.archived = generated, None
         self._stale = self._submitted = False
-        self.checks.set_checks(generated.table.checks)
+        self.checks.set_checks(generated.table.checks, empty=archive.is_empty(generated.table))
         self.checks.setVisible(True)
         self.preview.load(generated.pdf)
         self._update_actions()
@@ -189,6 +199,7 @@ class ReturnsScreen(QWidget):
 
     @Slot()
     def _on_picker_changed(self) -> None:
+        self.correcting = None  # another return, period or town: no longer the correction
         if self.generated is not None and self.archived is None:
             self._stale = True
             self._update_actions()
@@ -218,23 +229,31 @@ class ReturnsScreen(QWidget):
             live and not self._stale and not self._submitted and self.checks.ready()
         )
         self.submit_button.setVisible(self.archived is None)
+        correcting = self.correcting is not None and not self._submitted
+        self.submit_button.setText(self.tr("报出更正") if correcting else self.tr("报出"))
         self.document_label.setText(self._document_text())
 
     def _document_text(self) -> str:
         if self.archived is not None:
             s = self.archived.summary
             when = s.submitted_at.strftime("%Y-%m-%d %H:%M")
-            return (
-                self.tr("已报出：%1 %2（%3 于 %4 报出，原样重印）")
+            text = (
+                self.tr("已报出：%1 %2 %5（%3 于 %4 报出，原样重印）")
                 .replace("%1", s.title)
                 .replace("%2", s.period)
                 .replace("%3", s.operator)
                 .replace("%4", when)
+                .replace("%5", s.version_text)
             )
+            if s.correction_reason:
+                text += self.tr("；更正原因：%1").replace("%1", s.correction_reason)
+            return text
         if self.generated is None:
             return self.tr("选择报表和报告期，点击“生成 / 刷新”查看预览")
         table = self.generated.table
         text = f"{table.title}　{table.period_text}"
+        if self.correcting is not None:
+            text = self.tr("更正%1：").replace("%1", self.correcting.version_text) + text
         if self._submitted:
             return text + self.tr("　— 已报出")
         if self._stale:
@@ -277,21 +296,30 @@ class ReturnsScreen(QWidget):
         if generated is None or not self.submit_button.isEnabled():
             return
         table = generated.table
-        question = (
-            self.tr("确定报出“%1”（%2）？\n报出后保存此PDF和Excel，今后可原样重印。")
-            .replace("%1", table.title)
-            .replace("%2", table.period_text)
-        )
-        answer = QMessageBox.question(self, self.tr("报出"), question)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        corrects = self.correcting
+        reason: str | None = None
+        if corrects is not None:
+            reason = self._ask_reason(corrects)
+            if reason is None:
+                return
+        else:
+            question = (
+                self.tr(
+                    "确定报出“%1”（%2）？\n报出日期填为今天，保存此PDF和Excel，今后可原样重印。"
+                )
+                .replace("%1", table.title)
+                .replace("%2", table.period_text)
+            )
+            answer = QMessageBox.question(self, self.tr("报出"), question)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         op = partial(
             archive.submit,
             table=generated.table,
-            pdf_bytes=generated.pdf,
-            xlsx_bytes=generated.xlsx,
             explanations=self.checks.explanations(),
             operator=self._ctx.operator,
+            corrects_id=None if corrects is None else corrects.id,
+            reason=reason,
         )
         self.submit_button.setEnabled(False)
         self.submit_task = run_op(
@@ -303,15 +331,40 @@ class ReturnsScreen(QWidget):
             on_error=self._on_submit_failed,
         )
 
+    def _ask_reason(self, corrects: SubmittedSummary) -> str | None:
+        """The reason of a correction (None when the clerk cancels); never blank."""
+        prompt = (
+            self.tr("更正“%1”（%2，%3）。\n请填写更正原因（随新版本一并保存，原版本保留）：")
+            .replace("%1", corrects.title)
+            .replace("%2", corrects.period)
+            .replace("%3", corrects.version_text)
+        )
+        while True:
+            text, ok = QInputDialog.getText(self, self.tr("报出更正"), prompt)
+            if not ok:
+                return None
+            if text.strip():
+                return text.strip()
+            QMessageBox.warning(self, self.tr("报出更正"), self.tr("更正原因不能为空。"))
+
     @Slot(object)
-    def _on_submitted(self, _submitted_id: int) -> None:
+    def _on_submitted(self, submitted_id: int) -> None:
         self._submitted = True
+        corrected = self.correcting is not None
+        self.correcting = None
         self._update_actions()
         self.reload_history()
-        title = self.generated.table.title if self.generated else ""
-        QMessageBox.information(
-            self, self.tr("报出"), self.tr("“%1”已报出并存档。").replace("%1", title)
+        store = self._ctx.store
+        run_task(
+            self,
+            lambda _c: work.load_submitted(store, submitted_id),
+            label=self.tr("正在读取报表…"),
+            on_done=self._show_archived,
         )
+        title = self.generated.table.title if self.generated else ""
+        done = self.tr("“%1”的更正已报出并存档，原版本仍保留。") if corrected else None
+        done = done or self.tr("“%1”已报出并存档。")
+        QMessageBox.information(self, self.tr("报出"), done.replace("%1", title))
 
     @Slot(object)
     def _on_submit_failed(self, exc: BaseException) -> None:
@@ -324,6 +377,9 @@ class ReturnsScreen(QWidget):
     # ---------------------------------------------------------------- history
     @Slot(str, int)
     def _on_history_action(self, action: str, submitted_id: int) -> None:
+        if action == "correct":
+            self.start_correction()
+            return
         handlers: dict[str, Callable[[SubmittedFiles], None]] = {
             "preview": self._show_archived,
             "print": self._print_archived,
@@ -337,6 +393,23 @@ class ReturnsScreen(QWidget):
             label=self.tr("正在读取报表…"),
             on_done=handlers[action],
         )
+
+    def start_correction(self) -> None:
+        """Regenerate the selected submitted return (same return, period, town, date) to be
+        submitted as its next version."""
+        summary = self.history.selected()
+        if summary is None:
+            return
+        try:
+            request = work.correction_request(summary)
+        except (LookupError, ValueError) as exc:
+            QMessageBox.warning(self, self.tr("更正"), str(exc))
+            return
+        self.picker.apply(request)
+        self.archived = None
+        self.correcting = summary
+        self.tabs.setCurrentIndex(0)
+        self.generate(request)
 
     @Slot(object)
     def _show_archived(self, files: SubmittedFiles) -> None:

@@ -1,6 +1,7 @@
 """The background reads of the returns screen (no Qt): generate, load archived files.
 
-报出 is a named operation of its own (`desktop.returns.archive.submit`, run with run_op).
+报出 (and 更正, a new version of a submitted return) is a named operation of its own
+(`desktop.returns.archive.submit`, run with run_op); it renders the files with 报出日期 filled.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary, t
 from db.store import Store
 from desktop.progress import CancelToken, Progress
 from desktop.returns import archive
-from desktop.returns.compute import compute
+from desktop.returns.compute import compute, parse_period
+from desktop.returns.definitions import get_definition
 from desktop.returns.model import Period, ReturnDefinition, ReturnTable
 from desktop.returns.pdf import render_pdf_steps
 from desktop.returns.xlsx import xlsx_bytes
@@ -64,11 +66,28 @@ def generate(
     return Generated(request, table, buffer.getvalue(), data, pages)
 
 
-def load_history(store: Store) -> Generator[Progress, None, list[SubmittedSummary]]:
-    """The submitted returns, newest first."""
+@dataclass(frozen=True)
+class History:
+    """The submitted returns, newest first, and which of them no later version corrects."""
+
+    items: list[SubmittedSummary]
+    latest: set[int]
+
+
+def load_history(store: Store) -> Generator[Progress, None, History]:
+    """The submitted returns, newest first (every version), and the latest of each."""
     yield Progress(0, 0, "正在读取已报出的报表…")
     with store.session() as session:
-        return archive.list_submitted(session)
+        return History(archive.list_submitted(session), archive.latest_version_ids(session))
+
+
+def correction_request(summary: SubmittedSummary) -> Request:
+    """What to generate again to correct a submitted return: same return, period, town, date."""
+    definition = get_definition(summary.return_id)
+    if definition is None:
+        raise LookupError(f"本程序已没有这个报表，不能更正：{summary.title}")
+    period = parse_period(summary.period, definition)
+    return Request(definition, period, summary.town, summary.as_of)
 
 
 def load_submitted(store: Store, submitted_id: int) -> Generator[Progress, None, SubmittedFiles]:

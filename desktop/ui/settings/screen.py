@@ -1,7 +1,9 @@
-"""设置: the bureau's settings, towns, signatories, targets, thresholds, backups and this user's name.
+"""设置: the bureau's settings, towns, signatories, targets, thresholds, backups and this user's name
+(tab 常规), and the returns' legal marks (tab 报表, marks.py).
 
-保存 sends the form's fields, targets and the backups' retention to the write worker as one
-operation (`settings.save_settings`); town changes are applied at once, each its own operation.
+保存 sends the form's fields, targets, the backups' retention and the changed legal marks to the
+write worker as one operation (`settings.save_settings`); town changes are applied at once, each
+its own operation.
 The automatic backups are listed and restored by backups.py. Leaving with unsaved changes asks.
 """
 
@@ -22,16 +24,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from db.rules.settings import CANDIDATE_FIELDS
+from db.services import returns_marks
 from db.services import settings as settings_service
 from db.services import towns as town_service
 from db.services.settings import BackupRetention, Settings, SettingsError
 from db.services.towns import TownError
 from desktop.operations import Operation
 from desktop.ui.settings.backups import BackupsPanel
+from desktop.ui.settings.marks import LegalMarksPanel
 from desktop.ui.settings.view import NOT_SET, SettingsView
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
@@ -46,7 +52,8 @@ TEXT_FIELDS = (
     "preparer",
     "contact_phone",
 )
-NUMBER_FIELDS = ("expiry_warning_days", "rd_list_a_revenue", "rd_list_b_revenue")
+NUMBER_FIELDS = ("expiry_warning_days", "rd_list_a_revenue", "rd_list_b_revenue", *CANDIDATE_FIELDS)
+INTEGER_FIELDS = ("expiry_warning_days", "candidate_min_years")
 TARGET_KEYS = ("high_tech", "tech_sme")
 ALIAS_SEPARATORS = re.compile(r"[,，、;；\s]+")
 LEAVE_WAIT_MS = 30_000  # saving before leaving: how long to wait for the worker at most
@@ -66,6 +73,8 @@ class SettingsScreen(QWidget):
         self.setObjectName("screen")
         self.ctx = ctx
         self.view = SettingsView()
+        self.marks = LegalMarksPanel()
+        self.tabs = QTabWidget()
         self._saved = Settings()
         self._saved_retention = BackupRetention()
         self._saved_targets: dict[TargetKey, int | None] = {}
@@ -89,8 +98,12 @@ class SettingsScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.tabs.addTab(scroll, _tr("常规"))
+        self.tabs.addTab(self.marks, _tr("报表"))
+        self.tabs.setDocumentMode(True)
+        self.tabs.setStyleSheet("QTabWidget::tab-bar { left: 24px; }")
         layout.addWidget(self.view.header_bar())
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.view.button_bar())
 
     def _connect(self) -> None:
@@ -102,6 +115,7 @@ class SettingsScreen(QWidget):
         v.target_high_tech.valueChanged.connect(self._on_target_edited)
         v.target_tech_sme.valueChanged.connect(self._on_target_edited)
         v.target_year.valueChanged.connect(self._on_year_changed)
+        self.marks.edited.connect(self._on_edited)
         v.save.clicked.connect(self._on_save_clicked)
         v.revert.clicked.connect(self.load)
         v.towns.currentItemChanged.connect(self._on_town_selected)
@@ -118,6 +132,7 @@ class SettingsScreen(QWidget):
         with self.ctx.session() as session:
             self._saved = settings_service.get_settings(session)
             self._saved_retention = settings_service.get_backup_retention(session)
+            stored_marks = returns_marks.stored_marks(session)
         self._saved_targets.clear()
         self._edited_targets.clear()
         v = self.view
@@ -131,6 +146,7 @@ class SettingsScreen(QWidget):
         v.operator.setText(self.ctx.operator)
         self._show_targets()
         self._block(False)
+        self.marks.load(stored_marks, self._saved.bureau_name)
         self.load_towns()
         self.backups.reload()
         self._clear_errors()
@@ -175,9 +191,9 @@ class SettingsScreen(QWidget):
         """The form's values, as the settings service takes them."""
         v = self.view
         values: dict[str, Any] = {name: getattr(v, name).text().strip() for name in TEXT_FIELDS}
-        values["expiry_warning_days"] = v.expiry_warning_days.value()
-        values["rd_list_a_revenue"] = float(v.rd_list_a_revenue.value())
-        values["rd_list_b_revenue"] = float(v.rd_list_b_revenue.value())
+        for name in NUMBER_FIELDS:
+            value = getattr(v, name).value()
+            values[name] = int(value) if name in INTEGER_FIELDS else round(float(value), 2)
         return values
 
     def changes(self) -> dict[str, Any]:
@@ -206,6 +222,7 @@ class SettingsScreen(QWidget):
             self.changes()
             or self.target_changes()
             or self.retention_changed()
+            or self.marks.changes()
             or self.operator_name() != self.ctx.operator
         )
 
@@ -258,6 +275,7 @@ class SettingsScreen(QWidget):
             targets=self.target_changes(),
             operator=self.ctx.operator,
             retention=self.retention() if self.retention_changed() else None,
+            legal_marks=self.marks.changes() or None,
         )
         self.save_task = run_op(
             self,
@@ -281,7 +299,10 @@ class SettingsScreen(QWidget):
     def _on_save_failed(self, exc: BaseException) -> None:
         self.last_save_ok = False
         self.view.save.setEnabled(self.is_dirty())
-        if isinstance(exc, SettingsError):
+        if isinstance(exc, SettingsError) and self.marks.changes():
+            self.marks.show_error("", str(exc))
+            self.view.status.setText(_tr("未保存：") + str(exc))
+        elif isinstance(exc, SettingsError):
             self._show_error(self.view.target_error, None, str(exc))
         else:
             show_error(self, exc)
@@ -298,6 +319,8 @@ class SettingsScreen(QWidget):
             settings_service.validate_retention(self.retention())
         except SettingsError as exc:
             self._show_error(self.view.backup_error, self.view.keep_daily, str(exc))
+            ok = False
+        if not self.marks.validate():
             ok = False
         if not self.operator_name():
             self._show_error(
@@ -333,6 +356,8 @@ class SettingsScreen(QWidget):
             return v.bureau_error
         if name in ("head_of_unit", "head_of_statistics", "preparer", "contact_phone"):
             return v.signatory_error
+        if name in CANDIDATE_FIELDS:
+            return v.candidate_error
         return v.threshold_error
 
     def _show_error(self, label: QLabel, field: QWidget | None, message: str) -> None:
@@ -354,6 +379,7 @@ class SettingsScreen(QWidget):
             v.threshold_error,
             v.operator_error,
             v.backup_error,
+            v.candidate_error,
         ):
             label.clear()
             label.hide()
@@ -363,6 +389,7 @@ class SettingsScreen(QWidget):
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
         v.status.clear()
+        self.marks.clear_error()
 
     def can_leave(self) -> bool:
         """Ask about unsaved changes: save, discard, or stay."""

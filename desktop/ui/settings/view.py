@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.rules.settings import KEEP_DAILY_RANGE, KEEP_WEEKLY_RANGE
+from db.rules.settings import CANDIDATE_FIELDS, KEEP_DAILY_RANGE, KEEP_WEEKLY_RANGE
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
+from db.services.settings import CANDIDATE_LIMITS
 from desktop.ui.common.widgets import hint, screen_title
 
 NOT_SET = -1  # the target spin boxes show 未设 at their minimum
@@ -82,6 +83,23 @@ def money_spin() -> QDoubleSpinBox:
     return spin
 
 
+def limit_spin(name: str) -> QSpinBox | QDoubleSpinBox:
+    """A 高企后备库 threshold in its range (years as whole numbers, ratios to one decimal)."""
+    limit = CANDIDATE_LIMITS[name]
+    spin: QSpinBox | QDoubleSpinBox
+    if limit.decimals == 0:
+        spin = QSpinBox()
+        spin.setRange(int(limit.low), int(limit.high))
+    else:
+        spin = QDoubleSpinBox()
+        spin.setRange(limit.low, limit.high)
+        spin.setDecimals(limit.decimals)
+        spin.setSingleStep(0.5)
+    spin.setSuffix(_tr(limit.suffix))
+    spin.setMinimumWidth(120)
+    return spin
+
+
 class Form(QFormLayout):
     """A form whose labels share one width, so fields line up across groups."""
 
@@ -127,6 +145,9 @@ class SettingsView(QWidget):
         self.expiry_warning_days.setSuffix(_tr(" 天"))
         self.rd_list_a_revenue = money_spin()
         self.rd_list_b_revenue = money_spin()
+        for name in CANDIDATE_FIELDS:
+            setattr(self, name, limit_spin(name))
+        self.candidate_error = error_label()
         self.keep_daily = QSpinBox()
         self.keep_daily.setRange(*KEEP_DAILY_RANGE)
         self.keep_daily.setSuffix(_tr(" 天"))
@@ -176,6 +197,7 @@ class SettingsView(QWidget):
         right.addWidget(self._town_group())
         right.addWidget(self._target_group())
         right.addWidget(self._threshold_group())
+        right.addWidget(self._candidate_group())
         right.addStretch(1)
         columns = QHBoxLayout(self)
         columns.setContentsMargins(24, 4, 24, 12)
@@ -247,6 +269,20 @@ class SettingsView(QWidget):
             )
         )
         return self._group(_tr("阈值"), body, self.threshold_error)
+
+    def _candidate_group(self) -> QGroupBox:
+        body = form()
+        for name in CANDIDATE_FIELDS:
+            body.add(_tr(CANDIDATE_LIMITS[name].label), getattr(self, name))
+        body.addRow(
+            hint(
+                _tr(
+                    "列入高企后备库（培育库）的条件：注册满规定年限，研发费用占营业收入的比例"
+                    "按营业收入分档达标，研发人员占职工总数的比例达标（国科发火〔2016〕32号）。"
+                )
+            )
+        )
+        return self._group(_tr("高企后备库条件"), body, self.candidate_error)
 
     def _backup_group(self) -> QGroupBox:
         body = QVBoxLayout()

@@ -105,12 +105,13 @@ class MainWindow(QMainWindow):
         nav.setFixedWidth(NAV_WIDTH)
         nav.setIconSize(QSize(20, 20))
         nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        for i, spec in enumerate(self.specs):
+        for spec in self.specs:
             item = QListWidgetItem(QIcon(str(resource("icons", spec.icon))), self.tr(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setSizeHint(QSize(NAV_WIDTH - 16, nav.fontMetrics().height() * 2 + 8))
-            if i < 9:
-                item.setToolTip(f"{self.tr(spec.title)}（Ctrl+{i + 1}）")
+            keys = self._shortcut_keys().get(spec.key)
+            if keys:
+                item.setToolTip(f"{self.tr(spec.title)}（{keys}）")
             nav.addItem(item)
         nav.currentRowChanged.connect(self._on_nav_row)
         return nav
@@ -140,10 +141,19 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.store_label, 1)
         bar.addPermanentWidget(self.operator_label)
 
+    def _shortcut_keys(self) -> dict[str, str]:
+        """Ctrl+1 … Ctrl+9 for the first nine screens, Ctrl+0 for the tenth; 设置 (last) is always
+        Ctrl+, — the preferences key of most desktop programs — whatever the number of screens."""
+        others = [spec.key for spec in self.specs if spec.key != "settings"]
+        keys = {key: f"Ctrl+{(i + 1) % 10}" for i, key in enumerate(others[:10])}
+        if any(spec.key == "settings" for spec in self.specs):
+            keys["settings"] = "Ctrl+,"
+        return keys
+
     def _build_shortcuts(self) -> None:
-        for i, spec in enumerate(self.specs[:10]):  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"), self)
-            shortcut.setObjectName(f"shortcut-{spec.key}")
+        for key, keys in self._shortcut_keys().items():
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setObjectName(f"shortcut-{key}")
             shortcut.activated.connect(self._on_shortcut)
 
     # ---- navigation -----------------------------------------------------------------------

@@ -53,6 +53,22 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec(
         "platforms", "创新平台", "platforms.svg", "desktop.ui.platforms.screen:PlatformsScreen"
     ),
+    ScreenSpec(
+        "indicators",
+        "指标与目标",
+        "indicators.svg",
+        "desktop.ui.indicators.screen:IndicatorsScreen",
+    ),
+    ScreenSpec(
+        "cultivation",
+        "培育库",
+        "cultivation.svg",
+        "desktop.ui.cultivation.screen:CultivationScreen",
+    ),
+    ScreenSpec(
+        "contracts", "技术合同", "contracts.svg", "desktop.ui.contracts.screen:ContractsScreen"
+    ),
+    ScreenSpec("results", "科技成果", "results.svg", "desktop.ui.results.screen:ResultsScreen"),
     ScreenSpec("imports", "导入", "import.svg", "desktop.ui.imports.screen:ImportScreen"),
     ScreenSpec("collect", "报送", "collect.svg", "desktop.ui.collect.screen:CollectScreen"),
     ScreenSpec("returns", "统计报表", "returns.svg", "desktop.ui.returns.screen:ReturnsScreen"),

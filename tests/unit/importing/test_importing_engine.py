@@ -130,6 +130,10 @@ def test_every_kind_has_required_columns_and_unique_headers() -> None:
         "carriers",
         "incubatees",
         "platforms",
+        "indicators",
+        "contracts",
+        "results",
+        "transfers",
     }
     for schema in SCHEMAS.values():
         assert schema.required

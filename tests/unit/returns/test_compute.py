@@ -45,7 +45,8 @@ def test_double_breakthrough_towns_and_total_equal_counts(known: Store) -> None:
     assert total[keys.index("sme")] == result.tech_sme == 3
     assert total[keys.index("ht_year_end")] == result.projection_high_tech
     assert total[keys.index("ht_new")] == 1  # issued 2025-03-15
-    assert total[keys.index("ht_expiring")] == 1  # through 2025-12-31
+    assert total[keys.index("ht_renewed")] == 0
+    assert total[keys.index("ht_expiring")] == 0  # valid through 2025-12-31 is valid on 31 Dec
     assert total[keys.index("ht_target")] == 100
     assert total[keys.index("ht_rate")] == pytest.approx(3.0)
     assert rows["十九里镇"][keys.index("ht_target")] is None  # no town targets
@@ -65,7 +66,7 @@ def test_double_breakthrough_year_end_drops_certificate_ending_dec_30(known: Sto
     assert table.total is not None
     assert table.total[keys.index("ht")] == 4
     assert table.total[keys.index("ht_year_end")] == 3
-    assert table.total[keys.index("ht_expiring")] == 2
+    assert table.total[keys.index("ht_expiring")] == 1  # only the one ending on 30 Dec
     assert table.period_text == "2025年（截至2025年6月30日）"
 
 
@@ -192,7 +193,7 @@ def test_parse_period_forms_and_refusals() -> None:
 
 
 def test_codes_and_orientation_of_catalogue() -> None:
-    assert column_codes(BY_ID["double-breakthrough"].columns) == ["甲", *map(str, range(1, 10))]
+    assert column_codes(BY_ID["double-breakthrough"].columns) == ["甲", *map(str, range(1, 11))]
     first_five = [orientation(d) for d in CATALOGUE[:5]]
     assert first_five == ["landscape", "landscape", "portrait", "landscape", "landscape"]
     assert {d.id for d in CATALOGUE} >= {"commissioners", "carriers", "platforms"}

@@ -158,12 +158,12 @@ def test_xlsx_has_same_cells_merged_header_and_print_setup(known: Store, tmp_pat
     assert list(values[code_row - 1]) == table.codes
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert f"A{header_row}:A{header_row + 1}" in merged
-    assert f"B{header_row}:G{header_row}" in merged
-    assert f"H{header_row}:J{header_row}" in merged
+    assert f"B{header_row}:H{header_row}" in merged
+    assert f"I{header_row}:K{header_row}" in merged
     data = values[code_row : code_row + len(table.rows) + 1]
     assert [list(r) for r in data] == [*table.rows, table.total]
     assert ws.cell(row=code_row + 1, column=2).number_format == "0"
-    assert ws.cell(row=code_row + len(table.rows) + 1, column=7).number_format == "0.0"
+    assert ws.cell(row=code_row + len(table.rows) + 1, column=8).number_format == "0.0"
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
     assert ws.page_setup.fitToWidth == 1
