@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -162,6 +163,23 @@ class FormDialog(QDialog):
         self.form.addRow(self.tr(label), box)
         changed_signal(widget).connect(self._field_changed)
         return widget
+
+    def add_row(self, label: str, *parts: tuple[str, str, QWidget, int]) -> None:
+        """Several fields on one form row, each (key, label, widget, stretch): the first under
+        `label`, the others labelled inline; their changes trigger validation like add_field's."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for n, (key, part_label, widget, stretch) in enumerate(parts):
+            box = FieldBox(widget)
+            box.message.setWordWrap(False)  # a wrapped message would be cut off in a shared row
+            self.boxes[key] = box
+            self.labels[key] = part_label
+            if n:
+                line.addWidget(QLabel(self.tr(part_label)), 0, Qt.AlignmentFlag.AlignTop)
+            line.addWidget(box, stretch, Qt.AlignmentFlag.AlignTop)
+            changed_signal(widget).connect(self._field_changed)
+        self.form.addRow(self.tr(label), row)
 
     @Slot()
     def _field_changed(self) -> None:

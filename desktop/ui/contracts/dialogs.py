@@ -11,16 +11,16 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from db.rules.contracts import CONTRACT_TYPES, INSIDE, OUTSIDE
 from db.services.contracts import queries, records
 from db.services.contracts.parties import live_enterprise_by_code
 from db.services.towns import TownView, list_towns
 from desktop.operations import Operation
-from desktop.ui.common.fields import NO_VALUE, FieldBox, NumberEdit, OptionalDateEdit
-from desktop.ui.common.forms import FormDialog, changed_signal, combo, select_data
+from desktop.ui.common.fields import NO_VALUE, NumberEdit, OptionalDateEdit
+from desktop.ui.common.forms import FormDialog, combo, select_data
 from desktop.ui.shell.context import AppContext
 
 PARTIES = (("seller", "卖方"), ("buyer", "买方"))
@@ -48,14 +48,14 @@ class ContractDialog(FormDialog):
             towns = list_towns(s)
             view = queries.get_contract(s, contract_id) if contract_id else None
         self.party_hints: dict[str, QLabel] = {}
-        self._row(
+        self.add_row(
             "登记号",
             ("reg_no", "登记号", QLineEdit(), 3),
             ("registered_on", "登记日期", OptionalDateEdit(), 2),
         )
         self.add_field("name", "合同名称", QLineEdit())
         types = combo([("请选择", ""), *[(t, t) for t in CONTRACT_TYPES]])
-        self._row(
+        self.add_row(
             "合同类型",
             ("contract_type", "合同类型", types, 2),
             ("field", "技术领域", QLineEdit(), 3),
@@ -65,7 +65,7 @@ class ContractDialog(FormDialog):
         self.add_field("amount", "合同成交额（万元）", NumberEdit())
         self.add_field("tech_amount", "技术交易额（万元）", NumberEdit())
         self.widget("tech_amount").setPlaceholderText(self.tr("不大于合同成交额"))
-        self._row(
+        self.add_row(
             "登记机构",
             ("registry_office", "登记机构", QLineEdit(), 3),
             ("town_id", "所属镇街", town_combo(towns), 2),
@@ -80,28 +80,11 @@ class ContractDialog(FormDialog):
 
     # ----- layout -----
 
-    def _row(self, label: str, *parts: tuple[str, str, QWidget, int]) -> None:
-        """Several fields on one form row: the first under `label`, the others labelled inline."""
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        for n, (key, part_label, widget, stretch) in enumerate(parts):
-            box = FieldBox(widget)
-            box.message.setWordWrap(False)  # a wrapped message would be cut off in a shared row
-            self.boxes[key] = box
-            self.labels[key] = part_label
-            if n:
-                inline = QLabel(self.tr(part_label))
-                line.addWidget(inline, 0, Qt.AlignmentFlag.AlignTop)
-            line.addWidget(box, stretch, Qt.AlignmentFlag.AlignTop)
-            changed_signal(widget).connect(self._part_changed)
-        self.form.addRow(self.tr(label), row)
-
     def _party(self, side: str, label: str) -> None:
         self.add_field(f"{side}_name", f"{label}名称", QLineEdit())
         code = QLineEdit()
         code.setPlaceholderText(self.tr("18位，名录企业据此关联"))
-        self._row(
+        self.add_row(
             f"{label}信用代码",
             (f"{side}_uscc", f"{label}统一社会信用代码", code, 3),
             (f"{side}_local", f"{label}所在地", local_combo(), 1),
@@ -112,13 +95,6 @@ class ContractDialog(FormDialog):
         self.party_hints[side] = hint
         self.form.addRow("", hint)
         code.textChanged.connect(self._lookup_parties)
-
-    @Slot()
-    def _part_changed(self) -> None:
-        for key, box in self.boxes.items():
-            if box.editor is self.sender():
-                self.touched.add(key)
-        self.validate()
 
     def _show(self, c: queries.ContractView) -> None:
         for key in ("reg_no", "name", "field", "registry_office", "seller_name", "buyer_name"):

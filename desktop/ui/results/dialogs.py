@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, Slot
-from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
 from db.rules.contracts import INSIDE, OUTSIDE, RESULT_TYPES, TRANSFER_METHODS
 from db.services.contracts import queries, results
@@ -17,8 +17,8 @@ from db.services.contracts.parties import live_enterprise_by_code
 from db.services.contracts.records import find_contract
 from db.services.towns import TownView, list_towns
 from desktop.operations import Operation
-from desktop.ui.common.fields import NO_VALUE, FieldBox, NumberEdit, OptionalDateEdit
-from desktop.ui.common.forms import FormDialog, changed_signal, combo, select_data
+from desktop.ui.common.fields import NO_VALUE, NumberEdit, OptionalDateEdit
+from desktop.ui.common.forms import FormDialog, combo, select_data
 from desktop.ui.shell.context import AppContext
 
 MAX_SUGGESTIONS = 20
@@ -36,36 +36,13 @@ def _from_combo(value: Any, as_bool: bool) -> Any:
 
 
 class LedgerDialog(FormDialog):
-    """A FormDialog with several fields on one row and a roster look-up under a party's code."""
-
-    def row(self, label: str, *parts: tuple[str, str, QWidget, int]) -> None:
-        """Several fields on one form row: the first under `label`, the others labelled inline."""
-        line_widget = QWidget()
-        line = QHBoxLayout(line_widget)
-        line.setContentsMargins(0, 0, 0, 0)
-        for n, (key, part_label, widget, stretch) in enumerate(parts):
-            box = FieldBox(widget)
-            box.message.setWordWrap(False)  # a wrapped message would be cut off in a shared row
-            self.boxes[key] = box
-            self.labels[key] = part_label
-            if n:
-                line.addWidget(QLabel(self.tr(part_label)), 0, Qt.AlignmentFlag.AlignTop)
-            line.addWidget(box, stretch, Qt.AlignmentFlag.AlignTop)
-            changed_signal(widget).connect(self._part_changed)
-        self.form.addRow(self.tr(label), line_widget)
-
-    @Slot()
-    def _part_changed(self) -> None:
-        for key, box in self.boxes.items():
-            if box.editor is self.sender():
-                self.touched.add(key)
-        self.validate()
+    """A FormDialog with a roster look-up under a party's code."""
 
     def party(self, key: str, label: str) -> QLabel:
         """信用代码 + 所在地 of a party, and a hint saying whether the code is in the roster."""
         code = QLineEdit()
         code.setPlaceholderText(self.tr("18位，名录企业据此关联"))
-        self.row(
+        self.add_row(
             self.tr("{l}信用代码").format(l=label),
             (f"{key}_uscc", f"{label}统一社会信用代码", code, 3),
             (f"{key}_local", f"{label}所在地", local_combo(), 1),
@@ -103,7 +80,7 @@ class ResultDialog(LedgerDialog):
         with ctx.session() as s:
             towns = list_towns(s)
             view = self._find(s, result_id)
-        self.row(
+        self.add_row(
             "登记号",
             ("reg_no", "登记号", QLineEdit(), 3),
             ("registered_on", "登记日期", OptionalDateEdit(), 2),
@@ -112,7 +89,7 @@ class ResultDialog(LedgerDialog):
         self.add_field("completer_name", "完成单位", QLineEdit())
         self.party("completer", "完成单位")
         kinds = combo([("未填", ""), *[(t, t) for t in RESULT_TYPES]])
-        self.row(
+        self.add_row(
             "成果类型", ("result_type", "成果类型", kinds, 2), ("field", "技术领域", QLineEdit(), 3)
         )
         self.add_field("town_id", "所属镇街", self._towns(towns))
@@ -184,7 +161,7 @@ class TransferDialog(LedgerDialog):
         self._result = result
         self.form.addRow(self.tr("科技成果"), QLabel(f"{result.reg_no}　{result.name}"))
         methods = combo([("请选择", ""), *[(m, m) for m in TRANSFER_METHODS]])
-        self.row(
+        self.add_row(
             "转化方式",
             ("method", "转化方式", methods, 3),
             ("transferred_on", "转化日期", OptionalDateEdit(), 2),
