@@ -32,7 +32,8 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 test: $(STAMP) sysdeps lint
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+	# The suite starts its own PostgreSQL server (tests/pgserver.py); here it must not be skipped.
+	QT_QPA_PLATFORM=offscreen BUREAU_REQUIRE_POSTGRES=1 $(VENV)/bin/pytest -q
 
 bench: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.benchmarks

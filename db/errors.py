@@ -35,6 +35,18 @@ class StoreReadOnly(StoreRefused):
     """The store (or its folder) may not be written: nothing was written."""
 
 
+class StaleEdit(StoreRefused):
+    """A save based on a record's version that another desk changed since: nothing was written.
+
+    `operator` and `at` are the other desk's change (from the audit trail) when known.
+    """
+
+    def __init__(self, message: str, operator: str | None = None, at: object = None) -> None:
+        super().__init__(message)
+        self.operator = operator
+        self.at = at
+
+
 def busy_message(name: str) -> str:
     """The clerk's words for a store another program still holds after the busy timeout."""
     return (

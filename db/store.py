@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from db.roles import Role
+
 # SQLAlchemy is imported where it is used, not here: `bureau gui` shows its window before paying
 # for it, and `desktop.paths` imports this module for APP_NAME.
 __all__ = [
@@ -107,7 +109,10 @@ def make_engine(url: str, *, read_only: bool = False, immutable: bool = False) -
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(parsed, pool_pre_ping=True)
+            # UTC like SQLite's CURRENT_TIMESTAMP: the times of both engines mean the same
+            return create_engine(
+                parsed, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
+            )
         target: str | URL = url
         if read_only and parsed.database:
             query = {"mode": "ro", "uri": "true"} | ({"immutable": "1"} if immutable else {})
@@ -186,6 +191,10 @@ class Store:
     engine: Engine
     warnings: list[str] = field(default_factory=list)
     read_only: bool = False
+    # db/roles.py: a SQLite store's one user is admin; on PostgreSQL, the login's group role.
+    role: Role = "admin"
+    # The server's current_user on PostgreSQL (the audit trail's operator); None on SQLite.
+    login: str | None = None
     _sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -227,9 +236,13 @@ class Store:
             raise explained from exc
 
     def explain(self, exc: BaseException) -> StoreError | None:
-        """The clerk's exception for a SQLite failure on this store (None for anything else)."""
+        """The clerk's exception for a SQLite or server failure on this store (None: another)."""
+        from db.server_errors import explain_server_error, explain_stale
+
+        if (stale := explain_stale(exc)) is not None:
+            return stale
         if self.path is None:
-            return None
+            return explain_server_error(exc, self.url, self.display_name)
         return explain_sqlite_error(exc, self.display_name)
 
     def revision(self) -> str | None:
@@ -300,6 +313,10 @@ def open_store(
                 "无法升级。请把它复制到可写的位置后再打开。"
             )
         upgrade_store(store, current)
+    if path is None:
+        from db.roles import server_identity
+
+        store.login, store.role = server_identity(store.engine)
     if daily_backup and current is not None and path is not None:
         try:
             backups.daily(store)
@@ -379,6 +396,11 @@ def upgrade_store(store: Store, current: str | None) -> Path | None:
         explained = store.explain(exc)
         if explained is None:
             raise
+        if path is None and type(explained).__name__ == "PermissionRefused":
+            raise type(explained)(
+                f"服务器数据库 {store.display_name} 需要升级到本版本的结构，但只有数据库的所有者"
+                "（建库时的管理员账号）能升级。请管理员先用本版本打开一次（bureau init），再使用。"
+            ) from exc
         raise explained from exc
     return copy
 
@@ -393,15 +415,22 @@ def migrate(store: Store) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if conn.dialect.name == "postgresql":  # the roles' grants cover the new schema (desks.py)
+            from db.desks import ensure_roles_where_allowed
+
+            ensure_roles_where_allowed(conn)
         conn.commit()
 
 
 def backup(store: Store, out: str | os.PathLike[str]) -> Path:
     """A consistent copy of a SQLite store, safe while other processes write (online backup API)."""
     src_path = store.path
-    if src_path is None:
-        raise StoreError("服务器数据库请用数据库自身的备份工具（如 pg_dump）备份。")
     out_path = Path(out)
+    if src_path is None:  # pg_dump, by an admin (db/server_backups.py)
+        from db.roles import server_identity
+        from db.server_backups import dump
+
+        return dump(store.url, out_path, server_identity(store.engine))
     if same_file(out_path, src_path) or any(
         same_file(out_path, src_path.with_name(src_path.name + s)) for s in ("-wal", "-shm")
     ):
@@ -464,8 +493,14 @@ def restore(store: Store, source: str | os.PathLike[str], operator: str = "") ->
     current content is saved as a 恢复前 backup and replaced in one transaction (db/restoring.py).
     """
     dest = store.path
-    if dest is None:
-        raise StoreError("服务器数据库请用数据库自身的工具恢复。")
+    if dest is None:  # pg_restore, by an admin (db/server_backups.py)
+        from db.roles import server_identity
+        from db.server_backups import restore_dump
+
+        identity = server_identity(store.engine)
+        safety = restore_dump(store.url, Path(source), identity, known_revisions())
+        migrate(store)  # upgrades an older backup; grants the desks' roles again
+        return safety
     src = Path(source)
     if same_file(src, dest):  # checked first: validating would open the store a second time
         raise StoreError(f"不能用数据文件自身恢复：{src}")

@@ -17,9 +17,10 @@ from typing import NoReturn
 from db.errors import StoreError, StoreRefused, explain_sqlite_error
 from db.locate import display_name_for
 from desktop.commands import candidates as candidate_commands
-from desktop.commands import collect, core, export, importing, returns
+from desktop.commands import collect, core, desks, export, importing, returns, users
 from desktop.commands import indicators as indicator_commands
 from desktop.commands.context import Context, Refused, UsageError
+from desktop.commands.server_login import store_target
 from desktop.exporting.files import OutputError
 from desktop.logs import setup_logging
 from desktop.preferences import resolve_operator
@@ -37,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line: global options, then one sub-command."""
     parser = _Parser(prog="bureau", description="科创台账 — 区科技局科技创新台账")
     parser.add_argument(
-        "--db", help="数据文件路径或 SQLAlchemy URL（默认 $BUREAU_DB 或用户数据目录）"
+        "--db",
+        help="数据文件路径或 SQLAlchemy URL（默认依次为 $BUREAU_DB、设置 → 数据位置中保存的位置、"
+        "用户数据目录中的数据文件）；服务器要求密码时在终端中询问，或用 PGPASSWORD、pgpass 文件",
     )
     parser.add_argument("--operator", help="操作人（默认 $BUREAU_OPERATOR、个人设置或系统账户名）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -49,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         returns,
         indicator_commands,
         candidate_commands,
+        users,
+        desks,
     ):
         module.register(sub)
     return parser
@@ -63,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     ctx = Context(args, resolve_operator(args.operator))
     try:
+        if args.command != "gui":  # the window picks its store and asks for a password itself
+            args.db = store_target(args.db)
         code: int = args.handler(ctx)
         return code
     except (Refused, StoreRefused) as exc:

@@ -1,6 +1,9 @@
-"""Per-user preferences (operator name, window geometry, last folders) in the user's config folder.
+"""Per-user preferences (operator name, window geometry, last folders, the data location) in the
+user's config folder.
 
 The bureau's own settings are data in the store (db/services/settings.py); these are this user's only.
+The data location (设置 → 数据位置) is this user's choice of default store: "" for the default file,
+a file path, or a server URL — always saved without its password.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from db.locate import without_password
 from desktop.paths import config_dir
 
 
@@ -25,6 +29,7 @@ class Preferences:
     window_state: str = ""
     roster_columns: list[str] = field(default_factory=list)
     last_screen: str = ""
+    store_url: str = ""  # "" = the default file; a file path; a server URL without password
 
     @classmethod
     def path(cls) -> Path:
@@ -42,12 +47,20 @@ class Preferences:
         if not isinstance(raw, dict):
             return cls()
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        texts = {f.name for f in fields(cls) if isinstance(f.default, str)}
+        return cls(
+            **{
+                k: v
+                for k, v in raw.items()
+                if k in known and (k not in texts or isinstance(v, str))  # a damaged value: default
+            }
+        )
 
     def save(self) -> None:
         """Write atomically so a crash never leaves half a file."""
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.store_url = without_password(self.store_url.strip())
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, path)
@@ -72,3 +85,18 @@ def resolve_operator(cli_value: str | None = None, prefs: Preferences | None = N
     if prefs.operator.strip():
         return prefs.operator.strip()
     return os_account()
+
+
+def chosen_store(cli_value: str | None = None, prefs: Preferences | None = None) -> str | None:
+    """The store to work on: --db, else $BUREAU_DB, else the saved data location, else None.
+
+    None means the default file (db.locate.default_store_path); the window and every `bureau`
+    command pick their store this way.
+    """
+    if cli_value and cli_value.strip():
+        return cli_value
+    env = os.environ.get("BUREAU_DB", "")
+    if env.strip():
+        return env
+    prefs = prefs if prefs is not None else Preferences.load()
+    return prefs.store_url.strip() or None

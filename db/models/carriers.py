@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
-class Carrier(Timestamped, SoftDeleted, Base):
+class Carrier(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "carriers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,7 @@ class Carrier(Timestamped, SoftDeleted, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Incubatee(Timestamped, SoftDeleted, Base):
+class Incubatee(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "incubatees"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +43,7 @@ class Incubatee(Timestamped, SoftDeleted, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class CarrierYear(Timestamped, Base):
+class CarrierYear(Timestamped, Versioned, Base):
     __tablename__ = "carrier_years"
     __table_args__ = (UniqueConstraint("carrier_id", "year"),)
 

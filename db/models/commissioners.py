@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
-class Commissioner(Timestamped, SoftDeleted, Base):
+class Commissioner(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "commissioners"
     __table_args__ = (
         Index("ix_commissioners_name", "name"),
@@ -32,7 +32,7 @@ class Commissioner(Timestamped, SoftDeleted, Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
 
 
-class Demand(Timestamped, SoftDeleted, Base):
+class Demand(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "demands"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +49,7 @@ class Demand(Timestamped, SoftDeleted, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Dispatch(Timestamped, SoftDeleted, Base):
+class Dispatch(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "dispatches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class Dispatch(Timestamped, SoftDeleted, Base):
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demands.id"), index=True)
 
 
-class ServiceRecord(Timestamped, SoftDeleted, Base):
+class ServiceRecord(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "service_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +79,7 @@ class ServiceRecord(Timestamped, SoftDeleted, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Assessment(Timestamped, Base):
+class Assessment(Timestamped, Versioned, Base):
     __tablename__ = "assessments"
     __table_args__ = (UniqueConstraint("commissioner_id", "year"),)
 

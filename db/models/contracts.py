@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
-class TechContract(Timestamped, SoftDeleted, Base):
+class TechContract(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "tech_contracts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class TechContract(Timestamped, SoftDeleted, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class TechResult(Timestamped, SoftDeleted, Base):
+class TechResult(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "tech_results"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class TechResult(Timestamped, SoftDeleted, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class ResultTransfer(Timestamped, SoftDeleted, Base):
+class ResultTransfer(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "result_transfers"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
-class CultivationEntry(Timestamped, SoftDeleted, Base):
+class CultivationEntry(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "cultivation_entries"
     __table_args__ = (UniqueConstraint("enterprise_id", "track", "year"),)
 

@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
-class Enterprise(Timestamped, SoftDeleted, Base):
+class Enterprise(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "enterprises"
     __table_args__ = (
         Index("ix_enterprises_name", "name"),
@@ -38,7 +38,7 @@ class Enterprise(Timestamped, SoftDeleted, Base):
     )
 
 
-class EnterpriseYear(Timestamped, Base):
+class EnterpriseYear(Timestamped, Versioned, Base):
     """Figures an enterprise reported for one data year (万元 for money)."""
 
     __tablename__ = "enterprise_years"

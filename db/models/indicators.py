@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, Timestamped
+from db.models.base import Base, Timestamped, Versioned
 
 
-class Indicator(Timestamped, Base):
+class Indicator(Timestamped, Versioned, Base):
     __tablename__ = "indicators"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ class Indicator(Timestamped, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class IndicatorTarget(Base):
+class IndicatorTarget(Versioned, Base):
     __tablename__ = "indicator_targets"
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
 
@@ -42,7 +42,7 @@ class IndicatorTarget(Base):
     target: Mapped[float]
 
 
-class IndicatorTownTarget(Base):
+class IndicatorTownTarget(Versioned, Base):
     """A town's share of an indicator's target for a year (optional; none is ever invented)."""
 
     __tablename__ = "indicator_town_targets"
@@ -57,7 +57,7 @@ class IndicatorTownTarget(Base):
     target: Mapped[float]
 
 
-class IndicatorActual(Base):
+class IndicatorActual(Versioned, Base):
     __tablename__ = "indicator_actuals"
     __table_args__ = (UniqueConstraint("indicator_id", "year"),)
 

@@ -3,10 +3,10 @@
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
-class Platform(Timestamped, SoftDeleted, Base):
+class Platform(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "platforms"
     __table_args__ = (UniqueConstraint("kind", "name"),)
 

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, SoftDeleted, Timestamped
+from db.models.base import Base, SoftDeleted, Timestamped, Versioned
 
 
 class QualificationType(Base):
@@ -21,7 +21,7 @@ class QualificationType(Base):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class Qualification(Timestamped, SoftDeleted, Base):
+class Qualification(Timestamped, SoftDeleted, Versioned, Base):
     __tablename__ = "qualifications"
     __table_args__ = (
         Index("ix_qualifications_type_validity", "type_id", "valid_from", "valid_through"),

@@ -3,10 +3,10 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, Timestamped
+from db.models.base import Base, Timestamped, Versioned
 
 
-class Town(Timestamped, Base):
+class Town(Timestamped, Versioned, Base):
     __tablename__ = "towns"
 
     id: Mapped[int] = mapped_column(primary_key=True)

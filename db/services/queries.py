@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.sql.expression import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnClause
 
 from db.models import Enterprise, Qualification, QualificationType
 
@@ -36,13 +37,34 @@ def live_enterprise() -> ColumnElement[bool]:
     return Enterprise.deleted_at.is_(None)
 
 
+class _Unindexed(ColumnElement[Any]):
+    """A column SQLite's planner must not use an index for (see `unindexed`)."""
+
+    inherit_cache = True
+
+    def __init__(self, column: ColumnClause[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _unindexed_default(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element: _Unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
+
+
 def unindexed(column: Any) -> Any:
-    """`+column`: the same value, but SQLite's planner will not pick an index on it.
+    """`+column` on SQLite: the same value, but its planner will not pick an index on it.
 
     Used where the covering (type, enterprise, dates) index serves better than a dates index
-    that looks more selective but costs a table read per row.
+    that looks more selective but costs a table read per row. Other engines plan on their own
+    statistics and get the bare column (PostgreSQL has no unary + for dates or text).
     """
-    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+    return _Unindexed(column)
 
 
 def dates_cover(on: date, *, covering: bool = False) -> ColumnElement[bool]:
@@ -112,8 +134,8 @@ def ladder_stages(on: date, *, extra: ColumnElement[bool] | None = None) -> Any:
     )
     if extra is not None:
         stmt = stmt.where(extra)
-    # "+ 0": one scan of the covering index then a sort, not a table read per row
-    return stmt.group_by(Qualification.enterprise_id + 0).subquery("ladder_stages")
+    # unindexed: one scan of the covering index then a sort, not a table read per row
+    return stmt.group_by(unindexed(Qualification.enterprise_id)).subquery("ladder_stages")
 
 
 def ladder_stage_of_enterprise(on: date) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from desktop.commands.context import Context, UsageError, emit_json, parse_day
+from desktop.commands.context import Context, UsageError, emit_json, parse_day, require
 
 if TYPE_CHECKING:
     from db.rules.cultivation import CandidateTest
@@ -167,6 +167,7 @@ def cmd_stage(ctx: Context) -> int:
     uscc = normalize_text(ctx.args.uscc).replace(" ", "").upper()
     store = ctx.open()
     try:
+        require(store, "edit")
         with store.transaction() as session:
             enterprise_id = find_by_uscc(session, uscc)
             if enterprise_id is None:

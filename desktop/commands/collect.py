@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.commands.context import Context, UsageError, emit_json
+from desktop.commands.context import Context, UsageError, emit_json, require
 
 if TYPE_CHECKING:
     from db.services.rounds import RoundView
@@ -49,6 +49,7 @@ def cmd_new(ctx: Context) -> int:
         raise UsageError(str(exc)) from exc
     store = ctx.open()
     try:
+        require(store, "import")
         if store.read_only:
             from db.errors import StoreReadOnly, read_only_message
 
@@ -84,7 +85,7 @@ def _round_json(view: RoundView) -> dict[str, Any]:
         "round_id": view.id,
         "kind": view.kind,
         "year": view.year,
-        "created_at": view.created_at.isoformat(sep=" "),
+        "created_at": view.created_at.isoformat(sep=" ", timespec="seconds"),
         "created_by": view.created_by,
         "note": view.note,
         "towns": [

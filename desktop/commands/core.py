@@ -5,9 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.commands.context import Context, Refused, UsageError, emit_json, parse_day
+from desktop.commands.context import (
+    Context,
+    Refused,
+    UsageError,
+    emit_json,
+    parse_day,
+    require,
+)
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,10 +38,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--as-of", dest="as_of")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
-    p = sub.add_parser("backup", help="备份数据文件（程序运行时也一致）")
+    p = sub.add_parser(
+        "backup",
+        help="备份数据文件（程序运行时也一致）",
+        description="备份数据：本机数据文件复制为一致的副本；服务器数据库用 pg_dump 备份"
+        "（仅“管理”角色，需本机装有 PostgreSQL 客户端工具）。每日自动备份只针对本机数据文件；"
+        "服务器数据库以单位自己对服务器做的备份为准，本命令的备份是额外的一份。",
+    )
     p.add_argument("--out", required=True)
     p.set_defaults(handler=cmd_backup)
-    p = sub.add_parser("restore", help="从备份恢复（先校验，并保留当前数据的副本）")
+    p = sub.add_parser(
+        "restore",
+        help="从备份恢复（先校验，并保留当前数据的副本）",
+        description="从备份恢复：先校验备份文件，并把当前数据另存一份。服务器数据库用 pg_restore"
+        " 恢复 bureau backup 做的备份（仅“管理”角色），恢复前的数据保存在备份文件所在的文件夹。",
+    )
     p.add_argument("file")
     p.set_defaults(handler=cmd_restore)
     p = sub.add_parser("check", help="数据文件完整性检查")
@@ -39,16 +60,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(ctx: Context) -> int:
+    from db.roles import may
+
     store = ctx.open()
     try:
-        if not store.read_only:  # the computed indicators of plans.md, without targets
+        if store.path is None:
+            _ensure_roles(store)
+        if not store.read_only and may(store.role, "targets"):
             from db.services.plans.indicators_seeds import seed_indicators
 
+            # the computed indicators of plans.md, without targets
             with store.transaction() as session:
                 seed_indicators(session, ctx.operator)
         if ctx.args.demo:
             from desktop import demo
 
+            _require_admin(store, "填入演示数据")
             with store.transaction() as session:
                 if demo.has_data(session):
                     raise Refused("数据文件中已有企业数据，未填入演示数据。")
@@ -59,6 +86,30 @@ def cmd_init(ctx: Context) -> int:
     finally:
         store.close()
     return 0
+
+
+def _ensure_roles(store: Store) -> None:
+    """The server's group roles and grants (db/desks.py); an admin is told when it cannot."""
+    from db.desks import RolesRefused, ensure_roles
+
+    try:
+        with store.engine.begin() as conn:
+            ensure_roles(conn)
+    except RolesRefused as exc:
+        if store.role == "admin":
+            raise
+        print(f"警告：{exc}", file=sys.stderr)
+
+
+def _require_admin(store: Store, what: str) -> None:
+    from db.roles import ROLE_LABELS, PermissionRefused
+
+    if store.role != "admin":
+        who = f"当前账号 {store.login} " if store.login else "当前账号"
+        raise PermissionRefused(
+            f"没有权限：{what}需要“{ROLE_LABELS['admin']}”角色，"
+            f"{who}是“{ROLE_LABELS[store.role]}”角色。"
+        )
 
 
 def cmd_gui(ctx: Context) -> int:
@@ -87,6 +138,7 @@ def cmd_towns_add(ctx: Context) -> int:
 
     store = ctx.open()
     try:
+        require(store, "towns")
         with store.transaction() as session:
             added = add_towns(session, ctx.args.names, ctx.operator)
     except TownError as exc:
@@ -148,6 +200,7 @@ def cmd_backup(ctx: Context) -> int:
 
     store = ctx.open(create=False)
     try:
+        require(store, "backup")
         out = backup(store, Path(ctx.args.out))
     finally:
         store.close()
@@ -160,9 +213,10 @@ def cmd_restore(ctx: Context) -> int:
     from db.store import restore, validate_store_file
 
     source = Path(ctx.args.file)
-    validate_store_file(source)
     store = ctx.unopened()  # a damaged or empty store file is what a restore repairs
     try:
+        if store.path is not None:  # a server's backup is checked by restore (pg_restore)
+            validate_store_file(source)
         safety = restore(store, source, ctx.operator)
     finally:
         store.close()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.commands.context import Context, UsageError, parse_day
+from desktop.commands.context import Context, UsageError, parse_day, require
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -50,6 +50,8 @@ def cmd_export(ctx: Context) -> int:
         raise UsageError(str(exc)) from exc
     store = ctx.open(create=False)
     try:
+        if ctx.args.with_ids:
+            require(store, "export_ids")
         scope = ExportScope(_town_id(store, ctx.args.town), as_of, ctx.args.with_ids)
         result = drain(export_kind(store, kind, out, scope, ctx.operator))
     except OutputError as exc:

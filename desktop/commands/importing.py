@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.commands.context import Context, Refused, UsageError, emit_json
+from desktop.commands.context import Context, Refused, UsageError, emit_json, require
 from desktop.progress import Progress, drain
 
 if TYPE_CHECKING:
@@ -40,7 +40,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _progress(step: Progress) -> None:
-    if os.environ.get("BUREAU_PROGRESS"):
+    from desktop.importing.serial import WAITING
+
+    if step.message == WAITING:  # another desk's import goes first: always said
+        print(step.message, file=sys.stderr, flush=True)
+    elif os.environ.get("BUREAU_PROGRESS"):
         print(f"progress: {step.message} {step.done}/{step.total}", file=sys.stderr, flush=True)
 
 
@@ -70,6 +74,7 @@ def _import_one(ctx: Context, path: Path) -> dict[str, Any]:
     from db.store import change_stamp
     from desktop.importing.engine import ImportOptions, ImportRefused, plan_import
     from desktop.importing.readers import UnreadableFile, start_reading
+    from desktop.importing.serial import ImportTurn
 
     _check_source(path)
     errors_out = _errors_target(ctx.args.errors_out)
@@ -81,7 +86,11 @@ def _import_one(ctx: Context, path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise UsageError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
     store = ctx.open()
+    turn = ImportTurn(store, _progress)  # PostgreSQL: one desk's import at a time, plan to commit
     try:
+        if not ctx.args.dry_run:
+            require(store, "import")
+            turn.take()
         if store.read_only and not ctx.args.dry_run:
             from db.errors import StoreReadOnly, read_only_message
 
@@ -93,12 +102,15 @@ def _import_one(ctx: Context, path: Path) -> dict[str, Any]:
             raise UsageError(str(exc)) from exc
         except OSError as exc:
             raise UsageError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
+        if not ctx.args.dry_run and INDICATORS in {plan.kind, *(s.kind for s in plan.sheets)}:
+            require(store, "targets")  # a plan's annex writes the indicators and their targets
         if errors_out is not None and plan.rejected:
             from desktop.importing.workbooks import write_error_workbook
 
             write_error_workbook(plan, errors_out)
         batch_id = None if stamp is None else _apply(ctx, store, plan, stamp)
     finally:
+        turn.release()
         store.close()
     result = _plan_json(plan, batch_id, ctx.args.dry_run)
     if not ctx.args.json:
@@ -128,6 +140,7 @@ def _errors_target(text: str | None) -> Path | None:
     return out
 
 
+INDICATORS = "indicators"
 COUNTS = ("rows", "created", "updated", "unchanged", "rejected", "skipped")
 STALE_PLAN = (
     "数据文件在预览之后已被其他程序修改（例如同时导入了同一文件，或恢复了备份），"
@@ -237,6 +250,7 @@ def _undo(ctx: Context, batch_id: int) -> int:
 
     store = ctx.open()
     try:
+        _may_undo(store, batch_id)
         result = drain(undo_import(store, batch_id, ctx.operator), _progress)
     except BatchNotFound as exc:
         raise UsageError(str(exc)) from exc
@@ -252,6 +266,25 @@ def _undo(ctx: Context, batch_id: int) -> int:
         for k in kept:
             print(f"  保留 {k['uscc']}：{k['reason']}")
     return 0
+
+
+def _may_undo(store: Store, batch_id: int) -> None:
+    """Anyone's batch needs undo_any, one's own undo_own; a plan's annex also needs targets."""
+    from sqlalchemy import select
+
+    from db.models import ImportBatch
+
+    require(store, "undo_own")
+    with store.session() as session:
+        found = session.execute(
+            select(ImportBatch.operator, ImportBatch.kind).where(ImportBatch.id == batch_id)
+        ).first()
+    if found is None:  # undo_import says the batch does not exist
+        return
+    if store.login is None or found.operator != store.login:
+        require(store, "undo_any")
+    if found.kind == INDICATORS:
+        require(store, "targets")
 
 
 def _history(ctx: Context) -> int:
@@ -273,7 +306,7 @@ def _history(ctx: Context) -> int:
             "town": b.town,
             "year": b.year,
             "operator": b.operator,
-            "time": b.created_at.isoformat(sep=" ") if b.created_at else None,
+            "time": b.created_at.isoformat(sep=" ", timespec="seconds") if b.created_at else None,
             "rows": b.rows,
             "created": b.created,
             "updated": b.updated,
@@ -281,7 +314,9 @@ def _history(ctx: Context) -> int:
             "rejected": b.rejected,
             "skipped": b.skipped,
             "undone": b.undone_at is not None,
-            "undone_at": b.undone_at.isoformat(sep=" ") if b.undone_at else None,
+            "undone_at": b.undone_at.isoformat(sep=" ", timespec="seconds")
+            if b.undone_at
+            else None,
             "undone_by": b.undone_by,
         }
         for b in batches

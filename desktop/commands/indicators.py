@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import TYPE_CHECKING, Any
 
-from desktop.commands.context import Context, UsageError, emit_json, parse_day
+from desktop.commands.context import Context, UsageError, emit_json, parse_day, require
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -143,6 +143,7 @@ def cmd_add(ctx: Context) -> int:
     values |= {"base_year": a.base_year, "base_value": a.base_value, "department": a.department}
     store = ctx.open()
     try:
+        require(store, "targets")
         with store.transaction() as session:
             add_indicator(session, values, ctx.operator)
     except IndicatorError as exc:
@@ -176,6 +177,7 @@ def cmd_set(ctx: Context) -> int:
         raise UsageError("镇街只设目标：完成值按全区填报，镇街完成值由系统按数据计算")
     store = ctx.open()
     try:
+        require(store, "targets")
         with store.transaction() as session:
             town = _town(session, a.town)
             if is_target:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Qualification, Town, TownAlias
+from db.sequences import reset_sequences
 from db.services import audit, settings, towns
 from desktop.demo.carriers import create_carriers
 from desktop.demo.certificates import create_qualifications
@@ -80,6 +81,7 @@ def fill(session: Session, operator: str) -> None:
     create_contracts(session, random.Random(SEED + 14), roster, operator)
     create_cultivation(session, operator)
     session.flush()
+    reset_sequences(session.connection())  # the demo writes its ids itself (PostgreSQL)
 
 
 def _high_tech_ids(session: Session) -> set[int]:

@@ -83,7 +83,9 @@ def csv_field(value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         midnight = value.time() == datetime.min.time()
-        return value.date().isoformat() if midnight else value.isoformat(sep=" ")
+        return (
+            value.date().isoformat() if midnight else value.isoformat(sep=" ", timespec="seconds")
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):

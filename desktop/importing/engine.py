@@ -21,6 +21,7 @@ from db.rules.years import record_year_problem
 from db.services.imports.bulk import gc_paused
 from db.store import Store, change_stamp
 from desktop.importing.readers import WorkbookData, start_reading
+from desktop.importing.serial import hold_import_lock
 from desktop.progress import CancelToken, Progress, Work
 
 if TYPE_CHECKING:  # at run time: _load, below
@@ -548,6 +549,7 @@ def apply_import(
         },
     )
     with store.transaction() as session:
+        yield from hold_import_lock(session, cancel)  # another desk's batch first (PostgreSQL)
         # Checked holding the write lock: no other write can slip in between check and write.
         if plan.stamp is not None and change_stamp(store) != plan.stamp:
             raise PlanOutdated(OUTDATED)
@@ -583,6 +585,7 @@ def undo_import(
     cancel = cancel or CancelToken()
     yield Progress(0, 0, "正在撤销导入…")
     with store.transaction() as session:
+        yield from hold_import_lock(session, cancel)
         result = undo.undo_batch(session, batch_id, operator)
         from db.services.plans.cultivation_pipeline import reopen_batch
 

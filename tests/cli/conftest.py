@@ -24,7 +24,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def run_bureau(
-    db: Path, *args: str, env: dict[str, str] | None = None
+    db: Path | str, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m desktop.cli --db DB ARGS…` and capture its output."""
     full_env = os.environ | {"PYTHONIOENCODING": "utf-8"} | (env or {})
@@ -39,11 +39,11 @@ def run_bureau(
 
 
 @pytest.fixture
-def bureau(store_path: Path) -> Run:
-    """`bureau(*args)` on the test's fresh store."""
+def bureau(store_url: str) -> Run:
+    """`bureau(*args)` on the test's fresh store (SQLite file or PostgreSQL database)."""
 
     def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return run_bureau(store_path, *args, env=env)
+        return run_bureau(store_url, *args, env=env)
 
     return run
 

@@ -19,6 +19,7 @@ import pytest
 
 from db.rules.identifiers import uscc_check_char
 from tests.cli.conftest import BUREAU, Run, run_bureau
+from tests.pgserver import PgServer
 
 FIXTURE_STORES = Path(__file__).resolve().parents[1] / "fixtures" / "stores"
 HEADER = ["企业名称", "统一社会信用代码", "所属镇街", "营业收入(万元)", "研发费用(万元)"]
@@ -288,8 +289,11 @@ def test_returns_with_a_town_excel_cannot_name_a_sheet_after_are_2(
     "url", ["postgresql://clerk@localhost/bureau", "postgresql+psycopg://clerk:pw@db/bureau"]
 )
 def test_a_server_url_without_its_driver_is_2(url: str) -> None:
+    # A build without the driver (it is a dependency): its import fails.
+    no_driver = "import sys; sys.modules['psycopg'] = sys.modules['psycopg2'] = None; "
+    bureau = (BUREAU[0], BUREAU[1], no_driver + BUREAU[2])
     done = subprocess.run(
-        [*BUREAU, "--db", url, "stats"],
+        [*bureau, "--db", url, "stats"],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -355,3 +359,20 @@ def test_check_never_upgrades(tmp_path: Path) -> None:
     assert "较旧" in done.stdout
     with sqlite3.connect(old) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+
+
+def test_server_refusals_are_2_in_plain_chinese(pg_server: PgServer, tmp_path: Path) -> None:
+    """No server, no such database, a wrong password: exit 2 with the clerk's reason, no trace."""
+    cases = [
+        (
+            f"postgresql+psycopg://desk:pw@/kc?host={tmp_path}&port=5432",
+            "无法连接服务器",
+        ),
+        (pg_server.url("no_such_database"), "没有名为“no_such_database”的数据库"),
+        (pg_server.url("postgres", password="wrong"), "密码不正确"),
+    ]
+    for url, words in cases:
+        done = run_bureau(url, "stats")
+        assert done.returncode == 2, (url, done.stderr)
+        assert words in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert "wrong" not in done.stderr and "test-password" not in done.stderr

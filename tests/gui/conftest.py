@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,21 @@ from db.store import Store
 from desktop.preferences import Preferences
 from desktop.ui.shell import editors
 from desktop.ui.shell.context import AppContext
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """As the app does (desktop/ui/shell/app.GuiThreadCollector): Python's cycle collector runs
+    on the GUI thread only, never on a task's thread where it would destroy Qt objects."""
+    from desktop.ui.shell.app import GuiThreadCollector
+
+    was_enabled = gc.isenabled()
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
+    gc.collect()
+    if was_enabled:
+        gc.enable()
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ def test_prune_deletes_only_its_own_files(tmp_path: Path) -> None:
     assert len(backups.list_backups(store_path)) == 3
 
 
+@pytest.mark.sqlite_only  # automatic backups are of the SQLite file
 def test_before_import_is_reused_for_a_while_then_taken_again(store: Store) -> None:
     first = backups.before(store, "import", now=NOON)
     assert first is not None and first.reason == "import" and first.path.is_file()
@@ -101,6 +102,7 @@ def test_a_new_store_takes_no_backup(tmp_path: Path) -> None:
     assert backups.list_backups(tmp_path / "new.sqlite") == []
 
 
+@pytest.mark.sqlite_only  # automatic backups are of the SQLite file
 def test_rotation_follows_the_bureau_settings(store: Store) -> None:
     with store.transaction() as s:
         assert get_backup_retention(s) == BackupRetention(7, 4)
@@ -135,6 +137,7 @@ def test_retention_changes_are_audited(store: Store) -> None:
     assert {"backups_keep_daily", "backups_keep_weekly"} <= fields
 
 
+@pytest.mark.sqlite_only  # automatic backups are of the SQLite file
 def test_backup_copy_never_leaves_a_part_file(store: Store, tmp_path: Path) -> None:
     from db.errors import StoreError
 

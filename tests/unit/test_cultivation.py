@@ -210,7 +210,8 @@ def test_certificate_closes_the_entry(store: Store) -> None:
             )
         ).all()
         counts = pipeline.pipeline_counts(s, Y)
-    assert sorted(written) == [("decided_on", OP, None), ("stage", OP, None)]
+    who = store.login or OP  # a server records its login (migration 0009)
+    assert sorted(written) == [("decided_on", who, None), ("stage", who, None)]
     assert counts.district.by_stage == {"培育中": 1, "已申报": 0, "已认定": 1, "未通过": 0}
     assert counts.district.expected_new == 1  # 企业02 passes every test
     assert counts.expected_label == "2026年预计新增"

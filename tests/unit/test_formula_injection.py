@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -351,10 +352,24 @@ def _settings(s: Session) -> None:
         )
 
 
+def _fit_lengths(session: Session, _context: object, _instances: object) -> None:
+    """Payloads as PostgreSQL can hold them: no NUL, cut to the column's length (SQLite keeps both)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    for obj in session.new:
+        for attr in sa_inspect(obj).mapper.column_attrs:
+            length = getattr(attr.columns[0].type, "length", None)
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str):
+                value = value.replace("\x00", "(NUL)")
+                setattr(obj, attr.key, value[:length] if length else value)
+
+
 @pytest.fixture
 def payload_store(store: Store) -> Store:
     """Every payload as every kind of text, written straight into the store's tables."""
     with store.transaction() as s:
+        event.listen(s, "before_flush", _fit_lengths)
         types = _type_ids(s)
         for i, p in enumerate(PAYLOADS):
             town = Town(name=p, sort_order=i)

@@ -14,6 +14,11 @@ from db.store import Store
 OP = "测试员"
 
 
+def _who(store: Store, name: str = OP) -> str:
+    """The name a deletion records: a server records its login instead (migration 0009)."""
+    return store.login or name
+
+
 def _backdate(store: Store, model: type, row_id: int, at: datetime) -> None:
     """Pretend a row was deleted at `at` (deletion times have second resolution)."""
     with store.transaction() as s:
@@ -32,8 +37,8 @@ def test_deleted_commissioners_newest_first(store: Store) -> None:
     with store.session() as s:
         rows = roster.deleted_commissioners(s)
     assert [(r.id, r.name, r.kind, r.unit, r.deleted_by) for r in rows] == [
-        (a, "甲团队", "团队", "亳州学院", OP),
-        (b, "乙团队", "团队", "安徽农大", "另一人"),
+        (a, "甲团队", "团队", "亳州学院", _who(store)),
+        (b, "乙团队", "团队", "安徽农大", _who(store, "另一人")),
     ]
     assert rows[0].deleted_at == datetime(2025, 1, 2, 9, 30)
     with store.transaction() as s:
@@ -63,7 +68,7 @@ def test_deleted_demands(store: Store) -> None:
         (gone, "乙社", "病虫害", date(2025, 4, 1)),
         (older, "丙村", "灌溉", date(2025, 5, 1)),
     ]
-    assert all(r.deleted_by == OP for r in rows)
+    assert all(r.deleted_by == _who(store) for r in rows)
     assert live == [keep]
 
 
@@ -86,8 +91,8 @@ def test_deleted_carriers_and_platforms(store: Store) -> None:
         cs = carriers.deleted_carriers(s)
         ps = platforms.deleted_platforms(s)
     assert [(c.id, c.name, c.kind, c.deleted_by) for c in cs] == [
-        (c2, "甲孵化器", "加速器", OP),
-        (c1, "众创一号", "众创空间", OP),
+        (c2, "甲孵化器", "加速器", _who(store)),
+        (c1, "众创一号", "众创空间", _who(store)),
     ]
     assert [(p.id, p.name, p.kind, p.host_name, p.deleted_at) for p in ps] == [
         (p1, "学院工作站", "专家工作站", "亳州学院", datetime(2025, 6, 3, 10, 0))

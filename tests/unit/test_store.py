@@ -251,6 +251,7 @@ def test_migration_0003_adds_the_backup_settings_with_their_defaults(tmp_path: P
     assert list((tmp_path / "backups").glob("old-before-upgrade-0002-*.sqlite"))
 
 
+@pytest.mark.sqlite_only  # the SQLite file; PostgreSQL: tests/unit/test_server_backups.py
 def test_restore_is_refused_while_another_connection_writes(store: Store, tmp_path: Path) -> None:
     from db.errors import StoreBusy
 
@@ -268,6 +269,7 @@ def test_restore_is_refused_while_another_connection_writes(store: Store, tmp_pa
     assert {b.path for b in list_backups(store.path)} == before  # and nothing half-done
 
 
+@pytest.mark.sqlite_only  # the SQLite file; PostgreSQL: tests/unit/test_server_backups.py
 def test_restore_refuses_to_overwrite_a_commit_made_while_it_waited(
     store: Store, tmp_path: Path
 ) -> None:
@@ -285,6 +287,7 @@ def test_restore_refuses_to_overwrite_a_commit_made_while_it_waited(
     assert towns(store.path) == ["刚写入的镇"]
 
 
+@pytest.mark.sqlite_only  # the SQLite file; PostgreSQL: tests/unit/test_server_backups.py
 def test_restore_puts_back_exactly_the_backup(store: Store, tmp_path: Path) -> None:
     from db.services.towns import add_towns
 
@@ -305,6 +308,7 @@ def test_restore_puts_back_exactly_the_backup(store: Store, tmp_path: Path) -> N
     assert integrity_problems(store) == []
 
 
+@pytest.mark.sqlite_only  # the SQLite file; PostgreSQL: tests/unit/test_server_backups.py
 def test_restore_carries_views_triggers_and_virtual_tables(store: Store, tmp_path: Path) -> None:
     saved = backup(store, tmp_path / "saved.sqlite")
     conn = sqlite3.connect(saved)
@@ -341,6 +345,7 @@ def test_restore_carries_views_triggers_and_virtual_tables(store: Store, tmp_pat
         conn.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file; PostgreSQL: tests/unit/test_server_backups.py
 def test_restore_of_an_older_schema_upgrades_it(store: Store) -> None:
     restore(store, FIXTURE_STORES / "schema-0001.sqlite")
     assert store.revision() == head_revision()
@@ -366,6 +371,7 @@ def test_restore_repairs_a_damaged_or_empty_store(store_path: Path, tmp_path: Pa
         assert validate_store_file(store_path) == head_revision()
 
 
+@pytest.mark.sqlite_only  # the SQLite file; PostgreSQL: tests/unit/test_server_backups.py
 def test_restore_refuses_truncated_damaged_and_missing_backups(
     store: Store, tmp_path: Path
 ) -> None:
@@ -416,7 +422,11 @@ def test_an_empty_file_is_not_made_into_a_new_store(tmp_path: Path) -> None:
         ("nosuchdb://x/y", "无法识别"),
     ],
 )
-def test_urls_without_a_driver_are_store_errors(url: str, words: str) -> None:
+def test_urls_without_a_driver_are_store_errors(
+    url: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for driver in ("psycopg", "psycopg2"):  # a build without them (the driver is a dependency)
+        monkeypatch.setitem(sys.modules, driver, None)
     with pytest.raises(StoreError, match=words) as caught:
         open_store(url)
     assert "secret" not in str(caught.value)

@@ -3,8 +3,9 @@
 An undone batch is no "later edit" of the records an earlier batch wrote, nor are the undo's own
 audit rows; records edited by hand after a batch are still kept.
 
-The dump compares every business table, all columns but `created_at` / `updated_at` (the store
-sets `updated_at` on every write, an undo included, and cannot give the old time back). The
+The dump compares every business table, all columns but `created_at` / `updated_at` / `version`
+(the store sets `updated_at` and bumps `version` on every write, an undo included, and cannot
+give the old time back; an editor opened before the undo must see it as a change). The
 audit trail (`audit_log`) and the batch history (`import_batches`) are left out: an undo adds to
 them by design.
 """
@@ -60,7 +61,8 @@ def dump(store: Store) -> Dump:
         for table in Base.metadata.sorted_tables:
             if table.name in ("audit_log", "import_batches"):
                 continue
-            columns = [c for c in table.c if c.name not in ("created_at", "updated_at")]
+            kept = ("created_at", "updated_at", "version")
+            columns = [c for c in table.c if c.name not in kept]
             rows = conn.execute(select(*columns).order_by(*table.primary_key.columns))
             out[table.name] = [tuple(r) for r in rows]
     return out

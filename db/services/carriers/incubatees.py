@@ -32,6 +32,7 @@ from db.services.carriers.common import (
     text_or_none,
 )
 from db.services.errors import DuplicateError, InputError, NotFound
+from db.services.versions import claim
 
 # ------------------------------------------------------------------ incubatees
 
@@ -50,6 +51,7 @@ class IncubateeView:
     investment: float | None
     listed: bool
     note: str | None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
     @property
     def name(self) -> str:
@@ -166,9 +168,14 @@ def _live_incubatee(session: Session, incubatee_id: int) -> Incubatee:
 
 
 def update_incubatee(
-    session: Session, incubatee_id: int, values: Mapping[str, Any], operator: str
+    session: Session,
+    incubatee_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Change fields of an incubatee; returns what changed (audited)."""
+    claim(session, Incubatee, incubatee_id, expected_version, (INCUBATEE, incubatee_id))
     row = _live_incubatee(session, incubatee_id)
     data = clean_incubatee(values)
     merged = {k: getattr(row, k) for k in INCUBATEE_FIELDS} | data
@@ -178,9 +185,15 @@ def update_incubatee(
 
 
 def exit_incubatee(
-    session: Session, incubatee_id: int, on: date, kind: str, operator: str
+    session: Session,
+    incubatee_id: int,
+    on: date,
+    kind: str,
+    operator: str,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Record a graduation or another exit (毕业/迁出/淘汰/注销) on a date."""
+    claim(session, Incubatee, incubatee_id, expected_version, (INCUBATEE, incubatee_id))
     return update_incubatee(session, incubatee_id, {"exited_on": on, "exit_kind": kind}, operator)
 
 
@@ -210,6 +223,7 @@ def _incubatee_views(session: Session, *where: ColumnElement[bool]) -> list[Incu
             investment=i.investment,
             listed=i.listed,
             note=i.note,
+            version=i.version,
         )
         for i, name, uscc in session.execute(stmt)
     ]

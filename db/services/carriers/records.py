@@ -34,6 +34,7 @@ from db.services.carriers.common import (
 )
 from db.services.carriers.incubatees import count_graduates, count_incubating
 from db.services.errors import DuplicateError, InputError, NotFound
+from db.services.versions import claim
 
 # ------------------------------------------------------------------ carriers
 
@@ -57,6 +58,7 @@ class CarrierView:
     incubating: int = 0
     graduates_this_year: int = 0
     deleted_at: datetime | None = None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,14 @@ def create_carrier(session: Session, values: Mapping[str, Any], operator: str) -
 
 
 def update_carrier(
-    session: Session, carrier_id: int, values: Mapping[str, Any], operator: str
+    session: Session,
+    carrier_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply changed fields of a carrier; returns {field: (old, new)} (audited)."""
+    claim(session, Carrier, carrier_id, expected_version, (CARRIER, carrier_id))
     carrier = live_carrier(session, carrier_id)
     data = clean_carrier(values)
     if "kind" in data and not data["kind"]:
@@ -177,6 +184,7 @@ def _carrier_view(c: Carrier, town: str | None, incubating: int = 0, grads: int 
         incubating=incubating,
         graduates_this_year=grads,
         deleted_at=c.deleted_at,
+        version=c.version,
         **values,
     )
 

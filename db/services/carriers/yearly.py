@@ -29,6 +29,7 @@ from db.services.carriers.common import (
 )
 from db.services.carriers.incubatees import count_entered_in, count_graduates, count_incubating
 from db.services.errors import InputError
+from db.services.versions import NOT_STORED, claim
 
 # ------------------------------------------------------------------ yearly operation data
 
@@ -49,6 +50,7 @@ class CarrierYearView:
     financing: float | None = None  # 万元
     events: int | None = None
     grade: str | None = None  # A/B/C/D
+    version: int = NOT_STORED  # the stored row's (db/services/versions.py); none yet: NOT_STORED
 
     @property
     def grade_name(self) -> str | None:
@@ -122,8 +124,12 @@ def set_carrier_year(
     values: Mapping[str, Any],
     operator: str,
     financing_unit: str = "万元",
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Create or update a carrier's operation data of one year; returns what changed (audited)."""
+    """Create or update a carrier's operation data of one year; returns what changed (audited).
+
+    Refused (StaleEdit) when another desk changed (or entered) that year since `expected_version`.
+    """
     live_carrier(session, carrier_id)
     if not FIRST_PLAN_YEAR <= year <= date.today().year:
         raise InputError(f"年度应在{FIRST_PLAN_YEAR}到{date.today().year}之间", "year")
@@ -131,6 +137,8 @@ def set_carrier_year(
     row = session.scalar(
         select(CarrierYear).where(CarrierYear.carrier_id == carrier_id, CarrierYear.year == year)
     )
+    row_id = None if row is None else row.id
+    claim(session, CarrierYear, row_id, expected_version, (CARRIER, carrier_id))
     if row is None:
         row = CarrierYear(carrier_id=carrier_id, year=year)
         session.add(row)
@@ -142,7 +150,7 @@ def carrier_year(session: Session, carrier_id: int, year: int) -> CarrierYearVie
     row = session.scalar(
         select(CarrierYear).where(CarrierYear.carrier_id == carrier_id, CarrierYear.year == year)
     )
-    reported = {k: getattr(row, k) for k in YEAR_FIELDS} if row is not None else {}
+    reported = {k: getattr(row, k) for k in (*YEAR_FIELDS, "version")} if row is not None else {}
     return CarrierYearView(
         carrier_id=carrier_id,
         year=year,

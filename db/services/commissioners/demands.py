@@ -23,6 +23,7 @@ from db.services.commissioners.common import (
     first_error,
 )
 from db.services.errors import InputError
+from db.services.versions import claim
 
 ENTITY = "demand"
 EDITABLE = (
@@ -50,6 +51,7 @@ class DemandView:
     raised_on: date
     status: str
     note: str | None = None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
     @property
     def is_open(self) -> bool:
@@ -74,6 +76,7 @@ def _view(d: Demand, towns: Mapping[int, str]) -> DemandView:
         d.raised_on,
         d.status,
         d.note,
+        d.version,
     )
 
 
@@ -130,8 +133,10 @@ def update(
     operator: str,
     batch_id: int | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Change a demand's details (not its status); returns what changed (audited)."""
+    claim(session, Demand, demand_id, expected_version, (ENTITY, demand_id))
     d = _get(session, demand_id)
     merged = {k: getattr(d, k) for k in EDITABLE} | dict(values)
     data, errors = check(merged, today)

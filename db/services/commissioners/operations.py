@@ -15,22 +15,32 @@ from db.services.commissioners import demands, records, roster
 
 
 def save_commissioner(
-    session: Session, commissioner_id: int | None, values: Mapping[str, Any], operator: str
+    session: Session,
+    commissioner_id: int | None,
+    values: Mapping[str, Any],
+    operator: str,
+    expected_version: int | None = None,
 ) -> int:
-    """Create a commissioner (id None) or update one; returns its id."""
+    """Create a commissioner (id None) or update one; returns its id.
+
+    An update based on `expected_version` is refused (StaleEdit) when another desk changed it."""
     if commissioner_id is None:
         return roster.create(session, values, operator)
-    roster.update(session, commissioner_id, values, operator)
+    roster.update(session, commissioner_id, values, operator, expected_version=expected_version)
     return commissioner_id
 
 
 def save_demand(
-    session: Session, demand_id: int | None, values: Mapping[str, Any], operator: str
+    session: Session,
+    demand_id: int | None,
+    values: Mapping[str, Any],
+    operator: str,
+    expected_version: int | None = None,
 ) -> int:
-    """Create a demand (id None) or update one; returns its id."""
+    """Create a demand (id None) or update one (refused when stale, as above); returns its id."""
     if demand_id is None:
         return demands.create(session, values, operator)
-    demands.update(session, demand_id, values, operator)
+    demands.update(session, demand_id, values, operator, expected_version=expected_version)
     return demand_id
 
 
@@ -40,9 +50,11 @@ def save_service_record(
     record_id: int | None,
     values: Mapping[str, Any],
     operator: str,
+    expected_version: int | None = None,
 ) -> int:
-    """Add a service record under a dispatch (id None) or update one; returns its id."""
+    """Add a service record under a dispatch (id None) or update one (refused when stale, as
+    above); returns its id."""
     if record_id is None:
         return records.add(session, dispatch_id, values, operator)
-    records.update(session, record_id, values, operator)
+    records.update(session, record_id, values, operator, expected_version=expected_version)
     return record_id

@@ -14,6 +14,7 @@ from db.models import Dispatch, ServiceRecord
 from db.services import audit
 from db.services.commissioners.common import SERVICE_KINDS, clean_strings, fetch, first_error
 from db.services.errors import InputError
+from db.services.versions import claim
 
 ENTITY = "service_record"
 EDITABLE = (
@@ -42,6 +43,7 @@ class ServiceRecordView:
     confirmed: bool
     approved: bool
     note: str | None = None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
 
 def _non_negative(values: Mapping[str, Any], errors: dict[str, str]) -> None:
@@ -93,6 +95,7 @@ def _view(r: ServiceRecord) -> ServiceRecordView:
         r.confirmed,
         r.approved,
         r.note,
+        r.version,
     )
 
 
@@ -124,8 +127,10 @@ def update(
     values: Mapping[str, Any],
     operator: str,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Change a service record; returns what changed (audited)."""
+    claim(session, ServiceRecord, record_id, expected_version, (ENTITY, record_id))
     row = _get(session, record_id)
     merged = {k: getattr(row, k) for k in EDITABLE} | dict(values)
     data, errors = check(merged, today)

@@ -31,6 +31,7 @@ from db.services.commissioners.common import (
 )
 from db.services.enterprises.search_text import search_text
 from db.services.errors import DuplicateError
+from db.services.versions import claim
 
 ENTITY = "commissioner"
 EDITABLE = (
@@ -67,6 +68,7 @@ class CommissionerView:
     status: str = "在岗"
     note: str | None = None
     deleted_at: datetime | None = None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
     @property
     def masked_id(self) -> str:
@@ -90,7 +92,7 @@ class CommissionerCheck:
 
 def _view(c: Commissioner) -> CommissionerView:
     values = {name: getattr(c, name) for name in EDITABLE}
-    return CommissionerView(id=c.id, deleted_at=c.deleted_at, **values)
+    return CommissionerView(id=c.id, deleted_at=c.deleted_at, version=c.version, **values)
 
 
 def get(session: Session, commissioner_id: int) -> CommissionerView:
@@ -213,8 +215,10 @@ def update(
     operator: str,
     batch_id: int | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply changes (the whole record is re-validated); returns what changed (audited)."""
+    claim(session, Commissioner, commissioner_id, expected_version, (ENTITY, commissioner_id))
     c = _live(session, commissioner_id)
     merged = {name: getattr(c, name) for name in EDITABLE} | dict(values)
     checked = check(merged, today)

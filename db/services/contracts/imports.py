@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, ResultTransfer, TechContract, TechResult
 from db.rules.contracts import contract_problems, result_problems, transfer_problems
+from db.sequences import reserve_ids
 from db.services.contracts.parties import live_enterprise_by_code
 from db.services.contracts.records import FIELDS as CONTRACT_FIELDS
 from db.services.contracts.results import RESULT_FIELDS, TRANSFER_FIELDS
@@ -175,10 +176,6 @@ def apply_contract(
     _info(session, _PENDING).setdefault("contracts", []).append(plan)
 
 
-def _next_id(session: Session, model: Any) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
-
-
 def _write(
     session: Session,
     model: Any,
@@ -193,13 +190,13 @@ def _write(
     table = table_of(model)
     day = day_writer(conn)
     created = [p for p in plans if p.new]
-    first = _next_id(session, model)
+    ids = reserve_ids(conn, table.name, len(created))
     days = [at + 1 for at, name in enumerate(columns) if name in _DAYS]
     rows: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
     for number, plan in enumerate(created):
         values = plan.incoming.values
-        plan.record_id = first + number
+        plan.record_id = ids[number]
         row: list[Any] = [plan.record_id, *map(values.get, columns)]
         for at in days:
             row[at] = day(row[at])

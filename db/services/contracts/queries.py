@@ -93,6 +93,7 @@ class ContractView:
     field: str | None
     town_id: int | None
     note: str | None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
     @property
     def sides(self) -> tuple[str, ...]:
@@ -274,6 +275,7 @@ def _view(c: TechContract, seller_town: str | None, buyer_town: str | None) -> C
         c.field,
         c.town_id,
         c.note,
+        c.version,
     )
 
 
@@ -330,6 +332,7 @@ class ResultView:
     note: str | None
     transfers: int  # live transfers
     town: str | None = None  # the completer's roster town, else the record's 所属镇街
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,7 @@ class TransferView:
     contract_id: int | None  # the linked live contract
     contract_reg_no: str | None
     note: str | None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
 
 def _result_conditions(f: ResultFilter) -> list[ColumnElement[bool]]:
@@ -417,6 +421,7 @@ def list_results(session: Session, f: ResultFilter | None = None) -> list[Result
             r.note,
             int(n or 0),
             town_name,
+            r.version,
         )
         for r, n, town_name in session.execute(stmt)
     ]
@@ -456,6 +461,7 @@ def _transfers(session: Session, *where: ColumnElement[bool]) -> list[TransferVi
             contract_id,
             t.contract_reg_no,
             t.note,
+            t.version,
         )
         for t, reg_no, name, completer, local, contract_id in session.execute(stmt)
     ]

@@ -25,6 +25,7 @@ from db.services import audit
 from db.services.contracts.parties import live_enterprise_by_code
 from db.services.errors import DuplicateError, InputError, NotFound
 from db.services.lengths import check_lengths
+from db.services.versions import claim
 
 ENTITY = "tech_contract"
 FIELDS = (
@@ -185,8 +186,10 @@ def update_contract(
     values: Mapping[str, Any],
     operator: str,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply changed fields (the whole contract re-checked, parties relinked); {field: (old, new)}."""
+    claim(session, TechContract, contract_id, expected_version, (ENTITY, contract_id))
     contract = _live(session, contract_id)
     data = clean_contract(values)
     merged = {k: getattr(contract, k) for k in FIELDS} | data

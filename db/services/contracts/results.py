@@ -30,6 +30,7 @@ from db.services.contracts.records import (
 )
 from db.services.errors import DuplicateError, InputError, NotFound
 from db.services.lengths import check_lengths
+from db.services.versions import claim
 
 RESULT_ENTITY = "tech_result"
 TRANSFER_ENTITY = "result_transfer"
@@ -163,8 +164,10 @@ def update_result(
     values: Mapping[str, Any],
     operator: str,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply changed fields (re-checked, completer relinked); {field: (old, new)}."""
+    claim(session, TechResult, result_id, expected_version, (RESULT_ENTITY, result_id))
     result = _live_result(session, result_id)
     data = clean_result(values)
     merged = {k: getattr(result, k) for k in RESULT_FIELDS} | data
@@ -266,8 +269,10 @@ def update_transfer(
     values: Mapping[str, Any],
     operator: str,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply changed fields (re-checked; taker and contract relinked); {field: (old, new)}."""
+    claim(session, ResultTransfer, transfer_id, expected_version, (TRANSFER_ENTITY, transfer_id))
     transfer = _live_transfer(session, transfer_id)
     data = clean_transfer(values)
     merged = {k: getattr(transfer, k) for k in TRANSFER_FIELDS} | data

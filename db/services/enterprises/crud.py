@@ -20,6 +20,7 @@ from db.rules.years import record_year_problem
 from db.services import audit
 from db.services.enterprises.search_text import pinyin_initials, search_text
 from db.services.errors import DuplicateError, InputError, NotFound
+from db.services.versions import NOT_STORED, claim, refused_when_stale
 
 ENTITY = "enterprise"
 EDITABLE = (
@@ -47,6 +48,8 @@ class YearFigures:
     rd_staff: int | None = None
     rd_activity: bool | None = None
     rd_institution: bool | None = None
+    # the stored row's version (migration 0008); NOT_STORED for a year not entered yet
+    version: int = NOT_STORED
 
     @property
     def rd_ratio(self) -> float | None:
@@ -74,16 +77,23 @@ class EnterpriseView:
     deleted_at: datetime | None = None
     deleted_by: str | None = None
     years: tuple[YearFigures, ...] = field(default=())
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
 
 def _view(e: Enterprise, town: str | None) -> EnterpriseView:
     years = tuple(
-        YearFigures(y.year, *(getattr(y, f) for f in YEAR_FIELDS))
+        YearFigures(y.year, **{f: getattr(y, f) for f in YEAR_FIELDS}, version=y.version)
         for y in sorted(e.years, key=lambda y: y.year)
     )
     values = {name: getattr(e, name) for name in EDITABLE}
     return EnterpriseView(
-        id=e.id, town=town, deleted_at=e.deleted_at, deleted_by=e.deleted_by, years=years, **values
+        id=e.id,
+        town=town,
+        deleted_at=e.deleted_at,
+        deleted_by=e.deleted_by,
+        years=years,
+        version=e.version,
+        **values,
     )
 
 
@@ -175,8 +185,13 @@ def update(
     values: Mapping[str, Any],
     operator: str,
     batch_id: int | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Apply changed fields; returns {field: (old, new)} of what really changed (audited)."""
+    """Apply changed fields; returns {field: (old, new)} of what really changed (audited).
+
+    A save based on `expected_version` is refused (StaleEdit) when another desk changed the
+    enterprise since (db/services/versions.py)."""
+    claim(session, Enterprise, enterprise_id, expected_version, (ENTITY, enterprise_id))
     e = session.get(Enterprise, enterprise_id)
     if e is None:
         raise NotFound("企业不存在")
@@ -185,9 +200,10 @@ def update(
         other = find_by_uscc(session, data["uscc"])
         if other is not None:
             raise DuplicateError("该统一社会信用代码已属于另一家企业", other, "uscc")
-    return audit.apply_changes(
-        session, e, data, operator, ENTITY, batch_id, on_change=lambda: _refresh_search(e)
-    )
+    with refused_when_stale(session, ENTITY, enterprise_id):
+        return audit.apply_changes(
+            session, e, data, operator, ENTITY, batch_id, on_change=lambda: _refresh_search(e)
+        )
 
 
 def soft_delete(session: Session, enterprise_id: int, operator: str) -> None:
@@ -247,8 +263,12 @@ def set_year(
     values: Mapping[str, Any],
     operator: str,
     batch_id: int | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Create or update the figures of one data year; returns what changed (audited)."""
+    """Create or update the figures of one data year; returns what changed (audited).
+
+    `expected_version` is the year's version the editor opened (NOT_STORED for a new year):
+    a save over another desk's figures of that year is refused (StaleEdit)."""
     problem = record_year_problem(year, date.today())
     if problem:
         raise InputError(problem, "year")
@@ -258,7 +278,12 @@ def set_year(
             EnterpriseYear.enterprise_id == enterprise_id, EnterpriseYear.year == year
         )
     )
+    row_id = None if row is None else row.id
+    claim(session, EnterpriseYear, row_id, expected_version, (ENTITY, enterprise_id))
     if row is None:
         row = EnterpriseYear(enterprise_id=enterprise_id, year=year)
         session.add(row)
-    return audit.apply_year(session, row, year, data, (ENTITY, enterprise_id), operator, batch_id)
+    with refused_when_stale(session, ENTITY, enterprise_id):
+        return audit.apply_year(
+            session, row, year, data, (ENTITY, enterprise_id), operator, batch_id
+        )

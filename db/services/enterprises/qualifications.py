@@ -19,6 +19,7 @@ from db.services.errors import InputError, NotFound
 from db.services.lengths import check_lengths
 from db.services.plans.cultivation_pipeline import close_recognised
 from db.services.settings import get_settings
+from db.services.versions import claim
 
 ENTITY = "qualification"
 HIGH_TECH = "high_tech"
@@ -53,6 +54,7 @@ class QualificationView:
     revoke_reason: str | None
     note: str | None
     ladder_rank: int
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
     def status(self, on: date, warn_days: int = 180) -> str:
         """有效/即将到期/已过期/已撤销/未生效 on a date."""
@@ -117,6 +119,7 @@ def _views(session: Session, where: Any) -> list[QualificationView]:
             q.revoke_reason,
             q.note,
             t.ladder_rank,
+            q.version,
         )
         for q, t in session.execute(stmt)
     ]
@@ -238,8 +241,12 @@ def edit(
     values: Mapping[str, Any],
     operator: str,
     batch_id: int | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Change a qualification; validity is recomputed; returns what changed (audited)."""
+    """Change a qualification; validity is recomputed; returns what changed (audited).
+
+    Refused (StaleEdit) when another desk changed it since version `expected_version`."""
+    claim(session, Qualification, qualification_id, expected_version, (ENTITY, qualification_id))
     q = session.get(Qualification, qualification_id)
     if q is None or q.deleted_at is not None:
         raise NotFound("资质记录不存在")
@@ -255,8 +262,16 @@ def edit(
     return changed
 
 
-def revoke(session: Session, qualification_id: int, on: date, reason: str, operator: str) -> None:
-    """Revoke (取消资格): it stops counting from `on`."""
+def revoke(
+    session: Session,
+    qualification_id: int,
+    on: date,
+    reason: str,
+    operator: str,
+    expected_version: int | None = None,
+) -> None:
+    """Revoke (取消资格): it stops counting from `on` (refused as `edit` is when stale)."""
+    claim(session, Qualification, qualification_id, expected_version, (ENTITY, qualification_id))
     q = session.get(Qualification, qualification_id)
     if q is None or q.deleted_at is not None:
         raise NotFound("资质记录不存在")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, func, or_, select
+from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Enterprise, Qualification, Town
@@ -86,7 +86,7 @@ def count_high_tech_first_by_town(
     if not years:
         return {}
     first = _high_tech_issues().subquery()
-    year = cast(func.strftime("%Y", first.c.first_issued), Integer)
+    year = extract("year", first.c.first_issued)
     town = Enterprise.town_id + 0  # a few towns: sorted, not walked through a town index
     stmt = (
         select(year, town, func.count())

@@ -323,29 +323,42 @@ def _expiring_rows(
     session: Session, on: date, days: int, limit: int
 ) -> list[tuple[ExpiringRow, date]]:
     """expiring_rows, each with the end of the enterprise's latest certificate not revoked."""
-    through = func.max(Qualification.valid_through)
+    # The latest expiring certificate of each enterprise (its number with its end), ranked in
+    # SQL: portable, where SQLite alone would take a bare column from the row holding the max.
+    ranked = (
+        expiring_certificates(on, days)
+        .add_columns(
+            Qualification.enterprise_id.label("enterprise_id"),
+            Qualification.number.label("number"),
+            Qualification.valid_through.label("through"),
+            func.row_number()
+            .over(
+                partition_by=Qualification.enterprise_id,
+                order_by=(Qualification.valid_through.desc(), Qualification.id.desc()),
+            )
+            .label("rank"),
+        )
+        .subquery()
+    )
     later = aliased(Qualification)
     latest = (
         select(func.max(later.valid_through))
         .where(
-            later.enterprise_id == Qualification.enterprise_id,
+            later.enterprise_id == ranked.c.enterprise_id,
             later.type_id == type_id(HIGH_TECH_CODE),
             later.deleted_at.is_(None),
             later.revoked_on.is_(None),
         )
-        .correlate(Qualification)
+        .correlate(ranked)
         .scalar_subquery()
     )
     stmt = (
-        expiring_certificates(on, days)
-        # SQLite takes the bare column (number) from the row holding the max.
-        .add_columns(
-            Enterprise.id, Enterprise.name, Town.name, Qualification.number, through, latest
-        )
-        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
+        select(Enterprise.id, Enterprise.name, Town.name, ranked.c.number, ranked.c.through, latest)
+        .select_from(ranked)
+        .join(Enterprise, Enterprise.id == ranked.c.enterprise_id)
         .outerjoin(Town, Town.id == Enterprise.town_id)
-        .group_by(Enterprise.id)
-        .order_by(through, Enterprise.name, Enterprise.id)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.through, Enterprise.name, Enterprise.id)
         .limit(limit)
     )
     return [

@@ -125,15 +125,18 @@ def day_writer(conn: Connection) -> Any:
 
 
 def update_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """UPDATE table SET … WHERE id = :_id, one executemany per set of changed columns."""
+    """UPDATE table SET … WHERE id = :_id, one executemany per set of changed columns.
+
+    A versioned record's version is bumped too (an editor opened before sees the change)."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(k for k in row if k != "_id"), []).append(row)
+    bump = {"version": table.c.version + 1} if "version" in table.c else {}
     for keys, group in groups.items():
         stmt = (
             update(table)
             .where(table.c.id == bindparam("_id"))
-            .values({k: bindparam(f"_v_{k}") for k in keys})
+            .values({k: bindparam(f"_v_{k}") for k in keys} | bump)
         )
         conn.execute(
             stmt, [{f"_v_{k}": v for k, v in row.items()} | {"_id": row["_id"]} for row in group]

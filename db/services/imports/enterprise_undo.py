@@ -73,18 +73,21 @@ def _restore_entry(session: Session, entry: AuditEntry) -> None:
         stmt = update(EnterpriseYear).where(
             EnterpriseYear.enterprise_id == entry.entity_id, EnterpriseYear.year == int(year_text)
         )
-        session.execute(stmt.values({name: _typed(EnterpriseYear, name, old)}))
+        bumped = {"version": EnterpriseYear.version + 1}
+        session.execute(stmt.values({name: _typed(EnterpriseYear, name, old)} | bumped))
     elif entry.entity == "enterprise" and entry.field:
         session.execute(
             update(Enterprise)
             .where(Enterprise.id == entry.entity_id)
             .values({entry.field: _typed(Enterprise, entry.field, old)})
+            .values(version=Enterprise.version + 1)
         )
     elif entry.entity == "qualification" and entry.field:
         session.execute(
             update(Qualification)
             .where(Qualification.id == entry.entity_id)
             .values({entry.field: _typed(Qualification, entry.field, old)})
+            .values(version=Qualification.version + 1)
         )
 
 

@@ -29,6 +29,7 @@ from db.models import (
     QualificationType,
 )
 from db.rules.validity import ValidityRule, validity_window
+from db.sequences import reserve_ids
 from db.services.audit import to_json
 from db.services.enterprises.qualifications import rule_of_type
 from db.services.enterprises.search_text import pinyin_initials, search_columns, search_text
@@ -513,17 +514,18 @@ def _insert_qualifications(
 ) -> None:
     """Insert new qualifications of known enterprises in one executemany; set their ids.
 
-    The rows get ids above the largest one before, in insertion order (one write transaction).
-    """
+    Ids reserved first: on a server, other desks may insert qualifications meanwhile."""
     if not created:
         return
     table = table_of(Qualification)
-    rows = [_qual_row(eid, rules.type_ids[q.type_code], q.values) for eid, q in created]
-    before = conn.execute(select(func.max(table.c.id))).scalar() or 0
+    ids = reserve_ids(conn, table.name, len(created))
+    rows = [
+        {"id": new_id, **_qual_row(eid, rules.type_ids[q.type_code], q.values)}
+        for new_id, (eid, q) in zip(ids, created, strict=True)
+    ]
     conn.execute(insert(table), rows)
-    ids = conn.execute(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
-    for (_eid, q), new_id in zip(created, ids.scalars().all(), strict=True):
-        q.qualification_id = int(new_id)
+    for new_id, (_eid, q) in zip(ids, created, strict=True):
+        q.qualification_id = new_id
 
 
 def write_updated(

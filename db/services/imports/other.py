@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -132,11 +132,11 @@ def tagged(session: Session, batch_id: int, write: Callable[[], T]) -> T:
     """
     before = session.scalar(select(func.max(AuditEntry.id))) or 0
     result = write()
-    session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.id > before, AuditEntry.batch_id.is_(None))
-        .values(batch_id=batch_id)
-    )
+    stmt = update(AuditEntry).where(AuditEntry.id > before, AuditEntry.batch_id.is_(None))
+    if session.get_bind().dialect.name == "postgresql":
+        # other desks commit audit rows meanwhile: only the rows this transaction wrote
+        stmt = stmt.where(text("audit_log.xmin = pg_current_xact_id()::xid"))
+    session.execute(stmt.values(batch_id=batch_id))
     return result
 
 
@@ -210,7 +210,8 @@ def _revert(session: Session, model: Any, record_id: int, own: list[AuditEntry])
         elif entry.action == "update" and entry.field:
             old = None if entry.old_value is None else json.loads(entry.old_value)
             value = _typed(model, entry.field, old)
-            session.execute(update(model).where(model.id == record_id).values({entry.field: value}))
+            bumped = {entry.field: value, "version": model.version + 1}
+            session.execute(update(model).where(model.id == record_id).values(bumped))
     refresh = _DERIVED.get(own[0].entity)
     if refresh is not None:
         refresh(session, record_id)

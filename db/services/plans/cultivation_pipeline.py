@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import Table, bindparam, extract, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, CultivationEntry, Enterprise, Qualification
@@ -314,6 +314,7 @@ def close_recognised(
     them: reopen_batch). Returns how many entries were closed.
     """
     audits: list[dict[str, Any]] = []
+    closed: list[dict[str, Any]] = []
     for track in rules.TRACKS:
         stmt = select(CultivationEntry, _decision_day(track)).where(
             CultivationEntry.track == track,
@@ -325,7 +326,7 @@ def close_recognised(
             stmt = stmt.where(CultivationEntry.enterprise_id == enterprise_id)
         for e, day in session.execute(stmt).all():
             changes = {"stage": (e.stage, rules.RECOGNISED), "decided_on": (e.decided_on, day)}
-            e.stage, e.decided_on = rules.RECOGNISED, day
+            closed.append({"_id": e.id, "_day": day, "entry": e})
             base = {"operator": operator, "action": "update", "entity": ENTITY, "entity_id": e.id}
             audits.extend(
                 base
@@ -338,6 +339,18 @@ def close_recognised(
                 for name, (old, new) in changes.items()
                 if old != new
             )
+    if closed:  # one statement (the ORM's, checking each version, would be one a row)
+        table = cast(Table, CultivationEntry.__table__)
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values(
+                stage=rules.RECOGNISED, decided_on=bindparam("_day"), version=table.c.version + 1
+            ),
+            [{"_id": c["_id"], "_day": c["_day"]} for c in closed],
+        )
+        for c in closed:
+            session.expire(c["entry"])  # read again with the version just written
     if audits:
         session.flush()
         # rows of one shape together: the bulk insert leaves out None values, one statement a shape

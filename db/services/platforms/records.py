@@ -19,6 +19,7 @@ from db.rules.text import LIKE_ESCAPE, like_pattern, normalize_text
 from db.rules.years import FIRST_RECORD_YEAR
 from db.services import audit
 from db.services.errors import DuplicateError, InputError, NotFound
+from db.services.versions import claim
 
 ENTITY = "platform"
 KINDS = (
@@ -64,6 +65,7 @@ class PlatformView:
     town_id: int | None
     town: str | None
     note: str | None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
 
 @dataclass(frozen=True)
@@ -193,9 +195,14 @@ def _live(session: Session, platform_id: int) -> Platform:
 
 
 def update_platform(
-    session: Session, platform_id: int, values: Mapping[str, Any], operator: str
+    session: Session,
+    platform_id: int,
+    values: Mapping[str, Any],
+    operator: str,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply changed fields; returns {field: (old, new)} (audited)."""
+    claim(session, Platform, platform_id, expected_version, (ENTITY, platform_id))
     platform = _live(session, platform_id)
     data = clean_platform(values)
     for key in ("kind", "level"):
@@ -249,6 +256,7 @@ def _views(session: Session, *where: ColumnElement[bool]) -> list[PlatformView]:
             town_id=p.town_id,
             town=town,
             note=p.note,
+            version=p.version,
         )
         for p, town in session.execute(stmt)
     ]

@@ -57,12 +57,19 @@ class CarrierDialog(FormDialog):
         self.remember_initial()
 
     def _show(self, view: carriers.CarrierView) -> None:
+        self.version = view.version
         for key in ("name", "operator", "address", "contact", "phone", "note"):
             _text(self.widget(key), getattr(view, key))
         for key in ("kind", "level", "town_id"):
             select_data(self.widget(key), getattr(view, key))
         for key in ("recognized_year", "area", "stations"):
             self.widget(key).set_value(getattr(view, key))
+
+    def load_current(self) -> None:
+        """The carrier as it is stored now (another desk changed it)."""
+        if self.record_id is not None:
+            with self._ctx.session() as s:
+                self._show(carriers.get_carrier(s, self.record_id))
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         """Required name and kind, then the service's own checks."""
@@ -82,6 +89,7 @@ class CarrierDialog(FormDialog):
             carrier_id=self.record_id,
             values=self.changed_values(values),
             operator=self._ctx.operator,
+            expected_version=self.version,
         )
 
 
@@ -123,6 +131,7 @@ class IncubateeDialog(FormDialog):
     def _load(self, incubatee_id: int) -> None:
         with self._ctx.session() as s:
             view = carriers.get_incubatee(s, incubatee_id)
+        self.version = view.version
         self._exit = (view.exited_on, view.exit_kind)
         if view.enterprise_id is not None:
             self.picker.set_value(view.enterprise_id, view.name)
@@ -133,6 +142,12 @@ class IncubateeDialog(FormDialog):
         self.widget("investment").set_value(view.investment)
         self.widget("listed").setChecked(view.listed)
         _text(self.widget("note"), view.note)
+
+    def load_current(self) -> None:
+        """The incubatee as it is stored now (another desk changed it)."""
+        if self.record_id is not None:
+            self._load(self.record_id)
+            self._mode_changed()
 
     @Slot()
     def _mode_changed(self) -> None:
@@ -186,6 +201,7 @@ class IncubateeDialog(FormDialog):
             incubatee_id=self.record_id,
             values=self.changed_values(values),
             operator=self._ctx.operator,
+            expected_version=self.version,
         )
 
 
@@ -197,6 +213,7 @@ class ExitDialog(FormDialog):
         self._incubatee_id = incubatee_id
         with ctx.session() as s:
             self._view = carriers.get_incubatee(s, incubatee_id)
+        self.version = self._view.version
         self.form.addRow(self.tr("在孵对象"), QLabel(self._view.name))
         self.form.addRow(self.tr("入孵日期"), QLabel(self._view.entered_on.isoformat()))
         on = OptionalDateEdit()
@@ -206,6 +223,14 @@ class ExitDialog(FormDialog):
         select_data(kinds, self._view.exit_kind or carriers.GRADUATED)
         self.add_field("exit_kind", "离孵方式", kinds)
         self.remember_initial()
+
+    def load_current(self) -> None:
+        """The incubatee's stored exit (another desk changed the record)."""
+        with self._ctx.session() as s:
+            self._view = carriers.get_incubatee(s, self._incubatee_id)
+        self.version = self._view.version
+        self.widget("exited_on").set_value(self._view.exited_on or date.today())
+        select_data(self.widget("exit_kind"), self._view.exit_kind or carriers.GRADUATED)
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         """Exit date required, not before entry."""
@@ -224,6 +249,7 @@ class ExitDialog(FormDialog):
             on=values["exited_on"],
             kind=values["exit_kind"],
             operator=self._ctx.operator,
+            expected_version=self.version,
         )
 
 
@@ -274,6 +300,7 @@ class YearDialog(FormDialog):
     def _load(self) -> None:
         with self._ctx.session() as s:
             view = carriers.carrier_year(s, self._carrier_id, self.year.value())
+        self.version = view.version
         self.computed.setText(
             self.tr("在孵 {i} 个，毕业 {g} 个，新增 {n} 个（按在孵记录计算）").format(
                 i=view.incubatees_computed, g=view.graduates_computed, n=view.new_computed
@@ -284,6 +311,10 @@ class YearDialog(FormDialog):
         select_data(self.unit, "万元")
         select_data(self.widget("grade"), view.grade)
         self.remember_initial()
+
+    def load_current(self) -> None:
+        """The year's figures as they are stored now (another desk changed them)."""
+        self._load()
 
     @Slot()
     def _unit_changed(self) -> None:
@@ -315,4 +346,5 @@ class YearDialog(FormDialog):
             values=values,
             operator=self._ctx.operator,
             financing_unit=self.unit.currentData(),
+            expected_version=self.version,
         )

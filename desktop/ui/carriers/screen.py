@@ -88,6 +88,9 @@ class CarriersScreen(CarriersView):
         self.year_table.doubleClicked.connect(self.edit_year)
         self.graduation_on.dateChanged.connect(self.show_details)
         self.chip.removed.connect(self.reload_carriers)
+        writes = (self.new_button, self.edit_button, self.delete_button, self.add_inc_button)
+        more = (self.edit_inc_button, self.exit_button, self.remove_button, self.year_button)
+        ctx.guard("edit", *writes, *more)
 
     # ----- data -----
 
@@ -244,7 +247,7 @@ class CarriersScreen(CarriersView):
     # ----- carriers -----
 
     def _open(self, dialog: Any) -> Any:
-        self.last_dialog = dialog
+        self.last_dialog = self._ctx.guard_dialog(dialog)  # a viewer reads it
         dialog.saved.connect(self._saved)
         dialog.open()
         return dialog

@@ -141,6 +141,14 @@ class CollectScreen(QWidget):
         self.register_folder_action.triggered.connect(self.register_folder)
         self.import_button.clicked.connect(self.import_all)
         self.folder_button.clicked.connect(self.open_folder)
+        self._ctx.guard(
+            "import",
+            self.new_button,
+            self.register_button,
+            self.register_files_action,
+            self.register_folder_action,
+            self.import_button,
+        )
         self.round_table.selectionModel().selectionChanged.connect(self._round_changed)
 
     # ----- data -----

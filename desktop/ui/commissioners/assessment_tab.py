@@ -115,7 +115,8 @@ class AssessmentTab(Tab):
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("考核年度")))
         top.addWidget(self.year)
-        top.addWidget(QLabel(self.tr("双击“考核等次”一格选择等次。")))
+        hint = QLabel(self.tr("双击“考核等次”一格选择等次。"))
+        top.addWidget(hint)
         top.addStretch(1)
         top.addWidget(self.totals)
         self.export_button = export_button(self.view, self.tr("年度考核"), self._ctx, self)
@@ -125,6 +126,8 @@ class AssessmentTab(Tab):
         layout.addWidget(self.view, 1)
         self.year.valueChanged.connect(self.reload)
         self.model.gradeEdited.connect(self.set_grade)
+        if not ctx.guard("edit", self.view):
+            hint.setText(ctx.refusal("edit"))
         self.reload()
 
     @Slot()

@@ -110,6 +110,8 @@ class DemandsTab(Tab):
         self.buttons["bin"].clicked.connect(self.open_recycle_bin)
         self.dispatch_button.clicked.connect(self.dispatch_selected)
         self.view.doubleClicked.connect(self.edit_current)
+        writes = [self.buttons[k] for k in ("new", "edit", "solved", "closed", "delete")]
+        self._ctx.guard("edit", *writes, self.dispatch_button)
 
     @Slot()
     def reload(self) -> None:
@@ -179,7 +181,7 @@ class DemandsTab(Tab):
         return self._open(demand.id) if demand is not None else None
 
     def _open(self, demand_id: int | None) -> Any:
-        dialog = DemandEditor(self._ctx, demand_id, self)
+        dialog = self._ctx.guard_dialog(DemandEditor(self._ctx, demand_id, self))
         dialog.saved.connect(self._saved_demand)
         self.last_dialog = dialog
         dialog.open()

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import StaleEdit
 from db.rules.years import FIRST_RECORD_YEAR
 from desktop.operations import Operation
+from desktop.ui.common.stale_edit import ask_reload, shown_text
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import is_clerk_error
 from desktop.ui.shell.operations import run_op
@@ -64,7 +66,11 @@ def select_data(box: QComboBox, value: Any) -> None:
 
 
 class RecordDialog(QDialog):
-    """A form of named fields; subclasses give `check()` and `operation()` (the save)."""
+    """A form of named fields; subclasses give `check()` and `operation()` (the save).
+
+    A stored record's editor sets `version` when it loads it (and calls `remember_loaded`); its
+    save names it, and a save over another desk's change offers 重新载入 (`load_current`).
+    """
 
     saved = Signal(int)
 
@@ -90,6 +96,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.dirty = False
         self.task: TaskHandle[int] | None = None
+        self.labels: dict[str, str] = {}
+        self.version: int | None = None
+        self._loaded: dict[str, str] = {}
 
     @property
     def save_button(self) -> Any:
@@ -99,6 +108,7 @@ class RecordDialog(QDialog):
     def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
         """Add a labelled widget; its changes mark the form dirty and re-validate."""
         self.fields[key] = widget
+        self.labels[key] = label
         self.form.addRow(self.tr(label), widget)
         for name in (
             "textChanged",
@@ -137,6 +147,13 @@ class RecordDialog(QDialog):
     def operation(self) -> Operation[int]:
         """Read the form now (GUI thread); the returned operation saves it and returns the id."""
         raise NotImplementedError
+
+    def load_current(self) -> None:
+        """Show the stored record's current values and version again (override)."""
+
+    def remember_loaded(self) -> None:
+        """Call after loading a record: what the clerk's unsaved input is compared with."""
+        self._loaded = {key: shown_text(w) for key, w in self.fields.items()}
 
     # ----- behaviour -----
 
@@ -188,10 +205,24 @@ class RecordDialog(QDialog):
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        if isinstance(exc, StaleEdit):
+            self._offer_reload(exc)
+            return
         if not is_clerk_error(exc):
             show_error(self, exc)
             return
         self.message.setText(f"<span style='{ERROR_STYLE}'>✗ {exc}</span>")
+
+    def _offer_reload(self, exc: StaleEdit) -> None:
+        unsaved = [
+            (self.labels[key], text)
+            for key, w in self.fields.items()
+            if (text := shown_text(w)) != self._loaded.get(key, text)
+        ]
+        if ask_reload(self, exc, unsaved):
+            self.load_current()
+            self.dirty = False
+            self.revalidate()
 
     def reject(self) -> None:
         """Esc / 取消: ask before dropping unsaved changes."""

@@ -54,6 +54,7 @@ class DispatchesTab(Tab):
         self.new_button.clicked.connect(self.new_dispatch)
         self.end_button.clicked.connect(self.end_current)
         self.delete_button.clicked.connect(self.delete_current)
+        self._ctx.guard("edit", self.new_button, self.end_button, self.delete_button)
         self.reload()
 
     @Slot()

@@ -69,13 +69,23 @@ class CommissionerEditor(RecordDialog):
     def _load(self, commissioner_id: int) -> None:
         with self._ctx.session() as s:
             v = roster.get(s, commissioner_id)
+        self.version = v.version
         for key in ("kind", "level", "gender", "status"):
             select_data(self.fields[key], getattr(v, key))  # type: ignore[arg-type]
         for key, _label in self.TEXT_FIELDS:
             self.fields[key].setText(getattr(v, key) or "")  # type: ignore[attr-defined]
+        if not self._ctx.allowed("edit"):  # a read-only viewer sees the ID masked (domain.md)
+            self.fields["id_number"].setText(v.masked_id or "")  # type: ignore[attr-defined]
         self.fields["note"].setText(v.note or "")  # type: ignore[attr-defined]
         if v.first_year is not None:
             self.fields["first_year"].setValue(v.first_year)  # type: ignore[attr-defined]
+        self.remember_loaded()
+
+    def load_current(self) -> None:
+        """The commissioner as stored now (another desk changed it)."""
+        if self.commissioner_id is not None:
+            self._load(self.commissioner_id)
+            self._kind_changed()
 
     def _kind_changed(self) -> None:
         person = self.data("kind") == "个人"
@@ -108,6 +118,7 @@ class CommissionerEditor(RecordDialog):
             commissioner_id=self.commissioner_id,
             values=self.values(),
             operator=self._ctx.operator,
+            expected_version=self.version,
         )
 
 
@@ -137,6 +148,7 @@ class DemandEditor(RecordDialog):
     def _load(self, demand_id: int) -> None:
         with self._ctx.session() as s:
             d = demands.get(s, demand_id)
+        self.version = d.version
         self.fields["requester"].setText(d.requester)  # type: ignore[attr-defined]
         select_data(self.fields["requester_kind"], d.requester_kind)  # type: ignore[arg-type]
         select_data(self.fields["town_id"], d.town_id)  # type: ignore[arg-type]
@@ -144,6 +156,12 @@ class DemandEditor(RecordDialog):
         self.fields["problem"].setPlainText(d.problem)  # type: ignore[attr-defined]
         self.fields["raised_on"].setDate(d.raised_on)  # type: ignore[attr-defined]
         self.fields["note"].setText(d.note or "")  # type: ignore[attr-defined]
+        self.remember_loaded()
+
+    def load_current(self) -> None:
+        """The demand as stored now (another desk changed it)."""
+        if self.demand_id is not None:
+            self._load(self.demand_id)
 
     def values(self) -> dict[str, Any]:
         """The form as the services' field → value map."""
@@ -162,7 +180,11 @@ class DemandEditor(RecordDialog):
 
     def operation(self) -> Operation[int]:
         return partial(
-            save_demand, demand_id=self.demand_id, values=self.values(), operator=self._ctx.operator
+            save_demand,
+            demand_id=self.demand_id,
+            values=self.values(),
+            operator=self._ctx.operator,
+            expected_version=self.version,
         )
 
 

@@ -219,7 +219,8 @@ class RecordsTable(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self.state() != QAbstractItemView.State.EditingState:
+        editable = self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
+        if enter and editable and self.state() != QAbstractItemView.State.EditingState:
             self.edit(self.currentIndex())
             return
         super().keyPressEvent(event)

@@ -54,6 +54,8 @@ class RecordsTab(Tab):
         self.dispatch.currentIndexChanged.connect(self.load_records)
         self.model.messageChanged.connect(self.message.setText)
         self.view.rowLeft.connect(self.save_row)
+        if not self._ctx.guard("edit", self.view):  # readable, not typed in
+            hint.setText(self._ctx.refusal("edit"))
         self._saving: deque[int] = deque()  # rows on the write worker, oldest first
         self.reload()
 
@@ -97,7 +99,7 @@ class RecordsTab(Tab):
         if did is None or row >= len(self.model.drafts):
             return
         draft = self.model.drafts[row]
-        if draft.blank() or not draft.changed():
+        if draft.blank() or not draft.changed() or not self._ctx.allowed("edit"):
             return
         values, errors = draft.parsed(self.model.today)
         if errors:

@@ -125,6 +125,9 @@ class RosterTab(Tab):
         self.buttons["bin"].clicked.connect(self.open_recycle_bin)
         self.view.doubleClicked.connect(self.edit_current)
         self.chip.removed.connect(self.reload)
+        b = self.buttons
+        self._ctx.guard("edit", b["new"], b["edit"], b["delete"])
+        self._ctx.guard("export_ids", self.reveal)
 
     def current_filter(self) -> roster.CommissionerFilter:
         """The filter the bar shows."""
@@ -179,7 +182,7 @@ class RosterTab(Tab):
 
     def open_editor(self, commissioner_id: int | None) -> Any:
         """The editor dialog (modal); the roster reloads after a save."""
-        dialog = CommissionerEditor(self._ctx, commissioner_id, self)
+        dialog = self._ctx.guard_dialog(CommissionerEditor(self._ctx, commissioner_id, self))
         dialog.saved.connect(self._edited)
         self.last_dialog = dialog
         dialog.open()

@@ -68,6 +68,10 @@ class CommissionersScreen(QWidget):
         self.tabs.setCurrentWidget(self.roster)
         self.roster.open_filter(ids, label, origin)
 
+    def is_dirty(self) -> bool:
+        """Whether 服务记录 has a typed row not saved yet (a reload would lose it)."""
+        return any(d.changed() and not d.blank() for d in self.records.model.drafts)
+
     def refresh(self) -> None:
         """Shown again: every tab reads again."""
         for tab, _title in self._pages():

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import StaleEdit
 from db.services.errors import InputError
 from desktop.operations import Operation
 from desktop.ui.common.fields import FieldBox, NumberEdit, OptionalDateEdit
 from desktop.ui.common.picker import EnterprisePicker
+from desktop.ui.common.stale_edit import ask_reload, shown_text
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
 from desktop.ui.shell.tasks import TaskHandle, show_error
@@ -114,7 +116,9 @@ class FormDialog(QDialog):
     """Fields in a form; `problems()` checks them as you type; `operation()` saves them.
 
     保存 runs the operation on the write worker; when its result arrives the dialog emits
-    `saved(record id)` and closes. `record_id` is the record edited (None until a new one exists).
+    `saved(record id)` and closes. `record_id` is the record edited (None until a new one exists);
+    `version` the version it was opened at, which the save names (db/services/versions.py): a
+    save over another desk's change is refused and offers 重新载入 (`load_current`).
     """
 
     saved = Signal(int)
@@ -129,6 +133,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self.record_id = record_id
+        self.version: int | None = None  # set by a subclass when it shows a stored record
         self.save_task: TaskHandle[object] | None = None
         self.last_save_ok: bool | None = None
         self.setWindowTitle(title)
@@ -273,11 +278,27 @@ class FormDialog(QDialog):
     def _save_failed(self, exc: BaseException) -> None:
         self.last_save_ok = False
         self.validate()
-        if isinstance(exc, InputError):
+        if isinstance(exc, StaleEdit):
+            self._offer_reload(exc)
+        elif isinstance(exc, InputError):
             box = self.boxes.get(exc.field or "")
             (box or self.general).show_error(str(exc))
         else:
             show_error(self, exc)
+
+    def _offer_reload(self, exc: StaleEdit) -> None:
+        unsaved = [
+            (self.labels.get(key, key), shown_text(self.widget(key)))
+            for key in self.changed_values(self._saving)
+            if key in self.boxes
+        ]
+        if ask_reload(self, exc, unsaved):
+            self.load_current()
+            self.touched.clear()
+            self.remember_initial()
+
+    def load_current(self) -> None:
+        """Show the stored record's current values and version again (override)."""
 
     def reject(self) -> None:
         """Esc / 取消: ask 保存/放弃/取消 when something would be lost."""

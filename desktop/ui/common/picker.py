@@ -48,6 +48,7 @@ class EnterprisePicker(QWidget):
         self.search.textChanged.connect(self._timer.start)
         self.results.currentItemChanged.connect(self._picked)
         self.create_button.clicked.connect(self.create_enterprise)
+        ctx.guard("edit", self.create_button)
 
     def _lay_out(self) -> None:
         row = QHBoxLayout()

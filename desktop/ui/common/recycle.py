@@ -93,6 +93,7 @@ class RecycleDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(row)
+        ctx.guard("edit", self.restore_button)  # a viewer may look, not restore
         self.reload()
 
     def _table(self) -> QTableView:
@@ -144,6 +145,8 @@ class RecycleDialog(QDialog):
     def restore_selected(self) -> None:
         """恢复 the selected records (one transaction on the write worker)."""
         ids = self.ids_selected()
+        if not self._ctx.allowed("edit"):
+            return  # double-click of a viewer: the 恢复 button says why
         if not ids or (self.restore_task is not None and not self.restore_task.finished):
             return
         write = partial(_restore_one, self._restorer, self._ctx.operator)

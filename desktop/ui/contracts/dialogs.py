@@ -96,7 +96,17 @@ class ContractDialog(FormDialog):
         self.form.addRow("", hint)
         code.textChanged.connect(self._lookup_parties)
 
+    def load_current(self) -> None:
+        """The contract as it is stored now (another desk changed it)."""
+        if self.record_id is not None:
+            with self._ctx.session() as s:
+                view = queries.get_contract(s, self.record_id)
+            if view is not None:
+                self._show(view)
+                self._lookup_parties()
+
     def _show(self, c: queries.ContractView) -> None:
+        self.version = c.version
         for key in ("reg_no", "name", "field", "registry_office", "seller_name", "buyer_name"):
             self.widget(key).setText(getattr(c, key) or "")
         for key in ("seller_uscc", "buyer_uscc"):
@@ -160,4 +170,5 @@ class ContractDialog(FormDialog):
             contract_id=self.record_id,
             values=self.changed_values(values),
             operator=self._ctx.operator,
+            expected_version=self.version,
         )

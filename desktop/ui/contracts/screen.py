@@ -95,14 +95,17 @@ class ContractsScreen(ContractsView):
         self.bin_button.clicked.connect(self.open_recycle_bin)
         self.export_button.clicked.connect(self.exporter.export)
         self._shortcut(QKeySequence.StandardKey.Find, self.focus_search)
-        self._shortcut(QKeySequence.StandardKey.New, self.new_contract)
-        self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.delete_contract, self.table)
+        new = self._shortcut(QKeySequence.StandardKey.New, self.new_contract)
+        delete = self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.delete_contract, self.table)
         self._shortcut(QKeySequence(Qt.Key.Key_Return), self.edit_contract, self.table)
+        writes = (self.new_button, self.edit_button, self.delete_button)
+        self._ctx.guard("edit", *writes, new, delete)
 
-    def _shortcut(self, key: Any, slot: Any, on: QWidget | None = None) -> None:
+    def _shortcut(self, key: Any, slot: Any, on: QWidget | None = None) -> QShortcut:
         shortcut = QShortcut(key, on or self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
+        return shortcut
 
     # ----- filter -----
 
@@ -247,7 +250,7 @@ class ContractsScreen(ContractsView):
     # ----- actions -----
 
     def _open(self, dialog: ContractDialog) -> ContractDialog:
-        self.last_dialog = dialog
+        self.last_dialog = self._ctx.guard_dialog(dialog)  # a viewer reads it
         dialog.saved.connect(self._saved)
         dialog.open()
         return dialog

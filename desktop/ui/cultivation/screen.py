@@ -161,6 +161,7 @@ class CultivationScreen(QWidget):
         self.stage_button.clicked.connect(self.change_stage)
         self.remove_button.clicked.connect(self.remove_from_pipeline)
         self.open_button.clicked.connect(self.open_enterprise)
+        writes: list[Any] = [self.add_button, self.stage_button, self.remove_button]
         for keys, slot in (
             (QKeySequence.StandardKey.Find, self._focus_search),
             (QKeySequence("Ctrl+N"), self.add_to_pipeline),
@@ -170,6 +171,9 @@ class CultivationScreen(QWidget):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+            if slot != self._focus_search:
+                writes.append(shortcut)
+        self._ctx.guard("edit", *writes)
 
     # ----- data -----
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import StaleEdit
 from db.services import enterprises
 from db.services.carriers import incubation_history
 from db.services.contracts.queries import ledger_of_enterprise
@@ -30,7 +31,9 @@ from db.services.platforms import platforms_of_enterprise
 from db.services.settings import get_settings
 from db.services.towns import list_towns
 from desktop.ui.common.fields import FieldBox
+from desktop.ui.common.stale_edit import ask_reload, shown_text, value_text
 from desktop.ui.enterprises.basic_tab import BasicTab, blank_values
+from desktop.ui.enterprises.display import FIELD_LABELS
 from desktop.ui.enterprises.history_tab import HistoryTab, load_history
 from desktop.ui.enterprises.ledger_tab import LedgerTab
 from desktop.ui.enterprises.links_tab import LinksTab
@@ -55,6 +58,9 @@ class EnterpriseEditor(QDialog):
         self.save_task: TaskHandle[int] | None = None
         self.last_save_ok: bool | None = None
         self._close_after_save = False
+        # the versions opened: a save over another desk's change is refused (db/services/versions)
+        self.version: int | None = None
+        self._year_versions: dict[int, int] | None = None
         self.resize(900, 640)
         self._build()
         self._load()
@@ -96,6 +102,7 @@ class EnterpriseEditor(QDialog):
 
     def _load(self) -> None:
         """Show the stored enterprise (or an empty form) and start a fresh working copy."""
+        self.version, self._year_versions = None, None
         if self._id is None:
             self.basic.load(blank_values(), None)
             self.quals.load([])
@@ -109,6 +116,8 @@ class EnterpriseEditor(QDialog):
             incubations = incubation_history(s, self._id)
             hosted = platforms_of_enterprise(s, self._id)
             ledger = ledger_of_enterprise(s, self._id)
+        self.version = view.version
+        self._year_versions = {y.year: y.version for y in view.years}
         self.basic.load({k: getattr(view, k) for k in EDITABLE}, self._id)
         self.quals.load(quals)
         self.years.load(view.years)
@@ -147,6 +156,8 @@ class EnterpriseEditor(QDialog):
             qualification_edits=self.quals.edits(),
             year_edits=self.years.changed_years(),
             operator=self._ctx.operator,
+            expected_version=self.version,
+            year_versions=self._year_versions,
         )
         self.last_save_ok = None
         self._close_after_save = False
@@ -174,12 +185,41 @@ class EnterpriseEditor(QDialog):
     def _save_failed(self, exc: BaseException) -> None:
         self.last_save_ok = False
         self._close_after_save = False
-        if isinstance(exc, DuplicateError) and self._id is None and exc.field == "uscc":
+        if isinstance(exc, StaleEdit):
+            self._offer_reload(exc)
+        elif isinstance(exc, DuplicateError) and self._id is None and exc.field == "uscc":
             self._offer_existing(exc)
         elif isinstance(exc, InputError):
             self._show_input_error(exc)
         else:
             show_error(self, exc)
+
+    def _offer_reload(self, exc: StaleEdit) -> None:
+        """Another desk changed the enterprise: list what was not saved; 重新载入 shows the store."""
+        if ask_reload(self, exc, self.unsaved_input()):
+            self._load()
+
+    def unsaved_input(self) -> list[tuple[str, str]]:
+        """The clerk's input a save would have written, as (label, text) lines."""
+        tr = self.tr
+        lines = [
+            (tr(FIELD_LABELS[key]), shown_text(self.basic.inputs[key]))
+            for key in self.basic.changed_fields()
+        ]
+        for year, values in sorted(self.years.changed_years().items()):
+            lines += [
+                (tr("{y}年{f}").format(y=year, f=tr(FIELD_LABELS[k])), value_text(v))
+                for k, v in values.items()
+            ]
+        for q in self.quals.edits():
+            fields = "，".join(
+                f"{tr(FIELD_LABELS.get(k, k))} {value_text(v)}"
+                for k, v in q.values.items()
+                if k in FIELD_LABELS and (q.edited or q.id is None)
+            )
+            revoked = tr("撤销于 {d}").format(d=q.revoke[0].isoformat()) if q.revoke else ""
+            lines.append((tr("资质"), "；".join(x for x in (fields, revoked) if x)))
+        return lines
 
     def _offer_existing(self, exc: DuplicateError) -> None:
         answer = QMessageBox.question(

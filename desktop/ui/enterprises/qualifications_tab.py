@@ -49,7 +49,8 @@ class PendingQualification:
 
     def edit(self) -> QualificationEdit:
         """What saving writes for it."""
-        return QualificationEdit(self.id, dict(self.values), self.edited, self.revoke)
+        version = None if self.stored is None else self.stored.version  # the one opened
+        return QualificationEdit(self.id, dict(self.values), self.edited, self.revoke, version)
 
 
 class QualificationsTab(QWidget):

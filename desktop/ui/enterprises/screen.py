@@ -249,15 +249,17 @@ class RosterScreen(QWidget):
         b["export"].clicked.connect(self.export_excel)
         b["columns"].clicked.connect(self._column_menu_below_button)
         self._shortcut(QKeySequence.StandardKey.Find, self.focus_search)
-        self._shortcut(QKeySequence.StandardKey.New, self.new_enterprise)
-        self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.delete_selected, self.table)
+        new = self._shortcut(QKeySequence.StandardKey.New, self.new_enterprise)
+        delete = self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.delete_selected, self.table)
         self._shortcut(QKeySequence(Qt.Key.Key_Return), self.open_selected, self.table)
         self._shortcut(QKeySequence(Qt.Key.Key_Enter), self.open_selected, self.table)
+        self._ctx.guard("edit", b["new"], b["delete"], new, delete)
 
-    def _shortcut(self, key: Any, slot: Any, on: QWidget | None = None) -> None:
+    def _shortcut(self, key: Any, slot: Any, on: QWidget | None = None) -> QShortcut:
         shortcut = QShortcut(key, on or self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
+        return shortcut
 
     # ----- filter -----
 
@@ -376,7 +378,7 @@ class RosterScreen(QWidget):
         """Open the editor (modal); refresh the roster after a save. Returns the dialog."""
         from desktop.ui.enterprises.editor import EnterpriseEditor
 
-        dialog = EnterpriseEditor(self._ctx, enterprise_id, self)
+        dialog = self._ctx.guard_dialog(EnterpriseEditor(self._ctx, enterprise_id, self))
         self.last_editor = dialog
         dialog.saved.connect(self._after_save)
         dialog.open()

@@ -83,6 +83,7 @@ class HistoryPage(QWidget):
         self.undo_button.clicked.connect(self.undo_selected)
         row.addWidget(self.refresh_button)
         row.addWidget(self.undo_button)
+        self.ctx.guard("undo_own", self.undo_button)  # a viewer undoes nothing
         return row
 
     @Slot()
@@ -122,13 +123,17 @@ class HistoryPage(QWidget):
 
     @Slot()
     def _on_selection(self, *_args: object) -> None:
-        self.undo_button.setEnabled(self.selected() is not None)
+        batch = self.selected()
+        action = self.ctx.undo_action(batch.operator if batch else None)
+        allowed = batch is None or self.ctx.allowed(action)
+        self.undo_button.setEnabled(batch is not None and allowed)
+        self.undo_button.setToolTip("" if allowed else self.ctx.refusal(action))
 
     @Slot()
     def undo_selected(self) -> None:
         """撤销 the selected batch, politely refused when it is already undone."""
         batch = self.selected()
-        if batch is None:
+        if batch is None or not self.ctx.allowed(self.ctx.undo_action(batch.operator)):
             return
         if batch.undone_at is not None:
             show_message(

@@ -209,6 +209,8 @@ class FilePanel(QWidget):
         box.export_button.clicked.connect(self.export_error_workbook)
         box.undo_button.clicked.connect(self.undo_batch)
         box.import_button.clicked.connect(self.start_import)
+        self.ctx.guard("import", box.import_button)
+        self.ctx.guard("undo_own", box.undo_button)  # the batch this desk just imported
         return box
 
     # ---- state ----------------------------------------------------------------------------

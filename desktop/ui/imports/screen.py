@@ -97,6 +97,7 @@ class ImportScreen(QWidget):
         self.choose_button = QPushButton(self.tr("选择文件…"))
         self.choose_button.setObjectName("primary")
         self.choose_button.clicked.connect(self.choose_files)
+        self.ctx.guard("import", self.choose_button)
         layout.addWidget(self.choose_button)
         self.file_list = QListWidget()
         self.file_list.setObjectName("importFiles")
@@ -212,8 +213,8 @@ class ImportScreen(QWidget):
     # ---- drag and drop --------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept local table files."""
-        if any(importable(p) for p in self._dropped(event)):
+        """Accept local table files (when this desk may import)."""
+        if self.ctx.allowed("import") and any(importable(p) for p in self._dropped(event)):
             event.acceptProposedAction()
         else:
             event.ignore()

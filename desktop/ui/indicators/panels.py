@@ -50,6 +50,7 @@ class EditableTable(QTableView):
             and self.state() != QAbstractItemView.State.EditingState
             and index.isValid()
             and index.flags() & Qt.ItemFlag.ItemIsEditable
+            and self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers
         ):
             self.edit(index)
             event.accept()

@@ -241,6 +241,8 @@ class IndicatorsScreen(QWidget):
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_search)
+        if not self._ctx.guard("targets", self.import_button, self.table, self.towns.table):
+            self.rule_hint.setText(self._ctx.refusal("targets"))
 
     def _set_date_range(self, year: int, value: date) -> None:
         self.as_of.blockSignals(True)

@@ -56,6 +56,7 @@ class PlatformDialog(FormDialog):
         self.host_other.toggled.connect(self._host_changed)
 
     def _show(self, view: platforms.PlatformView) -> None:
+        self.version = view.version
         for key in ("name", "department", "note"):
             self.widget(key).setText(getattr(view, key) or "")
         for key in ("kind", "level", "town_id"):
@@ -66,6 +67,15 @@ class PlatformDialog(FormDialog):
         else:
             self.host_other.setChecked(True)
             self.widget("host_name").setText(view.host_name)
+
+    def load_current(self) -> None:
+        """The platform as it is stored now (another desk changed it)."""
+        if self.record_id is not None:
+            with self._ctx.session() as s:
+                view = platforms.get_platform(s, self.record_id)
+            self.host_enterprise.setChecked(True)  # _show picks 其他单位 when the host is one
+            self._show(view)
+            self._host_changed()
 
     @Slot()
     def _host_changed(self) -> None:
@@ -116,4 +126,5 @@ class PlatformDialog(FormDialog):
             platform_id=self.record_id,
             values=changed,
             operator=self._ctx.operator,
+            expected_version=self.version,
         )

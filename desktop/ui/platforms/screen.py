@@ -209,6 +209,7 @@ class PlatformsScreen(QWidget):
         self.bin_button.clicked.connect(self.open_recycle_bin)
         self.indicators_link.linkActivated.connect(self._open_indicators)
         self.chip.removed.connect(self.reload_platforms)
+        self._ctx.guard("edit", self.new_button, self.edit_button, self.delete_button)
 
     # ----- data -----
 
@@ -316,7 +317,7 @@ class PlatformsScreen(QWidget):
     # ----- actions -----
 
     def _open(self, dialog: PlatformDialog) -> PlatformDialog:
-        self.last_dialog = dialog
+        self.last_dialog = self._ctx.guard_dialog(dialog)  # a viewer reads it
         dialog.saved.connect(self._edited)
         dialog.open()
         return dialog

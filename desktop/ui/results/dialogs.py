@@ -109,7 +109,16 @@ class ResultDialog(LedgerDialog):
     def _towns(towns: Sequence[TownView]) -> Any:
         return combo([("未填", NO_VALUE), *[(t.name, t.id) for t in towns]])
 
+    def load_current(self) -> None:
+        """The result as it is stored now (another desk changed it)."""
+        with self._ctx.session() as s:
+            view = self._find(s, self.record_id)
+        if view is not None:
+            self._show(view)
+            self._lookup()
+
     def _show(self, r: queries.ResultView) -> None:
+        self.version = r.version
         for key in ("reg_no", "name", "completer_name", "completer_uscc", "field", "note"):
             self.widget(key).setText(getattr(r, key) or "")
         self.widget("registered_on").set_value(r.registered_on)
@@ -142,6 +151,7 @@ class ResultDialog(LedgerDialog):
             result_id=self.record_id,
             values=self.changed_values(values),
             operator=self._ctx.operator,
+            expected_version=self.version,
         )
 
 
@@ -195,7 +205,18 @@ class TransferDialog(LedgerDialog):
         reg.textEdited.connect(self.suggest)
         reg.textChanged.connect(self._contract_changed)
 
+    def load_current(self) -> None:
+        """The transfer as it is stored now (another desk changed it)."""
+        with self._ctx.session() as s:
+            found = queries.transfers_of_result(s, self._result.id)
+        view = next((t for t in found if t.id == self.record_id), None)
+        if view is not None:
+            self._show(view)
+            self._lookup()
+            self._contract_changed()
+
     def _show(self, t: queries.TransferView) -> None:
+        self.version = t.version
         for key in ("taker_name", "taker_uscc", "contract_reg_no", "note"):
             self.widget(key).setText(getattr(t, key) or "")
         select_data(self.widget("method"), t.method)
@@ -268,4 +289,5 @@ class TransferDialog(LedgerDialog):
             transfer_id=self.record_id,
             values=self.changed_values(values),
             operator=self._ctx.operator,
+            expected_version=self.version,
         )

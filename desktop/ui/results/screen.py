@@ -100,6 +100,9 @@ class ResultsScreen(ResultsView):
         self.delete_transfer_button.clicked.connect(self.delete_transfer)
         self.export_button.clicked.connect(self.exporters["results"].export)
         self.export_transfers_button.clicked.connect(self.exporters["transfers"].export)
+        writes = (self.new_button, self.edit_button, self.delete_button)
+        transfers = (self.add_transfer_button, self.edit_transfer_button)
+        self._ctx.guard("edit", *writes, *transfers, self.delete_transfer_button)
 
     # ----- data -----
 
@@ -241,7 +244,7 @@ class ResultsScreen(ResultsView):
     # ----- results -----
 
     def _open(self, dialog: Dialog) -> Dialog:
-        self.last_dialog = dialog
+        self.last_dialog = self._ctx.guard_dialog(dialog)  # a viewer reads it
         dialog.saved.connect(self._saved)
         dialog.open()
         return dialog

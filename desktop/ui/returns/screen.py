@@ -129,6 +129,7 @@ class ReturnsScreen(QWidget):
         self.xlsx_button.clicked.connect(self.export_xlsx)
         self.submit_button.clicked.connect(self.submit)
         self.history.actionRequested.connect(self._on_history_action)
+        self._ctx.guard("marks", self.submit_button, self.history.buttons["correct"])
 
     # ------------------------------------------------------------ refreshing
     def refresh(self) -> None:

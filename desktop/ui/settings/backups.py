@@ -1,4 +1,9 @@
-"""设置 › 自动备份: the store's automatic backups (time, reason, size) and restoring a chosen one.
+"""设置 › 自动备份: the store's automatic backups (time, reason, size) and restoring a chosen one;
+备份到文件 saves a copy anywhere.
+
+On a server store there are no automatic file backups (the server is backed up by its own
+administrator): the list and the retention are off and the section says so; 备份到文件 and 从文件恢复
+call `db.store.backup` / `db.store.restore`, which run pg_dump / pg_restore (files *.dump).
 
 The restore asks first, then runs on the one write worker (after any write the window has
 queued) as `db.store.restore`: it waits briefly for the store's write lock — another program
@@ -10,6 +15,7 @@ store), so it goes to the worker through `run_task(write=True)`, the runner `run
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -19,11 +25,12 @@ from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWidget
 from db.backups import BackupFile, list_backups
 from desktop.progress import CancelToken, Progress
 from desktop.ui.common import files
-from desktop.ui.settings.view import SettingsView
+from desktop.ui.settings.view import AUTO_BACKUP_HINT, SERVER_BACKUP_HINT, SettingsView
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+DUMP_FILTER = "数据库备份 (*.dump);;所有文件 (*)"
 
 
 def _tr(text: str) -> str:
@@ -47,6 +54,16 @@ def restore_work(
     return restore(ctx.store, backup, ctx.operator)
 
 
+def backup_work(
+    ctx: AppContext, out: Path, _cancel: CancelToken
+) -> Generator[Progress, None, Path]:
+    """Background work: a copy of the whole store in a file (pg_dump on a server)."""
+    from db.store import backup
+
+    yield Progress(0, 0, "正在备份…")
+    return backup(ctx.store, out)
+
+
 class BackupsPanel(QObject):
     """Behaviour of the 自动备份 group: list, pick, confirm, restore."""
 
@@ -62,6 +79,12 @@ class BackupsPanel(QObject):
         view.backups.currentItemChanged.connect(self._on_selected)
         view.restore_backup.clicked.connect(self._on_restore_clicked)
         view.restore_file.clicked.connect(self._on_restore_file_clicked)
+        view.backup_file.clicked.connect(self._on_backup_file_clicked)
+        self.backup_task: TaskHandle[Path] | None = None
+
+    def on_server(self) -> bool:
+        """Whether the store is a server database (no automatic file backups)."""
+        return self.ctx.store.path is None
 
     def reload(self) -> list[BackupFile]:
         """List the store's automatic backups, newest first."""
@@ -77,8 +100,15 @@ class BackupsPanel(QObject):
             item.setToolTip(0, str(b.path))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             tree.addTopLevelItem(item)
-        if path is None:
-            self._say(_tr("服务器数据库请用数据库自身的工具备份和恢复。"))
+        server = path is None  # no automatic file backups: no list, no retention
+        tree.setVisible(not server)
+        self.view.restore_backup.setVisible(not server)
+        for spin in (self.view.keep_daily, self.view.keep_weekly):
+            self.view.backup_keep.setRowVisible(spin, not server)
+        self.view.backup_box.setTitle(_tr("备份") if server else _tr("自动备份"))
+        self.view.backup_hint.setText(
+            _tr(SERVER_BACKUP_HINT) + _tr("。") if server else _tr(AUTO_BACKUP_HINT)
+        )
         self._on_selected(tree.currentItem(), None)
         return found
 
@@ -109,18 +139,78 @@ class BackupsPanel(QObject):
 
     def restore_from_file(self) -> TaskHandle[Path | None] | None:
         """Pick any backup file (never the open store), ask, then restore it (None when not)."""
-        start = self.ctx.store.path.parent if self.ctx.store.path else Path.home()
-        chosen = files.open_store_file(self.owner, _tr("选择要恢复的备份文件"), start)
+        caption = _tr("选择要恢复的备份文件")
+        if self.on_server():
+            chosen = files.open_file_name(self.owner, caption, self._start_folder(), DUMP_FILTER)
+        else:
+            chosen = files.open_store_file(self.owner, caption, self._start_folder())
         if not chosen:
             return None
         path = Path(chosen)
         return self._restore(path, _tr("文件“{name}”").format(name=path.name))
 
+    def _start_folder(self) -> Path:
+        path = self.ctx.store.path
+        if path is not None:
+            return path.parent
+        last = Path(self.ctx.prefs.last_folder) if self.ctx.prefs.last_folder else None
+        return last if last is not None and last.is_dir() else Path.home()
+
+    def _on_backup_file_clicked(self) -> None:
+        self.backup_to_file()
+
+    def backup_to_file(self) -> TaskHandle[Path] | None:
+        """Ask where, then save a copy of the whole store there (None when not asked to)."""
+        server = self.on_server()
+        suffix = ".dump" if server else ".sqlite"
+        name = f"科创台账备份-{datetime.now():%Y%m%d-%H%M}{suffix}"
+        chosen = files.save_file_name(
+            self.owner,
+            _tr("备份到文件"),
+            self._start_folder() / name,
+            DUMP_FILTER if server else files.STORE_FILTER,
+        )
+        if not chosen:
+            return None
+        out = Path(chosen)
+        if not out.suffix:
+            out = out.with_suffix(suffix)
+        self.view.backup_file.setEnabled(False)
+        self._say(_tr("正在备份…"))
+        self.backup_task = run_task(
+            self.owner,
+            partial(backup_work, self.ctx, out),
+            label=_tr("正在备份…"),
+            on_done=self._on_backed_up,
+            on_error=self._on_backup_failed,
+        )
+        return self.backup_task
+
+    @Slot(object)
+    def _on_backed_up(self, out: Path) -> None:
+        self.backup_task = None
+        self.view.backup_file.setEnabled(True)
+        self._say(_tr("已备份到：{0}").format(out))
+
+    @Slot(object)
+    def _on_backup_failed(self, exc: BaseException) -> None:
+        self.backup_task = None
+        self.view.backup_file.setEnabled(True)
+        self._say("")
+        show_error(self.owner, exc)
+
     def _restore(self, backup: Path, what: str) -> TaskHandle[Path | None] | None:
-        question = _tr(
-            "用{what}替换当前的全部数据吗？\n\n"
-            "当前数据会先另存为“恢复前”备份，需要时可以再恢复回来。"
-        ).format(what=what)
+        if self.on_server():
+            question = _tr(
+                "用{what}替换服务器数据库中的全部数据吗？\n\n"
+                "所有连接这个数据库的电脑都会看到恢复后的数据。"
+                "建议先用“备份到文件”保存当前数据。"
+            ).format(what=what)
+        else:
+            question = _tr(
+                "用{what}替换当前的全部数据吗？\n\n"
+                "当前数据会先另存为“恢复前”备份，需要时可以再恢复回来。"
+            ).format(what=what)
         answer = QMessageBox.question(
             self.owner,
             _tr("恢复备份"),

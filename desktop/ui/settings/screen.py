@@ -4,7 +4,8 @@
 保存 sends the form's fields, targets, the backups' retention and the changed legal marks to the
 write worker as one operation (`settings.save_settings`); town changes are applied at once, each
 its own operation.
-The automatic backups are listed and restored by backups.py. Leaving with unsaved changes asks.
+The automatic backups are listed and restored by backups.py; tab 数据位置 (location.py) switches
+this desk between its local file and a server. Leaving with unsaved changes asks.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from db.services.settings import BackupRetention, Settings, SettingsError
 from db.services.towns import TownError
 from desktop.operations import Operation
 from desktop.ui.settings.backups import BackupsPanel
+from desktop.ui.settings.location import LocationPanel
+from desktop.ui.settings.location_view import LocationView
 from desktop.ui.settings.marks import LegalMarksPanel
 from desktop.ui.settings.view import NOT_SET, SettingsView
 from desktop.ui.shell.context import AppContext
@@ -84,6 +87,9 @@ class SettingsScreen(QWidget):
         self.town_task: TaskHandle[Any] | None = None
         self._town_name_sent = ""
         self.backups = BackupsPanel(ctx, self.view, self, self._after_restore)
+        self.location_view = LocationView()
+        self.location = LocationPanel(ctx, self.location_view, self)
+        self.location.load()  # once: a refresh keeps what the clerk is typing there
         self._lay_out()
         self._connect()
         self.load()
@@ -100,6 +106,11 @@ class SettingsScreen(QWidget):
         layout.setSpacing(0)
         self.tabs.addTab(scroll, _tr("常规"))
         self.tabs.addTab(self.marks, _tr("报表"))
+        location = QScrollArea()
+        location.setWidgetResizable(True)
+        location.setFrameShape(QFrame.Shape.NoFrame)
+        location.setWidget(self.location_view)
+        self.tabs.addTab(location, _tr("数据位置"))
         self.tabs.setDocumentMode(True)
         self.tabs.setStyleSheet("QTabWidget::tab-bar { left: 24px; }")
         layout.addWidget(self.view.header_bar())
@@ -123,6 +134,18 @@ class SettingsScreen(QWidget):
         v.rename_town.clicked.connect(self._on_rename_town)
         v.save_aliases.clicked.connect(self._on_save_aliases)
         v.town_name.returnPressed.connect(self._on_add_town)
+        self._guard()
+
+    def _guard(self) -> None:
+        """What this desk's role may not change is disabled, its tooltip saying why."""
+        v, guard = self.view, self.ctx.guard
+        fields = [getattr(v, n) for n in (*TEXT_FIELDS, *NUMBER_FIELDS)]
+        guard("settings", v.save, v.revert, v.keep_daily, v.keep_weekly, *fields)
+        guard("targets", v.target_high_tech, v.target_tech_sme)
+        guard("towns", v.town_name, v.add_town, v.rename_town, v.town_aliases, v.save_aliases)
+        guard("marks", self.marks.table, *self.marks.kinds.values())
+        guard("backup", v.backup_file)
+        guard("restore", v.restore_backup, v.restore_file)
 
     # ---- loading ---------------------------------------------------------------------------
 
@@ -149,6 +172,7 @@ class SettingsScreen(QWidget):
         self.marks.load(stored_marks, self._saved.bureau_name)
         self.load_towns()
         self.backups.reload()
+        self.location.show_current()
         self._clear_errors()
         self._update_buttons()
 

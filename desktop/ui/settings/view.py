@@ -25,6 +25,12 @@ from db.services.settings import CANDIDATE_LIMITS
 from desktop.ui.common.widgets import hint, screen_title
 
 NOT_SET = -1  # the target spin boxes show 未设 at their minimum
+AUTO_BACKUP_HINT = (
+    "每天第一次打开，以及每次导入、恢复、升级之前，程序自动备份数据文件到"
+    "“backups”文件夹。当天的备份全部保留；更早的每天保留最后一份，"
+    "每周保留最后一份。恢复前会先把当前数据另存为“恢复前”备份。"
+)
+SERVER_BACKUP_HINT = "服务器数据库由服务器备份；可用“备份到文件”调用 pg_dump"
 FIELD_WIDTH = 260
 
 
@@ -160,6 +166,9 @@ class SettingsView(QWidget):
         self.restore_file.setToolTip(
             _tr("选择别处保存的备份文件（例如 bureau backup 生成的文件）来恢复")
         )
+        self.backup_file = QPushButton(_tr("备份到文件…"))
+        self.backup_file.setToolTip(_tr("把当前的全部数据另存为一个备份文件"))
+        self.backup_hint = hint(_tr(AUTO_BACKUP_HINT))
         self.backup_message = error_label()
         self.backup_error = error_label()
         self.operator = line_edit(32)
@@ -291,23 +300,18 @@ class SettingsView(QWidget):
         keep.add(_tr("每日备份保留"), self.keep_daily)
         keep.add(_tr("每周备份保留"), self.keep_weekly)
         body.addLayout(keep)
+        self.backup_keep = keep
         body.addWidget(self.backups, 1)
         row = QHBoxLayout()
         row.addWidget(self.backup_message, 1)
         row.addStretch(0)
+        row.addWidget(self.backup_file, 0, Qt.AlignmentFlag.AlignRight)
         row.addWidget(self.restore_file, 0, Qt.AlignmentFlag.AlignRight)
         row.addWidget(self.restore_backup, 0, Qt.AlignmentFlag.AlignRight)
         body.addLayout(row)
-        body.addWidget(
-            hint(
-                _tr(
-                    "每天第一次打开，以及每次导入、恢复、升级之前，程序自动备份数据文件到"
-                    "“backups”文件夹。当天的备份全部保留；更早的每天保留最后一份，"
-                    "每周保留最后一份。恢复前会先把当前数据另存为“恢复前”备份。"
-                )
-            )
-        )
-        return self._group(_tr("自动备份"), body, self.backup_error)
+        body.addWidget(self.backup_hint)
+        self.backup_box = self._group(_tr("自动备份"), body, self.backup_error)
+        return self.backup_box
 
     def _operator_group(self) -> QGroupBox:
         body = form()

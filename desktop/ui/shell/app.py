@@ -8,6 +8,7 @@ are imported by the screens that use them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, Qt, QTimer, QTranslator, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -23,9 +24,9 @@ from db.errors import StoreError, StoreRefused
 from db.locate import display_name_for
 from desktop.logs import setup_logging
 from desktop.paths import resource
-from desktop.preferences import Preferences, resolve_operator
+from desktop.preferences import Preferences, chosen_store, resolve_operator
 from desktop.ui.common import files
-from desktop.ui.shell import editors
+from desktop.ui.shell import editors, reopen
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import install_excepthook
 from desktop.ui.shell.instance import StoreClaim, explain_store_in_use
@@ -96,6 +97,39 @@ def style_sheet() -> str:
         return ""
 
 
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collector, run on the GUI thread only.
+
+    Left to itself the collector runs on whichever thread allocates; when that is a background
+    task's thread, Python-owned QObjects in a reference cycle (a finished task's relay, say) are
+    destroyed off the GUI thread, which crashes PySide (BindingManager::runDeletionInMainThread)
+    or deadlocks with the GUI thread. So automatic collection is off and this timer collects,
+    by the same generation thresholds, on the GUI thread.
+    """
+
+    INTERVAL_MS = 500
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
+
+    def stop(self) -> None:
+        """Stop collecting here (automatic collection stays off; the caller decides)."""
+        self._timer.stop()
+        self.deleteLater()
+
+    @Slot()
+    def collect(self) -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        generation = 0
+        if counts[1] >= thresholds[1]:
+            generation = 2 if counts[2] >= thresholds[2] else 1
+        gc.collect(generation)
+
+
 def make_application() -> QApplication:
     """The QApplication, set up once (DPI policy, names, font, icon, stylesheet)."""
     existing = QApplication.instance()
@@ -106,6 +140,7 @@ def make_application() -> QApplication:
     )
     app = QApplication(sys.argv[:1])
     configure_application(app)
+    GuiThreadCollector(app)
     return app
 
 
@@ -163,15 +198,18 @@ class _Starter:
         self.operator = operator
         self.prefs = prefs
         self.store: Store | None = None
+        self.ctx: AppContext | None = None
         self.exit_code: int | None = None  # set when the store could not be opened
 
     def start(self) -> None:
-        """Open the store; on failure explain and end the event loop with the exit code."""
-        opened = open_store_or_explain(self.db, self.window)
+        """Log in to a server that asks, open the store; on failure explain and end the loop."""
+        target = self._logged_in()
+        if isinstance(target, int):
+            self._end(target)
+            return
+        opened = open_store_or_explain(target, self.window)
         if isinstance(opened, int):
-            self.exit_code = opened
-            self.window.hide()
-            QApplication.exit(opened)
+            self._end(opened)
             return
         self.store = opened
         ctx = AppContext(
@@ -180,6 +218,7 @@ class _Starter:
             prefs=self.prefs,
             enterprise_editor=editors.enterprise_editor,
         )
+        self.ctx = ctx
         self.window.attach(ctx)
         if os.environ.get("BUREAU_STARTUP_PROBE"):
             from desktop.ui.shell.tasks import wait_for_tasks
@@ -188,30 +227,90 @@ class _Starter:
             _probe("filled-at")
             os._exit(0)  # no teardown
 
+    def _end(self, code: int) -> None:
+        self.exit_code = code
+        self.window.hide()
+        QApplication.exit(code)
+
+    def _logged_in(self) -> str | int | None:
+        """The target to open: a server URL with the password the clerk typed when the server
+        asks for one; an exit code when the server cannot be used and the clerk quits."""
+        from db.locate import has_password, is_server_url, resolve_url
+
+        url = resolve_url(self.db)
+        if not is_server_url(url) or has_password(url):
+            return self.db
+        from db.errors import StoreError
+        from db.server import PasswordNeeded, ServerAddress, probe
+        from desktop.ui.shell.login import ask_login
+
+        try:
+            probe(url)
+        except PasswordNeeded:
+            address = ServerAddress.of(url)
+            logged_in = ask_login(self.window, url, address.place() if address else url)
+            if logged_in is not None:
+                return logged_in
+            return self._offer_local_file(_tr("没有登录服务器。"), 0)
+        except StoreError as exc:
+            return self._offer_local_file(str(exc), 2)
+        return self.db  # PGPASSWORD, the pgpass file, or a server that trusts this desk
+
+    def _offer_local_file(self, why: str, code: int) -> int:
+        """The server cannot be used now: open this computer's data file instead, or quit."""
+        from db.locate import default_store_path
+
+        local = default_store_path()
+        answer = QMessageBox.question(
+            self.window,
+            _tr("无法使用服务器数据库"),
+            _tr(
+                "{why}\n\n要改为打开本机数据文件吗？\n{path}\n\n"
+                "（设置 → 数据位置中保存的位置不变；选“否”退出程序。）"
+            ).format(why=why, path=local),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            reopen.ask_later(str(local))
+            return 0
+        return code
+
 
 def run_gui(db: str | None, operator: str) -> int:
-    """Open the main window on the store named by db ($BUREAU_DB / default otherwise).
+    """Open the main window on the store named by db, else $BUREAU_DB, else the saved data
+    location (设置 → 数据位置), else the default file.
 
     One window per store: when another window has this store open, say so, bring that one to
-    the front and return 0 without opening the store.
+    the front and return 0 without opening the store. 数据位置 → 切换 reopens the window on the
+    new store in this process (desktop/ui/shell/reopen.py).
     """
     log_file = setup_logging()
     app = make_application()
     install_excepthook()
-    claim = StoreClaim(db)
-    if not claim.owned:
-        log.info("store %s is open in another window", claim.identity)
-        explain_store_in_use(claim, display_name_for(db))
-        return 0
-    try:
-        return _run_window(app, claim, db, operator, log_file)
-    finally:
-        claim.release()
+    target = chosen_store(db)
+    reopen.take()  # nothing left over from an earlier window of this process
+    while True:
+        claim = StoreClaim(target)
+        if not claim.owned:
+            log.info("store %s is open in another window", claim.identity)
+            explain_store_in_use(claim, display_name_for(target))
+            return 0
+        try:
+            code, operator = _run_window(app, claim, target, operator, log_file)
+        finally:
+            claim.release()
+        again = reopen.take()
+        if again is None:
+            return code
+        log.info("window reopening on %s", display_name_for(again.target))
+        target = again.target
 
 
 def _run_window(
     app: QApplication, claim: StoreClaim, db: str | None, operator: str, log_file: Path
-) -> int:
+) -> tuple[int, str]:
+    """Run one window on db until it closes: (exit code, the operator it ended with)."""
     log.info("window starting; log at %s", log_file)
     prefs = Preferences.load()
     window = MainWindow(Opening(display_name_for(db), operator, prefs))
@@ -224,7 +323,8 @@ def _run_window(
     QTimer.singleShot(0, claim.serve)  # after the frame: QtNetwork is not needed to show it
     try:
         code = app.exec()
-        return code if starter.exit_code is None else starter.exit_code
+        code = code if starter.exit_code is None else starter.exit_code
+        return code, starter.ctx.operator if starter.ctx is not None else operator
     finally:
         from desktop.ui.shell.tasks import wait_for_tasks
 
@@ -232,8 +332,9 @@ def _run_window(
         if starter.store is not None:
             starter.store.close()
             files.release_store(starter.store.path)
+        window.deleteLater()
 
 
 def main() -> int:
-    """`python -m desktop`: the window on $BUREAU_DB or the default store."""
+    """`python -m desktop`: the window on $BUREAU_DB, the saved data location or the default store."""
     return run_gui(None, resolve_operator())

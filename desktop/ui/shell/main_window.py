@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Slot
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,17 +25,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.roles import ROLE_LABELS, Role
 from desktop.paths import resource
 from desktop.preferences import Preferences
 from desktop.ui.common import files
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_unexpected
+from desktop.ui.shell.refresh import FocusRefresher
 from desktop.ui.shell.screens import SCREENS, ScreenSpec
 
 log = logging.getLogger(__name__)
 
 NAV_WIDTH = 168
 DEFAULT_SIZE = QSize(1440, 900)  # the dashboard's natural size; capped by the screen
+
+
+def server_place(url: str) -> str:
+    """host/db of a server URL (a socket's folder stands for the host; never the password)."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    host = parts.hostname or (query.get("host") or ["localhost"])[0]
+    port = str(parts.port or (query.get("port") or [""])[0])
+    if port and port != "5432":
+        host = f"{host}:{port}"
+    return f"{host}/{unquote(parts.path.lstrip('/'))}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext | Opening, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx: AppContext | None = None
+        self.refresher: FocusRefresher | None = None
         self._prefs = ctx.prefs
         self.specs: list[ScreenSpec] = list(SCREENS)
         self._screens: dict[str, QWidget] = {}
@@ -91,6 +106,8 @@ class MainWindow(QMainWindow):
         files.protect_store(ctx.store.path)  # the file dialogs hide it and never open it
         self.context_changed()
         self.nav.setEnabled(True)
+        self.refresher = FocusRefresher(self, ctx.store)
+        self.refresher.check()  # the stamp the first screen was read at
         first = self.navigate(self._first_screen())
         if first is not None:
             self.stack.removeWidget(self.placeholder)
@@ -204,6 +221,20 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(widget)
         return widget
 
+    def current_screen(self) -> QWidget | None:
+        """The screen shown now (None while the store is still opening)."""
+        return self._screens.get(self._current_key)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Activated again (back from another program or desk): lists refresh when data changed.
+
+        (changeEvent, not event(): Python then runs on a change of state, not on every event.)
+        """
+        super().changeEvent(event)
+        activated = event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+        if activated and self.refresher is not None:
+            self.refresher.check()
+
     def _can_leave_current(self) -> bool:
         widget = self._screens.get(self._current_key)
         can_leave = getattr(widget, "can_leave", None)
@@ -239,12 +270,32 @@ class MainWindow(QMainWindow):
         with self.ctx.session() as session:
             bureau = get_settings(session).bureau_name.strip()
         self.setWindowTitle(f"科创台账 — {bureau}" if bureau else "科创台账")
-        self._show_status(self.ctx.store.display_name, self.ctx.operator)
+        store = self.ctx.store
+        if store.path is None:
+            self._show_server(store.url, store.login or self.ctx.operator, store.role)
+        else:
+            self._show_status(store.display_name, self.ctx.operator)
 
     def _show_status(self, store_name: str, operator: str) -> None:
+        if "://" in store_name:  # a server store still being opened
+            self.store_label.setText(self.tr("服务器 {0}").format(server_place(store_name)))
+            self.store_label.setToolTip(store_name)
+            self.operator_label.setText(self.tr("操作员：{0}").format(operator))
+            return
         self.store_label.setText(self.tr("数据文件：{0}").format(store_name))
         self.store_label.setToolTip(store_name)
         self.operator_label.setText(self.tr("操作员：{0}").format(operator))
+        self.operator_label.show()
+
+    def _show_server(self, url: str, login: str, role: Role) -> None:
+        """Where the data is and who: 服务器 host/db · 账号 wangl（录入）."""
+        text = self.tr("服务器 {place} · 账号 {login}（{role}）").format(
+            place=server_place(url), login=login, role=self.tr(ROLE_LABELS[role])
+        )
+        self.store_label.setText(text)
+        self.store_label.setToolTip(self.ctx.store.display_name)
+        self.operator_label.clear()
+        self.operator_label.hide()
 
     @Slot()
     def bring_to_front(self) -> None:
