@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -141,27 +142,39 @@ def prune(store_path: Path, retention: BackupRetention, now: datetime | None = N
     return removed
 
 
-def copy_store(source: Path, out: Path) -> Path:
-    """A consistent copy of a SQLite file (online backup API), written whole or not at all."""
+@contextlib.contextmanager
+def written_whole(out: Path) -> Iterator[Path]:
+    """A part file beside `out` to write the backup into: renamed to `out` when the block ends,
+    removed when it fails — so `out` is written whole or not at all (SQLite copies, pg_dump).
+
+    Refuses an output that is a folder or no regular file (a device or pipe is never replaced).
+    """
     if out.is_dir():
         raise StoreError(f"备份的输出路径是一个文件夹，请给出文件名：{out}")
-    if out.exists() and not out.is_file():  # a device or a pipe: never replaced by a file
+    if out.exists() and not out.is_file():
         raise StoreError(f"备份的输出路径不是普通文件：{out}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"无法创建备份所在的文件夹：{out.parent}（{exc.strerror}）") from exc
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.part")
+    part = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.part")
     try:
-        _online_copy(source, tmp)
-        os.replace(tmp, out)
+        yield part
+        os.replace(part, out)
     except OSError as exc:
         raise StoreError(f"无法写入备份文件：{out}（{exc.strerror or exc}）") from exc
-    except sqlite3.Error as exc:
-        raise _copy_failure(exc, source, out) from exc
     finally:
         with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+            part.unlink(missing_ok=True)
+
+
+def copy_store(source: Path, out: Path) -> Path:
+    """A consistent copy of a SQLite file (online backup API), written whole or not at all."""
+    with written_whole(out) as part:
+        try:
+            _online_copy(source, part)
+        except sqlite3.Error as exc:
+            raise _copy_failure(exc, source, out) from exc
     return out
 
 

@@ -21,7 +21,6 @@ Qt-free; db.store dispatches `backup` / `restore` of a server store here.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import locale
 import os
@@ -29,11 +28,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
+from db.backups import written_whole
 from db.errors import NewerSchemaError, StoreBusy, StoreError, StoreRefused
 from db.roles import Role, require
 
@@ -172,14 +171,6 @@ def _database(url: str) -> str:
     return make_url(url).database or "postgres"
 
 
-def check_output(out: Path) -> None:
-    """Refuse an output path that is a folder or no regular file (the refusals of SQLite's)."""
-    if out.is_dir():
-        raise StoreError(f"备份的输出路径是一个文件夹，请给出文件名：{out}")
-    if out.exists() and not out.is_file():  # a device or a pipe: never replaced by a file
-        raise StoreError(f"备份的输出路径不是普通文件：{out}")
-
-
 def dump(url: str, out: Path, identity: tuple[str, Role] | None = None) -> Path:
     """pg_dump the URL's database to `out` (custom format), written whole or not at all.
 
@@ -187,23 +178,11 @@ def dump(url: str, out: Path, identity: tuple[str, Role] | None = None) -> Path:
     """
     if identity is not None:
         require(identity[1], "backup", identity[0])
-    check_output(out)
-    tool = find_tool("pg_dump")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"无法创建备份所在的文件夹：{out.parent}（{exc.strerror}）") from exc
-    part = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.part")
-    try:
+    with written_whole(out) as part:
+        tool = find_tool("pg_dump")
         code, _out, err = _run([str(tool), "--format=custom", f"--file={part}"], libpq_env(url))
         if code != 0:
             raise _dump_failure(err, _database(url))
-        os.replace(part, out)
-    except OSError as exc:
-        raise StoreError(f"无法写入备份文件：{out}（{exc.strerror or exc}）") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            part.unlink(missing_ok=True)
     return out
 
 
