@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 
 from db.rules.identifiers import uscc_check_char
-from tests.cli.conftest import BUREAU, SAMPLES, Run, import_json, store_digest
+from tests.cli.conftest import BUREAU, SAMPLES, Run, import_json, run_bureau, store_digest
+from tests.pgserver import PgServer
 
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 XLSX = "十九里镇-2025年科技型企业统计表.xlsx"
@@ -381,3 +382,21 @@ def test_kill_mid_commit_leaves_store_as_before(
     result = import_json(with_towns, str(big))
     assert result["created"] == 30000
     assert count(store_path, "enterprises") == 30000
+
+
+def test_an_import_into_a_demo_store_gets_new_ids(pg_server: PgServer) -> None:
+    """`init --demo` writes its own ids: on a server, the sequences follow so an import works."""
+    name = pg_server.new_database_name("kc_demo")
+    pg_server.execute(f'CREATE DATABASE "{name}"')
+    url = pg_server.url(name)
+    try:
+        for args in (("init", "--demo"), ("towns", "add", "新城镇")):
+            done = run_bureau(url, *args)
+            assert done.returncode == 0, done.stderr
+        done = run_bureau(
+            url, "import", str(SAMPLES / "十九里镇-2025年科技型企业统计表.xlsx"), "--json"
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["created"] > 0
+    finally:
+        pg_server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
