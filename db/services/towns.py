@@ -12,6 +12,7 @@ from db.models import Town, TownAlias
 from db.rules.text import normalize_text, too_long
 from db.services import audit
 from db.services.lengths import label_of, limit_of, table_of
+from db.services.versions import claim
 
 # Characters that separate aliases where several are written in one field (the 设置 screen):
 # a name holding one could not be told from two names, so names and aliases may not contain them.
@@ -28,12 +29,16 @@ class TownView:
     name: str
     aliases: tuple[str, ...]
     sort_order: int
+    version: int = 1  # what a rename names (db/services/versions.py)
 
 
 def list_towns(session: Session) -> list[TownView]:
     """All towns in their display order."""
     towns = session.scalars(select(Town).order_by(Town.sort_order, Town.id)).all()
-    return [TownView(t.id, t.name, tuple(a.alias for a in t.aliases), t.sort_order) for t in towns]
+    return [
+        TownView(t.id, t.name, tuple(a.alias for a in t.aliases), t.sort_order, t.version)
+        for t in towns
+    ]
 
 
 def add_towns(session: Session, names: Iterable[str], operator: str) -> list[str]:
@@ -55,8 +60,17 @@ def add_towns(session: Session, names: Iterable[str], operator: str) -> list[str
     return added
 
 
-def rename_town(session: Session, town_id: int, new_name: str, operator: str) -> None:
-    """Rename a town; the old name becomes an alias so old spreadsheets still match."""
+def rename_town(
+    session: Session,
+    town_id: int,
+    new_name: str,
+    operator: str,
+    expected_version: int | None = None,
+) -> None:
+    """Rename a town; the old name becomes an alias so old spreadsheets still match.
+
+    A rename based on `expected_version` is refused (StaleEdit) when another desk changed it."""
+    claim(session, Town, town_id, expected_version, ("town", town_id))
     town = session.get(Town, town_id)
     if town is None:
         raise TownError("镇街不存在")

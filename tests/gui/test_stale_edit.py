@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from db.services import enterprises, platforms
@@ -132,3 +133,131 @@ def test_a_ledger_form_offers_reload_too(
     assert dialog.version == 2 and not dialog.is_dirty()
     with app_ctx.session() as s:
         assert platforms.get_platform(s, pid).department is None
+
+
+def test_a_grid_row_saved_over_another_desks_change_is_refused_and_reloaded(
+    qtbot: Any, app_ctx: AppContext, store: Store, message_boxes: MessageBoxes
+) -> None:
+    from datetime import date
+
+    from db.services.commissioners import dispatches, records, roster
+    from desktop.ui.commissioners.records_tab import RecordsTab
+    from desktop.ui.shell.tasks import wait_for_tasks
+
+    typed = {"served_on": date(2025, 3, 1), "kind": "现场指导", "trained": 5}
+    with store.transaction() as s:
+        cid = roster.create(s, {"name": "机械团队", "kind": "团队", "unit": "亳州学院"}, "测试员")
+        did = dispatches.dispatch(s, cid, "张庄村", None, date(2025, 1, 2), operator="测试员")
+        rid = records.add(s, did, typed, "测试员")
+    tab = RecordsTab(app_ctx)
+    qtbot.addWidget(tab)
+    tab.select_dispatch(did)
+    trained = tab.model.index(0, 3)
+    with store.transaction() as s:  # another desk changes the record shown
+        records.update(s, rid, {"trained": 8}, OTHER)
+    who = store.login or OTHER
+    tab.model.setData(trained, "9")
+    tab.save_row(0)
+    assert wait_for_tasks()
+    [(_kind, title, shown)] = message_boxes.shown
+    assert title == "记录已被其他人修改"
+    assert f"已被 {who} 于 " in shown and "培训人数：9" in shown
+    assert trained.data() == "8"  # the row shows the record as stored now
+    with app_ctx.session() as s:
+        assert records.get(s, rid).trained == 8
+    tab.model.setData(trained, "9")  # typed again on the current version: saved
+    tab.save_row(0)
+    assert wait_for_tasks()
+    tab.model.setData(trained, "10")  # and again: the row names the version it saved
+    tab.save_row(0)
+    assert wait_for_tasks()
+    assert len(message_boxes.shown) == 1
+    with app_ctx.session() as s:
+        assert records.get(s, rid).trained == 10
+
+
+def test_in_place_saves_of_the_screens_are_refused_and_show_the_stored_values(
+    qtbot: Any, app_ctx: AppContext, store: Store, message_boxes: MessageBoxes
+) -> None:
+    from datetime import date
+
+    from db.services import towns
+    from db.services.commissioners import assessments, dispatches, roster
+    from db.services.plans import indicators
+    from desktop.ui.commissioners.assessment_tab import AssessmentTab
+    from desktop.ui.commissioners.dispatches_tab import DispatchesTab
+    from desktop.ui.indicators.screen import IndicatorsScreen
+    from desktop.ui.settings.screen import SettingsScreen
+    from desktop.ui.shell.tasks import wait_for_tasks
+
+    year = date.today().year
+    with store.transaction() as s:
+        towns.add_towns(s, ["古井镇"], "测试员")
+        cid = roster.create(s, {"name": "机械团队", "kind": "团队", "unit": "亳州学院"}, "测试员")
+        did = dispatches.dispatch(s, cid, "张庄村", None, date(year, 1, 2), operator="测试员")
+        manual = {"code": "gdp", "name": "高新技术产业增加值", "unit": "亿元", "kind": "amount"}
+        indicators.add_indicator(s, manual, "测试员")
+    ended, graded = DispatchesTab(app_ctx), AssessmentTab(app_ctx)
+    board, settings = IndicatorsScreen(app_ctx), SettingsScreen(app_ctx)
+    for widget in (ended, graded, board, settings):
+        qtbot.addWidget(widget)
+    board.refresh()
+    assert wait_for_tasks()
+    settings.view.towns.setCurrentRow(0)
+    with store.transaction() as s:  # another desk changes each value shown
+        dispatches.end_dispatch(s, did, date(year, 1, 3), OTHER)
+        assessments.set_grade(s, cid, year, "优秀", OTHER)
+        indicators.set_target(s, "gdp", board.year.value(), 5.0, OTHER)
+        towns.rename_town(s, towns.list_towns(s)[0].id, "古井镇一", OTHER)
+
+    def save_all() -> None:
+        ended.view.setCurrentIndex(ended.model.index(0, 0))
+        ended.end_current()
+        graded.set_grade(cid, "合格")
+        board._indicator_edited("gdp", "target", 7.0)
+        settings.view.towns.setCurrentRow(0)
+        settings.view.town_name.setText("古井镇二")
+        settings._on_rename_town()
+        assert wait_for_tasks()
+
+    save_all()
+    assert len(message_boxes.shown) == 4
+    assert all("为免覆盖对方的修改，本次没有保存" in text for _k, _t, text in message_boxes.shown)
+    assert ended.model.rows()[0].end_on == date(year, 1, 3)  # each shows what is stored now
+    assert graded.model.rows()[0].grade == "优秀"
+    assert [v.target for v in board.model.rows()] == [5.0]
+    assert settings.view.towns.item(0).data(Qt.ItemDataRole.UserRole + 1) == "古井镇一"
+    save_all()  # based on the values shown now: saved
+    assert len(message_boxes.shown) == 4
+    with store.session() as s:
+        assert dispatches.get(s, did).end_on == date.today()
+        assert assessments.get_grade(s, cid, year) == "合格"
+        assert indicators.indicator_value(s, "gdp", board.year.value()).target == 7.0
+        assert towns.list_towns(s)[0].name == "古井镇二"
+
+
+def test_a_stage_change_over_another_desks_is_refused_and_reloads(
+    qtbot: Any,
+    app_ctx: AppContext,
+    store: Store,
+    enterprise_id: int,
+    message_boxes: MessageBoxes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from db.services.plans import cultivation_pipeline as pipeline
+    from desktop.ui.cultivation.dialogs import StageDialog
+
+    choose(monkeypatch, message_boxes, "重新载入")
+    dialog = StageDialog(app_ctx, enterprise_id, "华信", 2025, "high_tech", None, version=0)
+    qtbot.addWidget(dialog)
+    with store.transaction() as s:  # another desk puts it into the pipeline first
+        pipeline.move_enterprise(s, enterprise_id, 2025, "培育中", OTHER, note="对方")
+    finish(dialog.save())
+    [(_kind, title, _text)] = message_boxes.shown
+    assert title == "记录已被其他人修改"
+    assert (dialog.current, dialog.version) == ("培育中", 1)  # 重新载入: the entry as stored now
+    assert dialog.widget("note").toPlainText() == "对方"
+    dialog.widget("stage").setCurrentIndex(dialog.widget("stage").findData("已申报"))
+    finish(dialog.save())
+    with store.session() as s:
+        assert pipeline.entry_of(s, enterprise_id, 2025).stage == "已申报"  # type: ignore[union-attr]

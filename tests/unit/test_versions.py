@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 from db.errors import StaleEdit, StoreRefused
 from db.models import AuditEntry, Base, Enterprise, Platform
 from db.models.base import Versioned
-from db.services import carriers, enterprises, platforms
+from db.services import carriers, enterprises, platforms, towns
+from db.services.commissioners import assessments, dispatches, records, roster
 from db.services.commissioners import operations as commissioner_ops
-from db.services.commissioners import roster
 from db.services.enterprises import qualifications
 from db.services.enterprises.operations import QualificationEdit, save_enterprise
 from db.services.imports import bulk
+from db.services.plans import cultivation, cultivation_pipeline, indicators
 from db.services.versions import NOT_STORED, stale_message
 from db.store import MIGRATIONS, Store, head_revision, open_store
 
@@ -286,3 +287,149 @@ def test_an_incubatee_exit_and_a_carrier_year_check_their_versions(store: Store)
     with store.session() as s:
         assert carriers.get_incubatee(s, iid).exited_on is None
         assert carriers.carrier_year(s, cid, 2025).jobs == 3
+
+
+def _dispatch(store: Store) -> tuple[int, int]:
+    """A commissioner and a dispatch of it (ids)."""
+    with store.transaction() as s:
+        cid = roster.create(
+            s, {"name": "张三", "kind": "个人", "id_number": "341602198001010018"}, ME
+        )
+        did = dispatches.dispatch(s, cid, "谯城区某合作社", None, date(2025, 1, 2), operator=ME)
+    return cid, did
+
+
+def test_a_service_record_edited_in_the_grid_is_refused_when_stale(store: Store) -> None:
+    _cid, did = _dispatch(store)
+    typed = {"served_on": date(2025, 3, 1), "kind": "现场指导", "trained": 5}
+    with store.transaction() as s:
+        rid = records.add(s, did, typed, ME)
+    with store.session() as s:
+        (opened,) = records.list_records(s, did)
+    with store.transaction() as s:  # the other desk's row
+        commissioner_ops.save_service_row(
+            s, did, rid, typed | {"trained": 8}, OTHER, expected_version=opened.version
+        )
+    with pytest.raises(StaleEdit, match=_last_change(store)[0]), store.transaction() as s:
+        commissioner_ops.save_service_row(
+            s, did, rid, typed | {"trained": 9}, ME, expected_version=opened.version
+        )
+    with store.session() as s:
+        assert records.get(s, rid).trained == 8
+    with store.transaction() as s:  # based on what is stored now: saved, with the new version
+        saved = commissioner_ops.save_service_row(
+            s, did, rid, typed | {"trained": 9}, ME, expected_version=opened.version + 1
+        )
+    assert (saved.trained, saved.version) == (9, opened.version + 2)
+
+
+def test_ending_a_dispatch_and_a_grade_are_refused_when_stale(store: Store) -> None:
+    cid, did = _dispatch(store)
+    with store.session() as s:
+        shown = dispatches.get(s, did)
+        (row,) = assessments.assessment_rows(s, 2025)
+    assert row.version == NOT_STORED
+    with store.transaction() as s:  # the other desk ends it and grades first
+        dispatches.end_dispatch(s, did, date(2025, 6, 30), OTHER, expected_version=shown.version)
+        assessments.set_grade(s, cid, 2025, "优秀", OTHER, expected_version=row.version)
+    with pytest.raises(StaleEdit), store.transaction() as s:
+        dispatches.end_dispatch(s, did, date(2025, 7, 31), ME, expected_version=shown.version)
+    with pytest.raises(StaleEdit), store.transaction() as s:  # graded since it was shown
+        assessments.set_grade(s, cid, 2025, "合格", ME, expected_version=row.version)
+    with store.session() as s:
+        assert dispatches.get(s, did).end_on == date(2025, 6, 30)
+        assert assessments.get_grade(s, cid, 2025) == "优秀"
+        now = dispatches.get(s, did)
+        (graded,) = assessments.assessment_rows(s, 2025)
+    with store.transaction() as s:
+        dispatches.end_dispatch(s, did, date(2025, 7, 31), ME, expected_version=now.version)
+        assessments.set_grade(s, cid, 2025, "合格", ME, expected_version=graded.version)
+    with store.session() as s:
+        assert dispatches.get(s, did).end_on == date(2025, 7, 31)
+        assert assessments.get_grade(s, cid, 2025) == "合格"
+
+
+def test_an_indicators_target_and_manual_actual_are_refused_when_stale(store: Store) -> None:
+    with store.transaction() as s:
+        towns.add_towns(s, ["古井镇"], ME)
+        (town,) = towns.list_towns(s)
+        manual = {"code": "gdp", "name": "高新技术产业增加值", "unit": "亿元", "kind": "amount"}
+        indicators.add_indicator(s, manual, ME)
+        indicators.set_target(s, "gdp", 2025, 10.0, ME)
+    with store.session() as s:
+        shown = indicators.indicator_value(s, "gdp", 2025)
+    assert shown.target_version == 1 and shown.actual_version == NOT_STORED
+    assert [t.target_version for t in shown.by_town] == []  # no town target yet
+    with store.transaction() as s:  # the other desk
+        indicators.set_target(s, "gdp", 2025, 12.0, OTHER, expected_version=shown.target_version)
+        indicators.set_actual(s, "gdp", 2025, 3.0, OTHER, expected_version=NOT_STORED)
+        indicators.set_target(s, "gdp", 2025, 2.0, OTHER, town_id=town.id, expected_version=0)
+    for write in (
+        lambda s: indicators.set_target(s, "gdp", 2025, 11.0, ME, expected_version=1),
+        lambda s: indicators.set_actual(s, "gdp", 2025, 4.0, ME, expected_version=NOT_STORED),
+        lambda s: indicators.set_target(
+            s, "gdp", 2025, 1.0, ME, town_id=town.id, expected_version=NOT_STORED
+        ),
+    ):
+        with pytest.raises(StaleEdit, match=_last_change(store)[0]), store.transaction() as s:
+            write(s)
+    with store.session() as s:
+        now = indicators.indicator_value(s, "gdp", 2025)
+    assert (now.target, now.actual, now.by_town[0].target) == (12.0, 3.0, 2.0)
+    with store.transaction() as s:  # based on the values shown now: saved
+        indicators.set_target(s, "gdp", 2025, 11.0, ME, expected_version=now.target_version)
+        indicators.set_actual(s, "gdp", 2025, 4.0, ME, expected_version=now.actual_version)
+        version = now.by_town[0].target_version
+        indicators.set_target(s, "gdp", 2025, 1.0, ME, town_id=town.id, expected_version=version)
+    with store.session() as s:
+        again = indicators.indicator_value(s, "gdp", 2025)
+    assert (again.target, again.actual, again.by_town[0].target) == (11.0, 4.0, 1.0)
+
+
+def test_a_cultivation_stage_change_is_refused_when_stale(store: Store) -> None:
+    eid = _enterprise(store)
+    with store.session() as s:
+        outside = cultivation.candidate_of(s, eid, 2025)
+    assert outside is None or outside.entry_version == NOT_STORED
+    with store.transaction() as s:  # the other desk puts it into the pipeline first
+        entry = cultivation_pipeline.move_enterprise(
+            s, eid, 2025, "培育中", OTHER, expected_version=NOT_STORED
+        )
+    with pytest.raises(StaleEdit), store.transaction() as s:  # shown as not in the pipeline
+        cultivation_pipeline.move_enterprise(
+            s, eid, 2025, "已申报", ME, expected_version=NOT_STORED
+        )
+    with store.session() as s:
+        shown = cultivation.candidate_of(s, eid, 2025)
+    assert shown is not None and shown.entry_version == 1
+    with store.transaction() as s:
+        cultivation_pipeline.set_stage(s, entry, "已申报", OTHER, expected_version=1)
+    with pytest.raises(StaleEdit, match=_last_change(store)[0]), store.transaction() as s:
+        cultivation_pipeline.move_enterprise(s, eid, 2025, "已申报", ME, expected_version=1)
+    with pytest.raises(StaleEdit), store.transaction() as s:
+        cultivation_pipeline.set_stage(s, entry, "培育中", ME, expected_version=1)
+    with store.session() as s:
+        now = cultivation.candidate_of(s, eid, 2025)
+    assert now is not None and (now.stage, now.entry_version) == ("已申报", 2)
+    with store.transaction() as s:
+        cultivation_pipeline.move_enterprise(s, eid, 2025, "未通过", ME, expected_version=2)
+    with store.session() as s:
+        assert cultivation_pipeline.get_entry(s, entry).stage == "未通过"
+
+
+def test_a_town_rename_is_refused_when_stale(store: Store) -> None:
+    with store.transaction() as s:
+        towns.add_towns(s, ["古井镇"], ME)
+    with store.session() as s:
+        (shown,) = towns.list_towns(s)
+    with store.transaction() as s:
+        towns.rename_town(s, shown.id, "古井镇一", OTHER, expected_version=shown.version)
+    with pytest.raises(StaleEdit, match=_last_change(store)[0]), store.transaction() as s:
+        towns.rename_town(s, shown.id, "古井镇二", ME, expected_version=shown.version)
+    with store.session() as s:
+        (now,) = towns.list_towns(s)
+    assert (now.name, now.version) == ("古井镇一", shown.version + 1)
+    with store.transaction() as s:
+        towns.rename_town(s, shown.id, "古井镇二", ME, expected_version=now.version)
+    with store.session() as s:
+        assert towns.list_towns(s)[0].name == "古井镇二"

@@ -13,6 +13,7 @@ from db.services.commissioners.common import fetch, year_bounds
 from db.services.commissioners.dispatches import in_year_condition
 from db.services.errors import InputError
 from db.services.settings import get_settings
+from db.services.versions import NOT_STORED, claim
 
 ENTITY = "commissioner"
 
@@ -35,21 +36,32 @@ class AssessmentRow:
     unit: str | None
     summary: YearSummary
     grade: str | None
+    version: int = NOT_STORED  # the grade's version (NOT_STORED: not assessed yet)
 
 
 def set_grade(
-    session: Session, commissioner_id: int, year: int, grade: str | None, operator: str
+    session: Session,
+    commissioner_id: int,
+    year: int,
+    grade: str | None,
+    operator: str,
+    expected_version: int | None = None,
 ) -> None:
-    """Set (or clear with None/"") a commissioner's grade for a year; it must be a configured grade."""
-    fetch(session, Commissioner, commissioner_id, "科技特派员不存在")
-    grades = get_settings(session).grades
-    if grade and grade not in grades:
-        raise InputError("考核等次应为：" + "、".join(grades), "grade")
+    """Set (or clear with None/"") a commissioner's grade for a year; it must be a configured grade.
+
+    `expected_version` is the grade's version shown (NOT_STORED: none was given): a save over
+    another desk's grade of that year is refused (StaleEdit)."""
     row = session.scalar(
         select(Assessment).where(
             Assessment.commissioner_id == commissioner_id, Assessment.year == year
         )
     )
+    row_id = None if row is None else row.id
+    claim(session, Assessment, row_id, expected_version, (ENTITY, commissioner_id))
+    fetch(session, Commissioner, commissioner_id, "科技特派员不存在")
+    grades = get_settings(session).grades
+    if grade and grade not in grades:
+        raise InputError("考核等次应为：" + "、".join(grades), "grade")
     old = row.grade if row is not None else None
     new = grade or None
     if old == new:
@@ -109,8 +121,10 @@ def year_summary(session: Session, commissioner_id: int, year: int) -> YearSumma
 def assessment_rows(session: Session, year: int) -> list[AssessmentRow]:
     """Commissioners to grade for a year: live ones with a dispatch in the year, a service, or a grade."""
     summaries = _summaries(session, year, None)
-    graded = select(Assessment.commissioner_id, Assessment.grade).where(Assessment.year == year)
-    grades = {cid: grade for cid, grade in session.execute(graded)}
+    graded = select(Assessment.commissioner_id, Assessment.grade, Assessment.version).where(
+        Assessment.year == year
+    )
+    grades = {cid: (grade, version) for cid, grade, version in session.execute(graded)}
     dispatched = set(
         session.scalars(select(Dispatch.commissioner_id).where(in_year_condition(year)))
     )
@@ -122,7 +136,12 @@ def assessment_rows(session: Session, year: int) -> list[AssessmentRow]:
     )
     return [
         AssessmentRow(
-            c.id, c.name, c.kind, c.unit, summaries.get(c.id, YearSummary()), grades.get(c.id)
+            c.id,
+            c.name,
+            c.kind,
+            c.unit,
+            summaries.get(c.id, YearSummary()),
+            *grades.get(c.id, (None, NOT_STORED)),
         )
         for c in session.scalars(stmt)
     ]

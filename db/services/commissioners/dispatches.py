@@ -15,6 +15,7 @@ from db.services import audit
 from db.services.commissioners import demands
 from db.services.commissioners.common import MATCHED, PENDING, fetch, year_bounds
 from db.services.errors import InputError
+from db.services.versions import claim
 
 ENTITY = "dispatch"
 Target = int | str  # an enterprise of the roster (its id) or another named unit
@@ -33,6 +34,7 @@ class DispatchView:
     end_on: date | None
     agreement: bool
     demand_id: int | None
+    version: int = 1  # what an editor names when it saves (db/services/versions.py)
 
     def active_on(self, day: date) -> bool:
         """Started by `day` and not ended before it."""
@@ -139,8 +141,16 @@ def dispatch(
     return dispatch_id
 
 
-def end_dispatch(session: Session, dispatch_id: int, end_on: date | None, operator: str) -> None:
-    """Set (or clear) the end date of a dispatch."""
+def end_dispatch(
+    session: Session,
+    dispatch_id: int,
+    end_on: date | None,
+    operator: str,
+    expected_version: int | None = None,
+) -> None:
+    """Set (or clear) the end date of a dispatch; refused (StaleEdit) when another desk changed
+    it since the version `expected_version` was shown."""
+    claim(session, Dispatch, dispatch_id, expected_version, (ENTITY, dispatch_id))
     row = _get(session, dispatch_id)
     _check_period(row.start_on, end_on)
     audit.apply_changes(session, row, {"end_on": end_on}, operator, ENTITY)
@@ -194,6 +204,7 @@ def _view(d: Dispatch, commissioner: str, town: str | None) -> DispatchView:
         d.end_on,
         d.agreement,
         d.demand_id,
+        d.version,
     )
 
 

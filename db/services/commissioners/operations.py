@@ -58,3 +58,20 @@ def save_service_record(
         return records.add(session, dispatch_id, values, operator)
     records.update(session, record_id, values, operator, expected_version=expected_version)
     return record_id
+
+
+def save_service_row(
+    session: Session,
+    dispatch_id: int,
+    record_id: int | None,
+    values: Mapping[str, Any],
+    operator: str,
+    expected_version: int | None = None,
+) -> records.ServiceRecordView:
+    """save_service_record for a grid row: the record as saved (with its new version), so the
+    row's next save names the version it now shows."""
+    saved = save_service_record(
+        session, dispatch_id, record_id, values, operator, expected_version=expected_version
+    )
+    session.flush()
+    return records.get(session, saved)

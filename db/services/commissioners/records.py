@@ -138,6 +138,11 @@ def update(
     return audit.apply_changes(session, row, data, operator, ENTITY)
 
 
+def get(session: Session, record_id: int) -> ServiceRecordView:
+    """One service record as stored now."""
+    return _view(_get(session, record_id))
+
+
 def soft_delete(session: Session, record_id: int, operator: str) -> None:
     """Move a service record to the recycle bin."""
     audit.soft_delete(session, _get(session, record_id), operator, ENTITY)

@@ -46,6 +46,7 @@ from db.services.queries import (
     unindexed,
 )
 from db.services.settings import get_settings
+from db.services.versions import NOT_STORED
 
 
 class Candidate(NamedTuple):
@@ -76,6 +77,7 @@ class Candidate(NamedTuple):
     declared_on: date | None = None
     decided_on: date | None = None
     note: str | None = None
+    entry_version: int = NOT_STORED  # what a stage change names (db/services/versions.py)
 
     @property
     def held(self) -> tuple[tuple[float | None, float | None], ...]:
@@ -231,6 +233,7 @@ def candidate_statement(
             entry.declared_on,
             entry.decided_on,
             entry.note,
+            entry.version,
         ).where(entry.track == pipeline, entry.year == year, entry.deleted_at.is_(None))
     stmt = stmt.where(unindexed(Enterprise.deleted_at).is_(None))
     return stmt if town is None else stmt.where(Town.name == town)
@@ -277,12 +280,12 @@ def _rows(
         eid = row[0]
         in_pipeline.add(eid)
         values = tuple(row)
-        out.append(make((*values[:-4], year, eid in sme, *values[-4:])))
+        out.append(make((*values[:-5], year, eid in sme, *values[-5:])))
     if not entries_only:
         stmt = candidate_statement(year, t, town=town)
         if where is not None:
             stmt = stmt.where(where)
-        blank = (None, None, None, None)  # no entry: no dates, no note
+        blank = (None, None, None, None, NOT_STORED)  # no entry: no dates, no note, no version
         outside = {
             sme_flag: (True, None, None, year, sme_flag, *blank) for sme_flag in (True, False)
         }

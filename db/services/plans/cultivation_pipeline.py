@@ -34,6 +34,7 @@ from db.services import audit
 from db.services.errors import InputError, NotFound
 from db.services.plans.cultivation import candidates, recognised_since
 from db.services.queries import HIGH_TECH, TECH_SME, type_id, unindexed
+from db.services.versions import claim
 
 ENTITY = "cultivation_entry"
 CLOSED_FIELDS = ("stage", "decided_on")  # what closing an entry writes
@@ -190,12 +191,15 @@ def set_stage(
     on: date | None = None,
     note: str | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Move an entry to `stage` (allowed transitions only), dated `on` (default today); audited.
 
     A note given replaces the entry's note; the stage read is the derived one, so an entry already
-    closed by its certificate cannot move on.
+    closed by its certificate cannot move on. A move based on `expected_version` is refused
+    (StaleEdit) when another desk changed the entry since.
     """
+    claim(session, CultivationEntry, entry_id, expected_version, (ENTITY, entry_id))
     today = today or date.today()
     _check_day(on, today)
     e = session.get(CultivationEntry, entry_id)
@@ -234,11 +238,18 @@ def move_enterprise(
     on: date | None = None,
     note: str | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """Set an enterprise's stage in a year's pipeline, adding the entry first when there is none.
 
-    Returns the entry's id (the one operation behind `bureau candidates stage` and the screen)."""
+    Returns the entry's id (the one operation behind `bureau candidates stage` and the screen).
+    `expected_version` is the entry's version shown (NOT_STORED: not in the pipeline): refused
+    (StaleEdit) when another desk added, moved or removed the entry since."""
     _check_track(track)
+    stored = _find(session, enterprise_id, track, year)
+    live_id = stored.id if stored is not None and stored.deleted_at is None else None
+    owner = (ENTITY, 0 if stored is None else stored.id)
+    claim(session, CultivationEntry, live_id, expected_version, owner)
     found = entry_of(session, enterprise_id, year, track)
     if found is None:
         return add_entry(

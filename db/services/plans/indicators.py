@@ -65,6 +65,7 @@ from db.services.plans.sources import (
     total,
     yearly_figures,
 )
+from db.services.versions import NOT_STORED
 
 __all__ = [
     "BEHIND",
@@ -113,6 +114,7 @@ class TownValue:
     target: float | None
     actual: float | None
     completion: float | None  # % (points for rates and growths), None without a target
+    target_version: int = NOT_STORED  # what a save of the town's target names (versions.py)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class IndicatorValue:
     entered_by: str | None  # manual actuals: who and when
     entered_at: datetime | None
     note: str | None
+    # what a save of the year's target / manual actual names (db/services/versions.py)
+    target_version: int = NOT_STORED
+    actual_version: int = NOT_STORED
 
 
 @dataclass(frozen=True)
@@ -190,16 +195,12 @@ class _Evaluation:
         self.actuals = {
             (a.indicator_id, a.year): a for a in session.scalars(select(IndicatorActual))
         }
-        self.targets = {
-            t.indicator_id: t.target
-            for t in session.scalars(select(IndicatorTarget).where(IndicatorTarget.year == year))
-        }
-        self.town_targets = {
-            (t.indicator_id, t.town_id): t.target
-            for t in session.scalars(
-                select(IndicatorTownTarget).where(IndicatorTownTarget.year == year)
-            )
-        }
+        district = session.scalars(select(IndicatorTarget).where(IndicatorTarget.year == year))
+        self.target_rows = {t.indicator_id: t for t in district}
+        self.targets = {i: t.target for i, t in self.target_rows.items()}
+        towns = session.scalars(select(IndicatorTownTarget).where(IndicatorTownTarget.year == year))
+        self.town_target_rows = {(t.indicator_id, t.town_id): t for t in towns}
+        self.town_targets = {k: t.target for k, t in self.town_target_rows.items()}
         self.towns = list(
             session.execute(select(Town.id, Town.name).order_by(Town.sort_order, Town.id))
         )
@@ -339,7 +340,7 @@ class _Evaluation:
     def by_town(self, ind: Indicator) -> tuple[TownValue, ...]:
         if not _has_split(ind):
             return tuple(
-                TownValue(tid, name, target, None, None)
+                TownValue(tid, name, target, None, None, self._town_version(ind, tid))
                 for tid, name in self.towns
                 if (target := self.town_targets.get((ind.id, tid))) is not None
             )
@@ -352,10 +353,15 @@ class _Evaluation:
         for tid, name in rows:
             actual = found.by_town.get(tid, missing)
             target = None if tid is None else self.town_targets.get((ind.id, tid))
+            completion = rules.completion(ind.kind, actual, target)
             out.append(
-                TownValue(tid, name, target, actual, rules.completion(ind.kind, actual, target))
+                TownValue(tid, name, target, actual, completion, self._town_version(ind, tid))
             )
         return tuple(out)
+
+    def _town_version(self, ind: Indicator, town_id: int | None) -> int:
+        row = self.town_target_rows.get((ind.id, town_id)) if town_id is not None else None
+        return NOT_STORED if row is None else row.version
 
     def evaluate(self, ind: Indicator) -> IndicatorValue:
         y = self.year
@@ -391,7 +397,13 @@ class _Evaluation:
             entered_by=None if entered is None else entered.entered_by,
             entered_at=None if entered is None else entered.entered_at,
             note=entered.note if entered is not None and entered.note else ind.note,
+            target_version=self._version(self.target_rows.get(ind.id)),
+            actual_version=self._version(self.actuals.get((ind.id, y))),
         )
+
+    @staticmethod
+    def _version(row: IndicatorTarget | IndicatorActual | None) -> int:
+        return NOT_STORED if row is None else row.version
 
     def for_town(self, value: IndicatorValue, town_id: int) -> IndicatorValue:
         """The same indicator narrowed to one town: its actual against its target."""
@@ -404,6 +416,7 @@ class _Evaluation:
             actual=mine.actual,
             completion=mine.completion,
             status=rules.status(value.kind, mine.actual, mine.target, self.share),
+            target_version=mine.target_version,
             yoy_growth=None,
             avg_growth=None,
             by_town=(mine,),

@@ -33,6 +33,7 @@ from db.services import audit
 from db.services.errors import InputError
 from db.services.lengths import check_lengths
 from db.services.plans.sources import SOURCES
+from db.services.versions import claim
 
 ENTITY = "indicator"
 MANUAL = "manual"
@@ -262,8 +263,12 @@ def set_target(
     operator: str,
     *,
     town_id: int | None = None,
+    expected_version: int | None = None,
 ) -> None:
-    """Set or clear (None) the district target, or a town's target, for a year; audited."""
+    """Set or clear (None) the district target, or a town's target, for a year; audited.
+
+    `expected_version` is the target's version shown (NOT_STORED: none was set): a save over
+    another desk's target of that year is refused (StaleEdit)."""
     ind = find_indicator(session, code)
     year = _year(year, "年度")
     target = _number(value, "目标值", negative=ind.kind == "growth")
@@ -286,6 +291,7 @@ def set_target(
         )
         field, new_row = f"target_{year}_{town.name}", IndicatorTownTarget  # type: ignore[assignment]
         extra = {"town_id": town_id}
+    claim(session, new_row, None if row is None else row.id, expected_version, (ENTITY, ind.id))
     old = None if row is None else row.target
     if old == target:
         return
@@ -306,8 +312,10 @@ def set_actual(
     value: float | None,
     operator: str,
     note: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
-    """Set or clear a manual indicator's actual (who and when kept); refused for computed ones."""
+    """Set or clear a manual indicator's actual (who and when kept); refused for computed ones,
+    and (StaleEdit) when another desk changed it since version `expected_version` was shown."""
     ind = find_indicator(session, code)
     if ind.source != MANUAL or ind.series:
         raise IndicatorError(f"“{ind.name}”的完成值由系统按数据自动计算，不能手工填写", "actual")
@@ -317,6 +325,13 @@ def set_actual(
         select(IndicatorActual).where(
             IndicatorActual.indicator_id == ind.id, IndicatorActual.year == year
         )
+    )
+    claim(
+        session,
+        IndicatorActual,
+        None if row is None else row.id,
+        expected_version,
+        (ENTITY, ind.id),
     )
     old = None if row is None else row.value
     note = (note or "").strip() or None

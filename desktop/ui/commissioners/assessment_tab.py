@@ -141,12 +141,14 @@ class AssessmentTab(Tab):
 
     @Slot(int, str)
     def set_grade(self, commissioner_id: int, grade: str) -> None:
-        """Save a grade for the shown year."""
+        """Save a grade for the shown year, based on the grade shown (refused when stale)."""
+        shown = self.model.row_at(self.model.row_of(commissioner_id))
         save = partial(
             assessments.set_grade,
             commissioner_id=commissioner_id,
             year=self.year.value(),
             grade=grade or None,
             operator=self._ctx.operator,
+            expected_version=shown.version if shown is not None else None,
         )
         self.run_write(save, self.tr("正在保存…"))

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QSpinBox, QTableView, QWidget
 
+from db.errors import StaleEdit
 from db.rules.years import FIRST_PLAN_YEAR
 from db.services.commissioners.dispatches import DispatchView
 from desktop.operations import Operation
@@ -16,7 +17,7 @@ from desktop.ui.common.layout import table_view
 from desktop.ui.common.recycle import Loader, RecycleDialog, Restorer
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
-from desktop.ui.shell.tasks import TaskHandle
+from desktop.ui.shell.tasks import TaskHandle, show_error
 
 
 def table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
@@ -65,10 +66,19 @@ class Tab(QWidget):
     def run_write(self, op: Operation[object], label: str) -> TaskHandle[object]:
         """Run a named operation on the write worker; reload and notify when it is done.
 
-        Refused input reaches the clerk as a message (the runner's default).
+        Refused input reaches the clerk as a message; a save over another desk's change
+        (StaleEdit) then shows the tab as stored now.
         """
-        self.last_task = run_op(self, self._ctx, op, label=label, on_done=self._written)
+        self.last_task = run_op(
+            self, self._ctx, op, label=label, on_done=self._written, on_error=self._refused
+        )
         return self.last_task
+
+    @Slot(object)
+    def _refused(self, exc: BaseException) -> None:
+        show_error(self, exc)
+        if isinstance(exc, StaleEdit):
+            self.reload()
 
     @Slot(object)
     def _written(self, _result: object) -> None:

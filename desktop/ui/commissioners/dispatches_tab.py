@@ -78,12 +78,14 @@ class DispatchesTab(Tab):
     def end_current(self) -> None:
         """End the current dispatch today."""
         did = current_id(self.view)
-        if did is not None:
+        shown = self.model.row_at(self.model.row_of(did)) if did is not None else None
+        if shown is not None:
             end = partial(
                 dispatches.end_dispatch,
-                dispatch_id=did,
+                dispatch_id=shown.id,
                 end_on=date.today(),
                 operator=self._ctx.operator,
+                expected_version=shown.version,
             )
             self.run_write(end, self.tr("正在保存…"))
 

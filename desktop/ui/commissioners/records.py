@@ -88,11 +88,13 @@ def _shown(key: str, value: Any) -> str:
 
 @dataclass
 class Draft:
-    """One row as typed: cell texts, parsed values, errors; `record_id` once saved."""
+    """One row as typed: cell texts, parsed values, errors; `record_id` once saved and the
+    `version` of the record its saved texts show (a save names it, db/services/versions.py)."""
 
     texts: dict[str, str] = field(default_factory=dict)
     record_id: int | None = None
     saved_texts: dict[str, str] = field(default_factory=dict)
+    version: int | None = None
 
     def blank(self) -> bool:
         """Nothing typed yet."""
@@ -114,9 +116,9 @@ class Draft:
         return values, errors
 
 
-def _draft(r: ServiceRecordView) -> Draft:
+def draft_of(r: ServiceRecordView) -> Draft:
     texts = {k: _shown(k, getattr(r, k)) for k in KEYS}
-    return Draft(texts, r.id, dict(texts))
+    return Draft(texts, r.id, dict(texts), r.version)
 
 
 class RecordsModel(QAbstractTableModel):
@@ -132,7 +134,7 @@ class RecordsModel(QAbstractTableModel):
     def load(self, rows: list[ServiceRecordView]) -> None:
         """Show a dispatch's records (and the blank row)."""
         self.beginResetModel()
-        self.drafts = [*(_draft(r) for r in rows), Draft()]
+        self.drafts = [*(draft_of(r) for r in rows), Draft()]
         self.endResetModel()
 
     def ensure_blank_row(self) -> None:
@@ -149,11 +151,22 @@ class RecordsModel(QAbstractTableModel):
         draft = self.drafts[row]
         return {} if draft.blank() else draft.parsed(self.today)[1]
 
-    def mark_saved(self, row: int, record_id: int) -> None:
-        """The store has this row now."""
+    def mark_saved(self, row: int, record_id: int, version: int | None = None) -> None:
+        """The store has this row now (at `version`)."""
         draft = self.drafts[row]
         draft.record_id = record_id
         draft.saved_texts = dict(draft.texts)
+        draft.version = version
+
+    def reload_row(self, row: int, record: ServiceRecordView | None) -> None:
+        """Show a row as stored now (None: gone from the store, the row is dropped)."""
+        if record is None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.drafts[row]
+            self.endRemoveRows()
+            return
+        self.drafts[row] = draft_of(record)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(KEYS) - 1))
 
     # ----- Qt -----
 

@@ -8,12 +8,22 @@ from functools import partial
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from db.errors import StaleEdit
 from db.services.commissioners import dispatches, records
-from db.services.commissioners.operations import save_service_record
+from db.services.commissioners.operations import save_service_row
+from db.services.commissioners.records import ServiceRecordView
 from desktop.ui.commissioners.base import Tab, period
-from desktop.ui.commissioners.records import RecordsModel, RecordsTable
+from desktop.ui.commissioners.records import (
+    COLUMNS,
+    Draft,
+    RecordsModel,
+    RecordsTable,
+    draft_of,
+)
 from desktop.ui.common.export import export_button
+from desktop.ui.common.stale_edit import EMPTY, stale_text
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.errors import show_message
 from desktop.ui.shell.operations import run_op
 
 
@@ -108,11 +118,12 @@ class RecordsTab(Tab):
             )
             return
         save = partial(
-            save_service_record,
+            save_service_row,
             dispatch_id=did,
             record_id=draft.record_id,
             values=values,
             operator=self._ctx.operator,
+            expected_version=draft.version,
         )
         draft.saved_texts = dict(draft.texts)  # a second leave does not save twice
         self._saving.append(row)
@@ -126,13 +137,33 @@ class RecordsTab(Tab):
         )
 
     @Slot(object)
-    def _row_saved(self, record_id: int) -> None:
+    def _row_saved(self, saved: ServiceRecordView) -> None:
         row = self._saving.popleft()  # writes run in order, so results come back in order
-        self.model.mark_saved(row, record_id)
+        self.model.mark_saved(row, saved.id, saved.version)
         self.message.setText(self.tr("已保存第{n}行").format(n=row + 1))
         self.changed.emit()
 
     @Slot(object)
     def _row_failed(self, exc: BaseException) -> None:
-        self.model.drafts[self._saving.popleft()].saved_texts = {}
+        row = self._saving.popleft()
+        self.model.drafts[row].saved_texts = {}
         self.message.setText(str(exc))
+        if isinstance(exc, StaleEdit):  # another desk changed the record: show it as stored now
+            self._reload_row(row, exc)
+
+    def _reload_row(self, row: int, exc: StaleEdit) -> None:
+        """The refusal with the cells typed, then the row as stored now."""
+        draft = self.model.drafts[row]
+        current = None
+        if draft.record_id is not None:
+            with self._ctx.session() as s:
+                shown = records.list_records(s, self.dispatch.currentData())
+            current = next((r for r in shown if r.id == draft.record_id), None)
+        stored = Draft() if current is None else draft_of(current)
+        unsaved = [
+            (self.tr(title), text or EMPTY)
+            for key, title in COLUMNS
+            if (text := draft.texts.get(key, "")) != stored.texts.get(key, "")
+        ]
+        show_message(self, stale_text(exc, unsaved), self.tr("记录已被其他人修改"))
+        self.model.reload_row(row, current)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from db.rules.cultivation import CULTIVATING, DECLARED, TRACKS, TRANSITIONS
 from db.services.plans import cultivation_pipeline as pipeline
+from db.services.plans.cultivation import candidate_of
+from db.services.versions import NOT_STORED
 from desktop.operations import Operation
 from desktop.ui.common.fields import OptionalDateEdit
 from desktop.ui.common.forms import FormDialog, combo
@@ -35,18 +37,21 @@ class StageDialog(FormDialog):
         stage: str | None,
         note: str | None = None,
         parent: QWidget | None = None,
+        version: int | None = None,
     ) -> None:
         title = QCoreApplication.translate(
             "StageDialog", "纳入培育库" if stage is None else "变更培育阶段"
         )
         super().__init__(ctx, title, parent, enterprise_id)
         self.enterprise_id, self.year, self.track, self.current = enterprise_id, year, track, stage
+        self.version = version  # the entry's version shown (NOT_STORED: not in the pipeline)
         where = self.tr("{name}（{year}年{track}培育库）").format(
             name=name, year=year, track=TRACKS[track]
         )
         self.form.addRow(self.tr("企业"), QLabel(where))
+        self.current_label = QLabel(stage or "")
         if stage is not None:
-            self.form.addRow(self.tr("当前阶段"), QLabel(stage))
+            self.form.addRow(self.tr("当前阶段"), self.current_label)
         self.add_field(
             "stage", "新阶段" if stage else "阶段", combo([(s, s) for s in next_stages(stage)])
         )
@@ -59,6 +64,19 @@ class StageDialog(FormDialog):
         text.setTabChangesFocus(True)
         self.add_field("note", "备注", text)
         self.remember_initial()
+
+    def load_current(self) -> None:
+        """The entry as stored now (another desk changed it): its stage, note and version."""
+        with self._ctx.session() as s:
+            c = candidate_of(s, self.enterprise_id, self.year, track=self.track)
+        self.current = None if c is None else c.stage
+        self.version = NOT_STORED if c is None else c.entry_version
+        self.current_label.setText(self.current or self.tr("（未纳入培育库）"))
+        box = self.widget("stage")
+        box.clear()
+        for name in next_stages(self.current):
+            box.addItem(name, name)
+        self.widget("note").setPlainText((c.note if c is not None else None) or "")
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         """A stage is required; the date may not lie ahead."""
@@ -81,4 +99,5 @@ class StageDialog(FormDialog):
             track=self.track,
             on=values.get("on"),
             note=values.get("note") or "",
+            expected_version=self.version,
         )

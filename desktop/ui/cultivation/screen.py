@@ -327,6 +327,7 @@ class CultivationScreen(QWidget):
             c.stage,
             c.note,
             self,
+            version=c.entry_version,
         )
         dialog.saved.connect(self._written)
         self.last_dialog = dialog

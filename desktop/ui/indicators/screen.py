@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import StaleEdit
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from db.services.plans import indicators
 from db.services.plans.indicators import DONE, NO_TARGET, ON_SCHEDULE, Behind, IndicatorValue
@@ -69,7 +70,7 @@ from desktop.ui.indicators.panels import DetailPanel, EditableTable, TownPanel
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_message
 from desktop.ui.shell.operations import run_op
-from desktop.ui.shell.tasks import TaskHandle, run_task
+from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 # Behind.entity → the screen listing those records, and the filter keyword it takes
 ENTITY_SCREENS = {
@@ -418,16 +419,27 @@ class IndicatorsScreen(QWidget):
 
     @Slot(str, str, object)
     def _indicator_edited(self, code: str, field: str, value: float | None) -> None:
-        write = indicators.set_target if field == "target" else indicators.set_actual
-        self._run_write(partial(write, code=code, value=value), code)
+        shown = next((v for v in self.model.rows() if v.code == code), None)
+        target = field == "target"
+        write = indicators.set_target if target else indicators.set_actual
+        version = None
+        if shown is not None:  # the version of the value shown: a save over another's is refused
+            version = shown.target_version if target else shown.actual_version
+        self._run_write(partial(write, code=code, value=value, expected_version=version), code)
 
     @Slot(int, object)
     def _town_edited(self, town_id: int, value: float | None) -> None:
         v = self.current_value()
         if v is not None:
-            self._run_write(
-                partial(indicators.set_target, code=v.code, value=value, town_id=town_id), v.code
+            town = next((t for t in v.by_town if t.town_id == town_id), None)
+            write = partial(
+                indicators.set_target,
+                code=v.code,
+                value=value,
+                town_id=town_id,
+                expected_version=town.target_version if town is not None else None,
             )
+            self._run_write(write, v.code)
 
     def _run_write(self, write: partial[None], code: str) -> None:
         self._select_code = code
@@ -437,7 +449,15 @@ class IndicatorsScreen(QWidget):
             partial(write, year=self.year.value(), operator=self._ctx.operator),
             label=self.tr("正在保存…"),
             on_done=self._written,
+            on_error=self._write_failed,
         )
+
+    @Slot(object)
+    def _write_failed(self, exc: BaseException) -> None:
+        """The refusal; after a save over another desk's change, the values as stored now."""
+        show_error(self, exc)
+        if isinstance(exc, StaleEdit):
+            self.refresh()
 
     @Slot(object)
     def _written(self, _result: object) -> None:

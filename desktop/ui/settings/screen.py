@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import StaleEdit
 from db.rules.settings import CANDIDATE_FIELDS
 from db.services import returns_marks
 from db.services import settings as settings_service
@@ -459,6 +460,7 @@ class SettingsScreen(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, town.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, town.name)
             item.setData(Qt.ItemDataRole.UserRole + 2, list(town.aliases))
+            item.setData(Qt.ItemDataRole.UserRole + 3, town.version)
             lst.addItem(item)
             if town.id == current:
                 lst.setCurrentItem(item)
@@ -499,8 +501,13 @@ class SettingsScreen(QWidget):
             return
         name = self.view.town_name.text()
         self._town_name_sent = name.strip()
+        item = self.view.towns.currentItem()
         op = partial(
-            town_service.rename_town, town_id=town_id, new_name=name, operator=self.ctx.operator
+            town_service.rename_town,
+            town_id=town_id,
+            new_name=name,
+            operator=self.ctx.operator,
+            expected_version=item.data(Qt.ItemDataRole.UserRole + 3) if item else None,
         )
         self._change_towns(op, self._on_town_renamed)
 
@@ -538,6 +545,8 @@ class SettingsScreen(QWidget):
     def _on_town_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, TownError):
             show_error(self, exc)
+            if isinstance(exc, StaleEdit):  # another desk changed the town: show it as stored now
+                self.load_towns()
             return
         label = self.view.town_message
         label.setText(str(exc))
