@@ -19,7 +19,7 @@ export BUREAU_CONFIG_DIR="$tmp/config" BUREAU_LOG_DIR="$tmp/logs" BUREAU_OPERATO
 pg_out=$("$bundle/bureau" --db "postgresql+psycopg://desk@/kc?host=$tmp/no-server" check 2>&1) && exit 1
 case "$pg_out" in
   *驱动*) echo "the bundle has no PostgreSQL driver: $pg_out" >&2; exit 1 ;;
-  *无法打开数据文件*) ;;
+  *无法连接服务器*) ;;
   *) echo "unexpected answer for a server store: $pg_out" >&2; exit 1 ;;
 esac
 echo "Bundle OK: $bundle ($(du -sh "$bundle" | cut -f1))"
