@@ -88,8 +88,18 @@ def rename_town(
     audit.record(session, operator, "update", "town", town.id, {"name": (old, name)})
 
 
-def set_aliases(session: Session, town_id: int, aliases: Iterable[str], operator: str) -> None:
-    """Replace a town's aliases; an alias may not be another town's name or alias."""
+def set_aliases(
+    session: Session,
+    town_id: int,
+    aliases: Iterable[str],
+    operator: str,
+    expected_version: int | None = None,
+) -> None:
+    """Replace a town's aliases; an alias may not be another town's name or alias.
+
+    The aliases are part of the town's record: a change bumps its version, and a save based on
+    `expected_version` is refused (StaleEdit) when another desk changed the town meanwhile."""
+    claim(session, Town, town_id, expected_version, ("town", town_id))
     town = session.get(Town, town_id)
     if town is None:
         raise TownError("镇街不存在")
@@ -107,6 +117,7 @@ def set_aliases(session: Session, town_id: int, aliases: Iterable[str], operator
     town.aliases.clear()
     session.flush()
     town.aliases.extend(TownAlias(alias=a) for a in wanted)
+    town.version += 1  # the alias rows are the town's: another desk's editor of it is now stale
     audit.record(session, operator, "update", "town", town.id, {"aliases": (old, wanted)})
 
 

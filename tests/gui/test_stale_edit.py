@@ -236,6 +236,42 @@ def test_in_place_saves_of_the_screens_are_refused_and_show_the_stored_values(
         assert towns.list_towns(s)[0].name == "古井镇二"
 
 
+def test_town_aliases_saved_over_another_desks_are_refused_and_reloaded(
+    qtbot: Any, app_ctx: AppContext, store: Store, message_boxes: MessageBoxes
+) -> None:
+    from db.services import towns
+    from desktop.ui.settings.screen import SettingsScreen
+    from desktop.ui.shell.tasks import wait_for_tasks
+
+    with store.transaction() as s:
+        towns.add_towns(s, ["古井镇"], "测试员")
+    settings = SettingsScreen(app_ctx)
+    qtbot.addWidget(settings)
+    settings.refresh()
+    assert wait_for_tasks()
+    settings.view.towns.setCurrentRow(0)
+    with store.transaction() as s:  # another desk gives the town an alias meanwhile
+        towns.set_aliases(s, towns.list_towns(s)[0].id, ["古井"], OTHER)
+
+    def save(aliases: str) -> None:
+        settings.view.towns.setCurrentRow(0)
+        settings.view.town_aliases.setText(aliases)
+        settings._on_save_aliases()
+        assert wait_for_tasks()
+
+    save("古井集")
+    assert len(message_boxes.shown) == 1
+    assert "为免覆盖对方的修改，本次没有保存" in message_boxes.shown[0][2]
+    with store.session() as s:
+        assert towns.list_towns(s)[0].aliases == ("古井",)
+    settings.view.towns.setCurrentRow(0)
+    assert settings.view.town_aliases.text() == "古井"  # the list shows what is stored now
+    save("古井，古井集")  # based on what is shown now: saved
+    assert len(message_boxes.shown) == 1
+    with store.session() as s:
+        assert towns.list_towns(s)[0].aliases == ("古井", "古井集")
+
+
 def test_a_stage_change_over_another_desks_is_refused_and_reloads(
     qtbot: Any,
     app_ctx: AppContext,

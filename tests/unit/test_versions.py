@@ -433,3 +433,29 @@ def test_a_town_rename_is_refused_when_stale(store: Store) -> None:
         towns.rename_town(s, shown.id, "古井镇二", ME, expected_version=now.version)
     with store.session() as s:
         assert towns.list_towns(s)[0].name == "古井镇二"
+
+
+def test_a_town_alias_save_is_refused_when_stale(store: Store) -> None:
+    with store.transaction() as s:
+        towns.add_towns(s, ["古井镇"], ME)
+    with store.session() as s:
+        (shown,) = towns.list_towns(s)
+    with store.transaction() as s:  # another desk writes aliases: the town's version moves on
+        towns.set_aliases(s, shown.id, ["古井"], OTHER, expected_version=shown.version)
+    with pytest.raises(StaleEdit, match=_last_change(store)[0]), store.transaction() as s:
+        towns.set_aliases(s, shown.id, ["古井集"], ME, expected_version=shown.version)
+    with store.session() as s:
+        (now,) = towns.list_towns(s)
+    assert (now.aliases, now.version) == (("古井",), shown.version + 1)
+    with store.transaction() as s:  # a rename after it is stale too, and an unchanged save is not
+        towns.set_aliases(s, shown.id, ["古井"], ME, expected_version=now.version)
+        towns.set_aliases(s, shown.id, ["古井", "古井集"], ME, expected_version=now.version)
+    with pytest.raises(StaleEdit), store.transaction() as s:
+        towns.rename_town(s, shown.id, "古井镇二", OTHER, expected_version=now.version)
+    with store.session() as s:
+        (last,) = towns.list_towns(s)
+    assert (last.name, last.aliases, last.version) == (
+        "古井镇",
+        ("古井", "古井集"),
+        now.version + 1,
+    )

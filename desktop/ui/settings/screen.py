@@ -522,8 +522,13 @@ class SettingsScreen(QWidget):
         if town_id is None:
             return
         aliases = [a for a in ALIAS_SEPARATORS.split(self.view.town_aliases.text()) if a]
+        item = self.view.towns.currentItem()
         op = partial(
-            town_service.set_aliases, town_id=town_id, aliases=aliases, operator=self.ctx.operator
+            town_service.set_aliases,
+            town_id=town_id,
+            aliases=aliases,
+            operator=self.ctx.operator,
+            expected_version=item.data(Qt.ItemDataRole.UserRole + 3) if item else None,
         )
         self._change_towns(op, self._on_aliases_saved)
 
