@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from desktop.ui.common.cells import fit_to_contents
+
 
 def table_view(model: QAbstractItemModel) -> QTableView:
     """A read-only table over `model`: one row selected at a time, alternating rows."""
@@ -26,6 +28,7 @@ def table_view(model: QAbstractItemModel) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(26)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    fit_to_contents(view)
     return view
 
 
