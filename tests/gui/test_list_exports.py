@@ -130,3 +130,26 @@ def test_a_list_exports_to_csv_without_formulas(
     text = out.read_text(encoding="utf-8-sig")
     assert "'" + PAYLOAD.replace('"', '""') in text or "'" + PAYLOAD in text
     assert not any(line.startswith("=") for line in text.splitlines())
+
+
+def test_after_an_export_the_clerk_may_open_the_folder(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.ui.common.export import tell_saved
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True)
+    )
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    saved = tmp_path / "名录.xlsx"
+    box = tell_saved(parent, saved, "已导出 3 行")
+    assert box.isVisible() and box.text() == "已导出 3 行"
+    assert sorted(b.text() for b in box.buttons()) == sorted(["打开所在文件夹", "关闭"])
+    box.folder_button.click()
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTableView, QWidget
 
@@ -94,22 +94,39 @@ class ListExporter(QObject):
     def _written(self, count: int) -> None:
         assert self.last_path is not None
         self._ctx.prefs.last_folder = str(self.last_path.parent)
-        box = QMessageBox(self._parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(self.tr("导出完成"))
-        box.setText(self.tr("已导出 {n} 行到：\n{path}").format(n=count, path=str(self.last_path)))
-        self.folder_button = box.addButton(
-            self.tr("打开所在文件夹"), QMessageBox.ButtonRole.ActionRole
-        )
-        box.addButton(self.tr("关闭"), QMessageBox.ButtonRole.AcceptRole)
-        box.buttonClicked.connect(self._answered)
-        self.notice = box
-        box.open()  # window-modal, without a nested event loop
+        text = self.tr("已导出 {n} 行到：\n{path}").format(n=count, path=str(self.last_path))
+        self.notice = tell_saved(self._parent, self.last_path, text, self.tr("导出完成"))
+        self.folder_button = self.notice.folder_button  # type: ignore[attr-defined]
 
-    @Slot(object)
-    def _answered(self, button: object) -> None:
-        if button is self.folder_button and self.last_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_path.parent)))
+
+def tell_saved(parent: QWidget, path: Path, text: str, title: str = "") -> QMessageBox:
+    """After every export: where the file is, with 打开所在文件夹 beside 关闭.
+
+    The box is window-modal without a nested event loop (`open()`); its 打开所在文件夹 button is
+    `box.folder_button` (tests click it), which opens the file's folder in the file manager.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title or QCoreApplication.translate("export", "已保存"))
+    box.setText(text)
+    folder = box.addButton(
+        QCoreApplication.translate("export", "打开所在文件夹"), QMessageBox.ButtonRole.ActionRole
+    )
+    box.addButton(QCoreApplication.translate("export", "关闭"), QMessageBox.ButtonRole.AcceptRole)
+    box.folder_button = folder  # type: ignore[attr-defined]
+
+    def answered(button: object) -> None:
+        if button is folder:
+            open_folder(path)
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    return box
+
+
+def open_folder(path: Path) -> bool:
+    """Open the folder holding `path` in the system's file manager."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
 def export_button(
