@@ -388,10 +388,15 @@ def family_for(kind: str) -> Family:
     )
 
 
+# Kinds that may name records other kinds of the batch create: planned and written after them.
+_AFTER_THEIR_LISTS = {"incubatees": 1, "services": 1, "demands": 1, "transfers": 2}
+
+
 def plan_order(kinds: list[str]) -> list[str]:
     """Kinds in the order they are planned and written: enterprises, their qualifications and
     figures (which may name enterprises the batch creates), then the others as they came —
-    transfers last, since they may name results and contracts the batch creates."""
+    incubatees and services after the carriers and commissioners they may name, transfers last,
+    since they may name results and contracts the batch creates."""
     first = [k for k in ENTERPRISE_FAMILY if k in kinds]
     rest = [k for k in dict.fromkeys(kinds) if k not in ENTERPRISE_FAMILY]
-    return first + sorted(rest, key=lambda k: k == "transfers")
+    return first + sorted(rest, key=lambda k: _AFTER_THEIR_LISTS.get(k, 0))

@@ -38,6 +38,7 @@ from db.services.commissioners import demands, dispatches, records, roster
 from db.services.commissioners.common import MATCHED, PENDING, SOLVED
 from db.services.enterprises import find_by_uscc
 from db.services.errors import InputError, NotFound
+from db.services.imports import batch_lists
 from db.services.imports.other import Incoming, Issue, KindPlan, diff, tagged
 from db.services.lengths import length_problems
 
@@ -190,6 +191,9 @@ def plan_commissioner(session: Session, inc: Incoming, today: date) -> KindPlan:
     elif found is not None:
         keys = [*inc.values, "gender"]
         _known(plan, found.id, stored, {k: checked.values.get(k) for k in keys})
+    else:  # created by this batch: its services sheet may name it
+        batch_lists.note(session, batch_lists.COMMISSIONERS, checked.values.get("id_number"))
+        batch_lists.note(session, batch_lists.COMMISSIONER_NAMES, checked.values.get("name"))
     return plan
 
 
@@ -295,6 +299,9 @@ def _service_commissioner(session: Session, inc: Incoming, plan: KindPlan) -> in
         return ids[0]
     if number:
         found = roster.find_by_id_number(session, number)
+        if found is None and batch_lists.creates(session, batch_lists.COMMISSIONERS, number):
+            plan.resolved["commissioner_number"] = number  # linked when written
+            return None
         if found is None:
             masked = mask_resident_id(number)
             plan.issues.append(Issue("id_number", f"身份证号码为{masked}的特派员不在特派员名单中"))
@@ -307,12 +314,16 @@ def _service_commissioner(session: Session, inc: Incoming, plan: KindPlan) -> in
             )
         )
     )
-    if not ids:
+    batch = batch_lists.creates(session, batch_lists.COMMISSIONER_NAMES, name)
+    if not ids and batch == 1:
+        plan.resolved["commissioner_name"] = name  # created by this batch: linked when written
+        return None
+    if not ids and not batch:
         plan.issues.append(Issue("commissioner", f"特派员“{name}”不在特派员名单中，请先导入特派员"))
         return None
-    if len(ids) > 1:
+    if len(ids) + batch > 1:
         plan.issues.append(
-            Issue("commissioner", f"有{len(ids)}位名为“{name}”的特派员，请填写身份证号码")
+            Issue("commissioner", f"有{len(ids) + batch}位名为“{name}”的特派员，请填写身份证号码")
         )
         return None
     return ids[0]
@@ -363,6 +374,12 @@ def plan_service(session: Session, inc: Incoming, today: date) -> KindPlan:
     plan = KindPlan(inc)
     commissioner_id = _service_commissioner(session, inc, plan)
     enterprise_id = _service_target(session, inc, plan)
+    if not plan.issues and commissioner_id is None and batch_lists.batch_commissioner(plan):
+        # the commissioner is created by this batch: so is the service (checked, not looked up)
+        plan.resolved["enterprise_id"] = enterprise_id
+        _data, errors = records.check(dict(inc.values), today)
+        plan.issues = _issues(errors)
+        return plan
     if plan.issues or commissioner_id is None:
         return plan
     values = inc.values
@@ -406,7 +423,7 @@ def apply_service(
                 lambda: records.update(session, record_id, values, operator, today),
             )
         return
-    commissioner_id = int(plan.resolved["commissioner_id"])
+    commissioner_id = batch_lists.written_commissioner(session, plan)
     enterprise_id = plan.resolved.get("enterprise_id")
     target = str(inc.refs["target"])
     served_on: date = inc.values["served_on"]
@@ -439,6 +456,8 @@ def plan_carrier(session: Session, inc: Incoming, today: date) -> KindPlan:
         return plan
     found = session.scalars(select(Carrier).where(Carrier.name == values["name"])).first()
     _known_by_name(plan, found, carriers.CARRIER_FIELDS, values, "载体")
+    if found is None:  # created by this batch: its incubatees sheet may name it
+        batch_lists.note(session, batch_lists.CARRIERS, values["name"])
     return plan
 
 
@@ -485,7 +504,8 @@ def plan_incubatee(session: Session, inc: Incoming, today: date) -> KindPlan:
     carrier_id = session.scalar(
         select(Carrier.id).where(Carrier.name == carrier, Carrier.deleted_at.is_(None))
     )
-    if carrier_id is None:
+    in_batch = carrier_id is None and batch_lists.creates(session, batch_lists.CARRIERS, carrier)
+    if carrier_id is None and not in_batch:
         plan.issues.append(Issue("carrier", f"载体“{carrier}”不存在，请先导入或添加该载体"))
     values = dict(inc.values)
     code = inc.refs.get("uscc")
@@ -496,11 +516,14 @@ def plan_incubatee(session: Session, inc: Incoming, today: date) -> KindPlan:
             plan.issues.append(Issue("uscc", message))
         values["enterprise_id"] = enterprise_id
         values.pop("team_name", None)
-    if plan.issues or carrier_id is None:
+    if plan.issues:
         return plan
-    plan.resolved["carrier_id"] = carrier_id
+    plan.resolved["carrier_id" if carrier_id is not None else "carrier_name"] = (
+        carrier_id if carrier_id is not None else carrier
+    )
     plan.incoming.values = values
-    found = _find_incubatee(session, carrier_id, values)
+    # A carrier the batch creates has no incubatees yet: the row is new.
+    found = _find_incubatee(session, carrier_id, values) if carrier_id is not None else None
     stored = {k: getattr(found, k) for k in carriers.INCUBATEE_FIELDS} if found else {}
     problems = carriers.incubatee_problems(stored | values)
     if problems:
@@ -517,7 +540,10 @@ def apply_incubatee(
     del today
 
     def add(session: Session, values: dict[str, Any], operator: str) -> int:
-        return carriers.add_incubatee(session, int(plan.resolved["carrier_id"]), values, operator)
+        carrier_id = plan.resolved.get("carrier_id") or batch_lists.written_carrier(
+            session, plan.resolved["carrier_name"]
+        )
+        return carriers.add_incubatee(session, int(carrier_id), values, operator)
 
     _write_tagged(session, plan, batch_id, operator, add, carriers.update_incubatee)
 

@@ -9,10 +9,12 @@ through the services with the batch id; undo is generic over the batch's audit r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from db.rules.identifiers import (
     NUMERIC_CODE_MESSAGE,
@@ -259,3 +261,11 @@ class KindHook:
     key_field: str  # the column named in repeat messages
     # Planned knowing the codes of the enterprises the same batch creates (qualifications, figures).
     in_batch: bool = False
+
+
+@dataclass(frozen=True)
+class ListHook(KindHook):
+    """A list other sheets of the same workbook may name (carriers, commissioners): its `start`
+    begins the batch's index of the records it creates (db/services/imports/batch_lists.py)."""
+
+    start: Callable[[Session, Sequence[Incoming], date], None] | None = None

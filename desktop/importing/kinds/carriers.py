@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from db.services.imports import batch_lists
 from db.services.imports.kinds import apply_carrier, plan_carrier
-from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
+from desktop.importing.kinds.base import KindParsed, KindReader, ListHook
 
 
 def parse(r: KindReader) -> KindParsed:
@@ -26,4 +27,6 @@ def parse(r: KindReader) -> KindParsed:
     return r.finish((values["name"],), str(values["name"] or ""), values, {})
 
 
-HOOK = KindHook("carriers", parse, plan_carrier, apply_carrier, "name")
+HOOK = ListHook(
+    "carriers", parse, plan_carrier, apply_carrier, "name", start=batch_lists.start_carriers
+)

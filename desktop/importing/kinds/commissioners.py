@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from db.rules.text import is_empty
+from db.services.imports import batch_lists
 from db.services.imports.kinds import apply_commissioner, plan_commissioner
-from desktop.importing.kinds.base import KindHook, KindParsed, KindReader
+from desktop.importing.kinds.base import KindParsed, KindReader, ListHook
 
 PERSON = "个人"
 
@@ -43,4 +44,11 @@ def parse(r: KindReader) -> KindParsed:
     return r.finish(key, name or "", values, {"masked_id": masked})
 
 
-HOOK = KindHook("commissioners", parse, plan_commissioner, apply_commissioner, "name")
+HOOK = ListHook(
+    "commissioners",
+    parse,
+    plan_commissioner,
+    apply_commissioner,
+    "name",
+    start=batch_lists.start_commissioners,
+)
