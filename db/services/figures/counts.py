@@ -24,6 +24,7 @@ from db.services.queries import (
     not_revoked_on,
     tech_sme_in_year,
     type_id,
+    unindexed,
 )
 from db.services.settings import get_count_targets
 
@@ -202,35 +203,51 @@ class DoubleBreakthrough:
         return None if not target else count / target
 
 
-def by_town(session: Session, as_of: date) -> list[TownCounts]:
-    """Counts per town (towns with at least one live enterprise; no town last)."""
-    ht = high_tech_ids(as_of).subquery()
-    sme = tech_sme_ids(as_of.year).subquery()
+def _per_town(session: Session, ids: Select[Any]) -> dict[int | None, int]:
+    """How many of a select of enterprise ids are in each town: one pass, grouped."""
+    chosen = ids.subquery()
+    town = unindexed(Enterprise.town_id)  # a few towns: grouped after the join, not by index
     stmt = (
-        select(
-            Town.name,
-            func.count(Enterprise.id),
-            func.count(ht.c.enterprise_id),
-            func.count(sme.c.enterprise_id),
-        )
-        .select_from(Enterprise)
-        .outerjoin(Town, Town.id == Enterprise.town_id)
-        .outerjoin(ht, ht.c.enterprise_id == Enterprise.id)
-        .outerjoin(sme, sme.c.enterprise_id == Enterprise.id)
-        .where(Enterprise.deleted_at.is_(None))
-        .group_by(Town.id, Town.name)
-        .order_by(Town.id.is_(None), Town.sort_order, Town.id)
+        select(town, func.count())
+        .select_from(chosen)
+        .join(Enterprise, Enterprise.id == chosen.c.enterprise_id)
+        .group_by(town)
     )
-    return [TownCounts(name, int(n), int(h), int(s)) for name, n, h, s in session.execute(stmt)]
+    return {t: int(n) for t, n in session.execute(stmt)}
+
+
+def by_town(session: Session, as_of: date) -> list[TownCounts]:
+    """Counts per town (towns with at least one live enterprise; no town last).
+
+    Each figure is one grouped query over its set of ids (linear in the store): joining the sets
+    to every enterprise in one statement made SQLite re-scan them per enterprise (quadratic)."""
+    live: dict[int | None, int] = {
+        t: int(n)
+        for t, n in session.execute(
+            select(unindexed(Enterprise.town_id), func.count())
+            .where(Enterprise.deleted_at.is_(None))
+            .group_by(unindexed(Enterprise.town_id))
+        )
+    }
+    high_tech = _per_town(session, high_tech_ids(as_of))
+    tech_sme = _per_town(session, tech_sme_ids(as_of.year))
+    towns = session.execute(select(Town.id, Town.name).order_by(Town.sort_order, Town.id))
+    order: list[tuple[int | None, str | None]] = [(t, n) for t, n in towns] + [(None, None)]
+    return [
+        TownCounts(name, int(live[tid]), high_tech.get(tid, 0), tech_sme.get(tid, 0))
+        for tid, name in order
+        if live.get(tid)
+    ]
 
 
 def double_breakthrough(session: Session, as_of: date) -> DoubleBreakthrough:
     """Both counts on a date, targets of its year, year-end projection and the split by town."""
     year = as_of.year
-    ht = high_tech_ids(as_of).subquery()
-    sme = tech_sme_ids(year).subquery()
+    # INTERSECT, not a join of the two sets: SQLite re-scanned one per row of the other.
     both = session.scalar(
-        select(func.count()).select_from(ht).join(sme, sme.c.enterprise_id == ht.c.enterprise_id)
+        select(func.count()).select_from(
+            high_tech_ids(as_of).intersect(tech_sme_ids(year)).subquery()
+        )
     )
     live = session.scalar(
         select(func.count()).select_from(Enterprise).where(Enterprise.deleted_at.is_(None))

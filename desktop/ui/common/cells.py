@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 # 100%, scaled by the font): wider text elides and shows a tooltip.
 SAMPLE_ROWS = 200
 MAX_CHARS = 28
-_PADDING = 24  # the cell's margins and the sort arrow
+_PADDING = 34  # the stylesheet's cell padding (10 px a side), the style's text margins
 
 
 class TipDelegate(QStyledItemDelegate):
