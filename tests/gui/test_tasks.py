@@ -174,3 +174,22 @@ def test_write_tasks_run_one_at_a_time_on_one_thread(parent: QWidget) -> None:
     assert not overlap[0]
     assert len(set(threads)) == 1
     assert threading.get_ident() not in threads
+
+
+def test_a_task_ending_while_its_dialog_shows_a_step_is_no_error(parent: QWidget) -> None:
+    """A window-modal progress dialog processes events in setValue: the task may end there and
+    close the dialog, and the rest of that step must not touch the closed dialog."""
+    gate = threading.Event()
+    handle = run_task(parent, gated(gate), label="正在处理…", on_done=lambda _v: None)
+    handle._open_dialog()
+    dialog = handle.dialog
+    assert dialog is not None
+
+    def value_then_end(value: int) -> None:
+        handle._close()  # what the task's end does when delivered inside setValue
+
+    dialog.setValue = value_then_end  # type: ignore[method-assign]
+    handle._show_progress(Progress(1, 2, "第1步"))  # raised AttributeError before
+    assert handle.dialog is None
+    gate.set()
+    assert wait_for_tasks()

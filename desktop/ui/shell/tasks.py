@@ -208,11 +208,14 @@ class TaskHandle(Generic[T]):
         self._last = step
         if self.dialog is None or self.token.cancelled:
             return
-        self.dialog.setMaximum(max(step.total, 0))
-        if step.total:
-            self.dialog.setValue(min(step.done, step.total))
+        dialog = self.dialog
         if step.message:
-            self.dialog.setLabelText(f"{self.label}\n{step.message}")
+            dialog.setLabelText(f"{self.label}\n{step.message}")
+        dialog.setMaximum(max(step.total, 0))
+        if step.total:
+            # Last: a window-modal dialog's setValue processes events, in which the task may end
+            # and close the dialog (self.dialog is None afterwards).
+            dialog.setValue(min(step.done, step.total))
 
     def _close(self) -> None:
         self.finished = True
