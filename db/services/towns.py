@@ -1,14 +1,20 @@
-"""Towns (乡镇/街道) of the district: list, add, rename, aliases and matching of written names."""
+"""Towns (乡镇/街道) of the district: list, add, rename, aliases, order, removal and matching of
+written names.
+
+A town is removed only while nothing refers to it (`town_uses`: every table with a foreign key to
+it, soft-deleted rows included since they still hold the key, and the submitted returns that name
+it); the order is the towns' `sort_order`, which every list of towns follows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Town, TownAlias
+from db.models import Base, SubmittedReturn, Town, TownAlias
 from db.rules.text import normalize_text, too_long
 from db.services import audit
 from db.services.lengths import label_of, limit_of, table_of
@@ -17,6 +23,23 @@ from db.services.versions import claim
 # Characters that separate aliases where several are written in one field (the 设置 screen):
 # a name holding one could not be told from two names, so names and aliases may not contain them.
 ALIAS_SEPARATORS = frozenset(",，、;；")
+
+
+# How the clerk knows the records that may refer to a town: (what, counting word). A table with a
+# town reference that is not named here is still counted, under its table name
+# (tests/unit/test_town_order.py keeps this complete).
+USE_LABELS: dict[str, tuple[str, str]] = {
+    "enterprises": ("企业", "家"),
+    "demands": ("科技需求", "条"),
+    "dispatches": ("特派员派驻", "条"),
+    "carriers": ("孵化载体", "个"),
+    "platforms": ("创新平台", "个"),
+    "tech_contracts": ("技术合同", "份"),
+    "tech_results": ("科技成果", "项"),
+    "indicator_town_targets": ("指标的镇街目标", "项"),
+    "collection_round_towns": ("报送轮次", "轮"),
+    "submitted_returns": ("已报出的报表", "份"),
+}
 
 
 class TownError(ValueError):
@@ -119,6 +142,124 @@ def set_aliases(
     town.aliases.extend(TownAlias(alias=a) for a in wanted)
     town.version += 1  # the alias rows are the town's: another desk's editor of it is now stale
     audit.record(session, operator, "update", "town", town.id, {"aliases": (old, wanted)})
+
+
+@dataclass(frozen=True)
+class TownUse:
+    """Records of one kind that refer to a town (`deleted` of them are in the recycle bin)."""
+
+    table: str
+    count: int
+    deleted: int = 0
+
+    @property
+    def text(self) -> str:
+        """企业 3 家（其中回收站中 1 家）."""
+        what, unit = USE_LABELS.get(self.table, (self.table, "条"))
+        text = f"{what} {self.count} {unit}"
+        return text + f"（其中回收站中 {self.deleted} {unit}）" if self.deleted else text
+
+
+def referring_columns() -> list[tuple[Table, str]]:
+    """(table, column) of every foreign key to towns.id but the town's own aliases."""
+    found: list[tuple[Table, str]] = []
+    for table in Base.metadata.sorted_tables:
+        if table.name == TownAlias.__tablename__:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Town.__tablename__:
+                found.append((table, fk.parent.name))
+    return found
+
+
+def town_uses(session: Session, town_id: int) -> list[TownUse]:
+    """What refers to a town (empty: it may be removed)."""
+    uses: list[TownUse] = []
+    for table, column in referring_columns():
+        where = table.c[column] == town_id
+        count = session.scalar(select(func.count()).select_from(table).where(where)) or 0
+        if not count:
+            continue
+        deleted = 0
+        if "deleted_at" in table.c:
+            gone = table.c.deleted_at.is_not(None)
+            in_bin = select(func.count()).select_from(table).where(where, gone)
+            deleted = session.scalar(in_bin) or 0
+        uses.append(TownUse(table.name, int(count), int(deleted)))
+    town = session.get(Town, town_id)
+    if town is not None:
+        names = {town.name, *(a.alias for a in town.aliases)}
+        named = select(func.count()).where(SubmittedReturn.town.in_(names))
+        returns = session.scalar(named.select_from(SubmittedReturn)) or 0
+        if returns:
+            uses.append(TownUse(SubmittedReturn.__tablename__, int(returns)))
+    return uses
+
+
+def remove_town(
+    session: Session, town_id: int, operator: str, expected_version: int | None = None
+) -> str:
+    """Remove a town nothing refers to (its aliases go with it); returns its name.
+
+    Refused with TownError naming what still uses it; refused (StaleEdit) when based on
+    `expected_version` and another desk changed the town meanwhile."""
+    claim(session, Town, town_id, expected_version, ("town", town_id))
+    town = session.get(Town, town_id)
+    if town is None:
+        raise TownError("镇街不存在")
+    uses = town_uses(session, town_id)
+    if uses:
+        listed = "、".join(u.text for u in uses)
+        raise TownError(f"“{town.name}”仍被使用（{listed}），不能删除。请先把这些记录改到其他镇街")
+    name, aliases = town.name, [a.alias for a in town.aliases]
+    session.delete(town)
+    session.flush()
+    changes: dict[str, tuple[object, object]] = {"name": (name, None)}
+    if aliases:
+        changes["aliases"] = (aliases, None)
+    audit.record(session, operator, "delete", "town", town_id, changes)
+    return name
+
+
+def reorder_towns(
+    session: Session,
+    town_ids: Sequence[int],
+    operator: str,
+    expected_versions: Mapping[int, int] | None = None,
+) -> None:
+    """Put the towns in this order (every town, each once); each moved town is audited.
+
+    With `expected_versions` (town id → the version shown) the order is refused (StaleEdit) when
+    another desk changed one of them meanwhile, and (TownError) when towns were added or removed.
+    """
+    for town_id in town_ids:
+        expected = None if expected_versions is None else expected_versions.get(town_id)
+        claim(session, Town, town_id, expected, ("town", town_id))
+    stored = {t.id: t for t in session.scalars(select(Town))}
+    if len(set(town_ids)) != len(town_ids) or set(town_ids) != set(stored):
+        raise TownError("镇街已被其他人增删，请刷新后重新排序")
+    for order, town_id in enumerate(town_ids, start=1):
+        town = stored[town_id]
+        if town.sort_order != order:
+            old, town.sort_order = town.sort_order, order
+            audit.record(session, operator, "update", "town", town_id, {"sort_order": (old, order)})
+
+
+def move_town(
+    session: Session,
+    town_id: int,
+    step: int,
+    operator: str,
+    expected_versions: Mapping[int, int] | None = None,
+) -> None:
+    """Move a town `step` places up (negative) or down in the display order (clamped)."""
+    ids = [t.id for t in list_towns(session)]
+    if town_id not in ids:
+        raise TownError("镇街不存在")
+    at = ids.index(town_id)
+    to = min(max(at + step, 0), len(ids) - 1)
+    ids.insert(to, ids.pop(at))
+    reorder_towns(session, ids, operator, expected_versions)
 
 
 def town_key(text: str) -> str:

@@ -93,3 +93,68 @@ def test_export_reads_back(
     assert a.page_setup.orientation == "landscape"
     assert "共2家" in str(a["A1"].value)
     assert wb["B类"].max_row == 3
+
+
+def test_the_lists_start_on_the_latest_year_with_figures(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    """Issue 16: not the current year (no figures until next spring) nor simply last year."""
+    fill(main_window.ctx.store)  # figures of 2024 only
+    screen = main_window.navigate("rdlists")
+    assert isinstance(screen, RdListsScreen)
+    wait_for_tasks()
+    qtbot.waitUntil(lambda: screen.lists is not None, timeout=5000)
+    assert screen.lists is not None and screen.lists.year == 2024
+    assert screen.year.value() == 2024
+    assert screen.panel_a.note.text() == "共 2 家"
+    hint = screen.minimumSizeHint()
+    assert hint.width() <= 1080 and hint.height() <= 560
+    screen.year.setValue(2023)  # the clerk's choice stands from then on
+    wait_for_tasks()
+    screen.refresh()
+    wait_for_tasks()
+    qtbot.waitUntil(lambda: screen.lists is not None and screen.lists.year == 2023, timeout=5000)
+    assert screen.year.value() == 2023
+
+
+def test_short_cells_show_whole_and_a_long_name_elides_with_a_tooltip(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    from desktop.ui.common.cells import TipDelegate, cell_fits
+
+    k = fill(main_window.ctx.store)
+    long_name = "亳州市谯城区睿达中药饮片有限责任公司" * 3
+    with main_window.ctx.store.transaction() as s:
+        enterprises.update(s, k.d, {"name": long_name}, OP)
+    main_window.resize(1080, 560)
+    screen = open_lists(qtbot, main_window)
+    qtbot.wait(20)
+    for table in (screen.table_a, screen.table_b):
+        model = table.model()
+        assert isinstance(table.itemDelegate(), TipDelegate)  # what is elided has a tooltip
+        for row in range(model.rowCount()):
+            for col in range(1, model.columnCount()):  # code, town, money, 有/无: whole
+                assert cell_fits(table, row, col), model.index(row, col).data()
+        shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+        assert all(cell_fits(table, r, 0) for r, name in enumerate(shown) if name != long_name)
+
+
+def test_an_export_ends_with_the_notice_that_opens_its_folder(
+    qtbot: Any, main_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True)
+    )
+    fill(main_window.ctx.store)
+    screen = open_lists(qtbot, main_window)
+    monkeypatch.setattr(files, "save_file_name", lambda *a, **kw: str(tmp_path / "名单.xlsx"))
+    qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
+    wait_for_tasks()
+    notice = screen.notice
+    assert notice is not None and notice.isVisible() and "名单.xlsx" in notice.text()
+    notice.folder_button.click()  # type: ignore[attr-defined]
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path)]

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Enterprise
+from db.models import Enterprise, EnterpriseYear
 from db.services.figures.returns_data import RdRow, above_scale_figures
 from db.services.settings import get_settings
 
@@ -22,6 +22,20 @@ def rd_lists(
     list_a = [r for r in rows if (r.revenue or 0.0) >= a_revenue and r.rd_activity is False]
     list_b = [r for r in rows if (r.revenue or 0.0) >= b_revenue and r.rd_institution is False]
     return list_a, list_b
+
+
+def latest_figures_year(session: Session, until: int | None = None) -> int | None:
+    """The latest year (≤ `until`) with figures of a 规上工业企业: where the lists start (the
+    current year has no figures until they are reported the next spring). None when none."""
+    stmt = (
+        select(func.max(EnterpriseYear.year))
+        .join(Enterprise, Enterprise.id == EnterpriseYear.enterprise_id)
+        .where(Enterprise.deleted_at.is_(None), Enterprise.above_scale.is_(True))
+    )
+    if until is not None:
+        stmt = stmt.where(EnterpriseYear.year <= until)
+    found = session.scalar(stmt)
+    return None if found is None else int(found)
 
 
 # ----- the 两清零一提升 lists in full -----

@@ -1,6 +1,8 @@
 """两清零一提升: lists A and B of 规上工业企业 for a year, thresholds from the settings, export.
 
 Double-click a row to open the enterprise in the roster; 导出Excel writes both lists to one file.
+Until the clerk picks a year the screen shows the latest year with figures (the current year has
+none until they are reported the next spring).
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -32,11 +33,18 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
-from db.services.figures.rd_lists import RdListRow, RdLists, rd_list_details
+from db.services.figures.rd_lists import (
+    RdListRow,
+    RdLists,
+    latest_figures_year,
+    rd_list_details,
+)
 from db.store import Store
 from desktop.exporting.rdlists import export_rd_lists, list_titles
 from desktop.progress import Progress
 from desktop.ui.common import files
+from desktop.ui.common.export import tell_saved
+from desktop.ui.common.layout import table_view
 from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.shell.context import AppContext
@@ -54,10 +62,13 @@ HEADERS = (
 Index = QModelIndex | QPersistentModelIndex
 
 
-def load_lists(store: Store, year: int) -> Generator[Progress, None, RdLists]:
-    """Work for run_task: both lists of a year."""
+def load_lists(store: Store, year: int | None) -> Generator[Progress, None, RdLists]:
+    """Work for run_task: both lists of a year (None: the latest year with figures)."""
     yield Progress(0, 1, "正在读取…")
     with store.session() as session:
+        if year is None:
+            this_year = date.today().year
+            year = latest_figures_year(session, this_year) or this_year - 1
         return rd_list_details(session, year)
 
 
@@ -128,20 +139,12 @@ class RdListModel(QAbstractTableModel):
 
 
 def _table(model: RdListModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    return table
+    """A list's table: columns sized to their content, a name too long elided with a tooltip."""
+    return table_view(model)
 
 
 class RdListsScreen(QWidget):
-    """Lists A and B for a chosen year (default last year)."""
+    """Lists A and B for a chosen year (until one is chosen, the latest year with figures)."""
 
     loaded = Signal(object)  # RdLists
 
@@ -150,6 +153,8 @@ class RdListsScreen(QWidget):
         self.setObjectName("screen")
         self.ctx = ctx
         self.lists: RdLists | None = None
+        self.notice: QMessageBox | None = None  # the last 已导出 notice
+        self.year_chosen = False  # the clerk (or a click-through) picked the year
         self.year = QSpinBox()
         self.year.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         self.year.setValue(date.today().year - 1)
@@ -162,7 +167,7 @@ class RdListsScreen(QWidget):
         self.panel_a = Panel("", self.table_a)
         self.panel_b = Panel("", self.table_b)
         self._lay_out()
-        self.year.valueChanged.connect(self.refresh)
+        self.year.valueChanged.connect(self._on_year)
         self.export_button.clicked.connect(self.export)
         self.table_a.doubleClicked.connect(self._open_a)
         self.table_b.doubleClicked.connect(self._open_b)
@@ -185,13 +190,24 @@ class RdListsScreen(QWidget):
 
     def open_filter(self, year: int | None = None, **_kw: Any) -> None:
         """Navigated here (from the dashboard): show that year."""
-        if year is not None and year != self.year.value():
+        if year is None:
+            return
+        self.year_chosen = True
+        if year != self.year.value():
             self.year.setValue(year)
+        elif self.lists is None or self.lists.year != year:
+            self.refresh()
+
+    @Slot(int)
+    def _on_year(self, _year: int) -> None:
+        self.year_chosen = True
+        self.refresh()
 
     @Slot()
     def refresh(self) -> None:
         """Reload both lists (thresholds are read from the settings each time)."""
-        store, year = self.ctx.store, self.year.value()
+        store = self.ctx.store
+        year = self.year.value() if self.year_chosen else None
         run_task(
             self,
             lambda _c: load_lists(store, year),
@@ -200,6 +216,10 @@ class RdListsScreen(QWidget):
         )
 
     def _on_loaded(self, lists: RdLists) -> None:
+        if not self.year_chosen:
+            self.year.blockSignals(True)
+            self.year.setValue(lists.year)
+            self.year.blockSignals(False)
         if lists.year != self.year.value():
             return
         self.lists = lists
@@ -258,4 +278,5 @@ class RdListsScreen(QWidget):
         )
 
     def _on_exported(self, path: Path) -> None:
-        self.summary.setText(self.tr("已导出：{0}").format(path))
+        text = self.tr("已导出两张名单到：\n{0}").format(path)
+        self.notice = tell_saved(self, path, text, self.tr("导出完成"))

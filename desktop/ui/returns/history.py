@@ -9,7 +9,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -17,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.figures.returns_data import SubmittedSummary
+from desktop.ui.common.cells import fit_to_contents
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ("报表", "报告期", "镇街", "版本", "报出人", "报出时间")
 Index = QModelIndex | QPersistentModelIndex
-TITLE_WIDTH = 150
 
 
 def _cells(item: SubmittedSummary) -> tuple[str, ...]:
@@ -88,12 +87,9 @@ class HistoryPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, TITLE_WIDTH)  # long titles are elided (full in the tooltip)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_to_contents(self.table)  # the titles whole (scrolled sideways in a narrow pane)
         self.table.doubleClicked.connect(self._on_double_click)
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()

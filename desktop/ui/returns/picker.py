@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +37,9 @@ class ReturnPicker(QWidget):
     def __init__(self, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
         self._today = today or date.today()
+        self._data_years: dict[str, int] = {}
+        self._year_chosen = False  # the clerk set the year: switching returns keeps it
+        self._setting_year = False
         self.return_list = QListWidget(self)
         self.return_list.setWordWrap(True)
         self.return_list.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -45,12 +50,16 @@ class ReturnPicker(QWidget):
             item.setToolTip(definition.title)
         self.return_list.setCurrentRow(0)
         rows = sum(self.return_list.sizeHintForRow(r) + 4 for r in range(self.return_list.count()))
-        self.return_list.setMaximumHeight(rows + 2 * self.return_list.frameWidth() + 8)
+        # every return listed without scrolling (a narrow window may wrap a title: then it scrolls)
+        self.return_list.setFixedHeight(rows + 2 * self.return_list.frameWidth() + 8)
         self.year_spin = QSpinBox(self)
         self.year_spin.setRange(FIRST_PLAN_YEAR, LAST_PLAN_YEAR)
         self.year_spin.setValue(self._today.year)
         self.year_spin.setSuffix(self.tr(" 年"))
         self.kind_combo = QComboBox(self)
+        keep = self.kind_combo.sizePolicy()  # hidden, it keeps the row's height (a combo is taller)
+        keep.setRetainSizeWhenHidden(True)
+        self.kind_combo.setSizePolicy(keep)
         self.quarter_combo = QComboBox(self)
         for number, name in enumerate(QUARTERS, start=1):
             self.quarter_combo.addItem(self.tr("第%1季度").replace("%1", name), number)
@@ -84,13 +93,23 @@ class ReturnPicker(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("报告期："), period)
         form.addRow(self.tr("镇街："), self.town_combo)
-        form.addRow(self.tr("截至日期："), self.as_of_edit)
+        # A return without an as-of date shows an empty page in the date's place: the row keeps
+        # its room, so the form and the 生成 button below it stay put whichever return is picked.
+        self.as_of_stack = QStackedWidget(self)
+        self.as_of_stack.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.as_of_stack.addWidget(self.as_of_edit)
+        self.as_of_stack.addWidget(QWidget(self))
+        self.as_of_label = QLabel(self.tr("截至日期："), self)
+        policy = self.as_of_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.as_of_label.setSizePolicy(policy)
+        form.addRow(self.as_of_label, self.as_of_stack)
         self._form = form
 
     def _connect(self) -> None:
         self.return_list.currentRowChanged.connect(self._on_return)
         self.kind_combo.currentIndexChanged.connect(self._on_period)
-        self.year_spin.valueChanged.connect(self._on_period)
+        self.year_spin.valueChanged.connect(self._on_year)
         self.quarter_combo.currentIndexChanged.connect(self._on_period)
         self.month_combo.currentIndexChanged.connect(self._on_period)
         self.town_combo.currentIndexChanged.connect(self._emit_changed)
@@ -108,6 +127,28 @@ class ReturnPicker(QWidget):
         self.town_combo.setCurrentIndex(max(found, 0))
         self.town_combo.blockSignals(False)
 
+    def set_data_years(self, years: dict[str, int]) -> None:
+        """The year each return starts on (the latest with figures) unless the clerk chose one."""
+        self._data_years = dict(years)
+        self._default_year()
+
+    def _default_year(self) -> None:
+        if self._year_chosen:
+            return
+        year = self._data_years.get(self.definition.id, self._today.year)
+        if year != self.year_spin.value():
+            self._setting_year = True
+            try:
+                self.year_spin.setValue(year)
+            finally:
+                self._setting_year = False
+
+    @Slot()
+    def _on_year(self) -> None:
+        if not self._setting_year:
+            self._year_chosen = True
+        self._on_period()
+
     def select_return(self, return_id: str) -> None:
         """Pick a return by its id."""
         for row in range(self.return_list.count()):
@@ -119,6 +160,7 @@ class ReturnPicker(QWidget):
     def apply(self, request: Request) -> None:
         """Show a request (a submitted return being corrected): its return, period, town, date."""
         self.blockSignals(True)
+        self._year_chosen = True  # the corrected return's year stays
         try:
             self.select_return(request.definition.id)
             period = request.period
@@ -178,7 +220,9 @@ class ReturnPicker(QWidget):
         self.town_combo.setEnabled(definition.town_filter)
         tip = "" if definition.town_filter else self.tr("此报表按全区统计，不分镇街")
         self.town_combo.setToolTip(tip)
-        self._form.setRowVisible(self.as_of_edit, self.uses_as_of())
+        self.as_of_label.setVisible(self.uses_as_of())
+        self.as_of_stack.setCurrentIndex(0 if self.uses_as_of() else 1)
+        self._default_year()
         self._on_period()
 
     @Slot()

@@ -1,5 +1,8 @@
 """统计报表: pick a return → generate off the GUI thread → preview the real PDF → print, export, 报出.
 
+A preview no longer matching the choice (another return, period, town or date picked) or the data
+(anything written since it was computed: the store's change stamp differs) is stale: it is not
+printed, exported nor submitted — the buttons say why, and 生成 / 刷新 makes it anew.
 报出 is offered only for a generated, non-empty return whose checks pass (every warning explained);
 the archive stores the files with 报出日期 filled, and the preview then shows exactly those. 更正 (from
 已报出) regenerates a submitted return's period and town and submits it as a new version with a reason.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -24,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary
+from db.store import change_stamp
 from desktop.returns import archive
+from desktop.ui.common.export import tell_saved
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.returns import work
 from desktop.ui.returns.checks import ChecksPanel
@@ -46,8 +52,10 @@ class ReturnsScreen(QWidget):
         self._ctx = ctx
         self.generated: work.Generated | None = None
         self.archived: SubmittedFiles | None = None
-        self._stale = False
+        self._stale = False  # the choice changed since the preview was made
+        self._data_stale = False  # the data changed since the preview was made
         self._submitted = False
+        self.notice: QMessageBox | None = None  # the last 已保存 notice
         self.correcting: SubmittedSummary | None = None
         self.submit_task: TaskHandle[int] | None = None
         self._build()
@@ -133,15 +141,23 @@ class ReturnsScreen(QWidget):
 
     # ------------------------------------------------------------ refreshing
     def refresh(self) -> None:
-        """Reload the towns and the history (the screen is shown again)."""
+        """Reload the towns and the history, and see whether the data changed under the preview
+        (the screen is shown again, or another desk wrote)."""
         store = self._ctx.store
         run_task(
             self,
-            lambda _c: work.load_towns(store),
+            lambda _c: work.load_choices(store),
             label=self.tr("正在读取…"),
-            on_done=self._on_towns,
+            on_done=self._on_choices,
         )
         self.reload_history()
+        if self._live() is not None:
+            run_task(
+                self,
+                lambda _c: work.read_stamp(store),
+                label=self.tr("正在检查数据…"),
+                on_done=self._on_stamp,
+            )
 
     def reload_history(self) -> None:
         """Reload the list of submitted returns."""
@@ -154,8 +170,16 @@ class ReturnsScreen(QWidget):
         )
 
     @Slot(object)
-    def _on_towns(self, names: list[str]) -> None:
-        self.picker.set_towns(names)
+    def _on_choices(self, choices: work.Choices) -> None:
+        self.picker.set_towns(choices.towns)
+        self.picker.set_data_years(choices.data_years)
+
+    @Slot(object)
+    def _on_stamp(self, stamp: tuple[object, ...]) -> None:
+        live = self._live()
+        if live is not None and stamp != live.stamp and not self._submitted:
+            self._data_stale = True
+            self._update_actions()
 
     @Slot(object)
     def _on_history(self, history: work.History) -> None:
@@ -183,7 +207,7 @@ class ReturnsScreen(QWidget):
     def _on_generated(self, generated: work.Generated) -> None:
         self.generate_button.setEnabled(True)
         self.generated, self.archived = generated, None
-        self._stale = self._submitted = False
+        self._stale = self._data_stale = self._submitted = False
         self.checks.set_checks(generated.table.checks, empty=archive.is_empty(generated.table))
         self.checks.setVisible(True)
         self.preview.load(generated.pdf)
@@ -221,14 +245,47 @@ class ReturnsScreen(QWidget):
             )
         return None
 
+    def _live(self) -> work.Generated | None:
+        """The generated return in the preview (None when nothing or an archived one is shown)."""
+        return self.generated if self.archived is None else None
+
+    def stale_reason(self) -> str:
+        """Why the preview may not be printed, exported or submitted ("" when it may)."""
+        if self._live() is None or self._submitted:
+            return ""
+        if self._data_stale:
+            return self.tr("数据已更改，预览不是最新的，请点击“生成 / 刷新”重新生成")
+        if self._stale:
+            return self.tr("报表或条件已更改，预览与所选不符，请点击“生成 / 刷新”重新生成")
+        return ""
+
+    def _still_fresh(self) -> bool:
+        """Right before printing or saving: has anything been written since the preview?"""
+        if self.stale_reason():
+            return False
+        live = self._live()
+        if live is None or self._submitted:
+            return True
+        try:
+            changed = change_stamp(self._ctx.store) != live.stamp
+        except Exception:  # the server away a moment: the buttons keep their state
+            changed = False
+        if changed:
+            self._data_stale = True
+            self._update_actions()
+        return not changed
+
     def _update_actions(self) -> None:
         shown = self.shown_files() is not None
+        stale = self.stale_reason()
         for button in (self.print_button, self.pdf_button, self.xlsx_button):
-            button.setEnabled(shown)
-        live = self.generated is not None and self.archived is None
+            button.setEnabled(shown and not stale)
+            button.setToolTip(stale)
+        live = self._live() is not None
         self.submit_button.setEnabled(
-            live and not self._stale and not self._submitted and self.checks.ready()
+            live and not stale and not self._submitted and self.checks.ready()
         )
+        self.submit_button.setToolTip(stale)
         self.submit_button.setVisible(self.archived is None)
         correcting = self.correcting is not None and not self._submitted
         self.submit_button.setText(self.tr("报出更正") if correcting else self.tr("报出"))
@@ -257,6 +314,8 @@ class ReturnsScreen(QWidget):
             text = self.tr("更正%1：").replace("%1", self.correcting.version_text) + text
         if self._submitted:
             return text + self.tr("　— 已报出")
+        if self._data_stale:
+            return text + self.tr("　— 数据已更改，请重新生成")
         if self._stale:
             return text + self.tr("　— 条件已更改，请重新生成")
         return text
@@ -264,30 +323,45 @@ class ReturnsScreen(QWidget):
     # ---------------------------------------------------------- print / export
     @Slot()
     def print_shown(self) -> None:
-        """Print the return in the preview on a real printer."""
-        files = self.shown_files()
-        if files is not None:
-            print_pdf(self, files[0], files[2])
+        """打印…: the return in the preview on a real printer."""
+        self.print_current()
+
+    def print_current(self) -> bool:
+        """文件 → 打印… (Ctrl+P): print the return in view, or say why not; whether printed."""
+        files = self._usable_files(self.tr("打印"))
+        return files is not None and print_pdf(self, files[0], files[2])
 
     @Slot()
     def export_pdf(self) -> None:
         """Save the PDF in the preview."""
-        files = self.shown_files()
+        files = self._usable_files(self.tr("导出PDF"))
         if files is not None:
             self._saved(save_bytes(self._ctx, self, files[0], files[2], "pdf"))
 
     @Slot()
     def export_xlsx(self) -> None:
         """Save the XLSX of the return in the preview."""
-        files = self.shown_files()
+        files = self._usable_files(self.tr("导出Excel"))
         if files is not None:
             self._saved(save_bytes(self._ctx, self, files[1], files[2], "xlsx"))
 
-    def _saved(self, path: object) -> None:
-        window = self.window()
-        bar = getattr(window, "statusBar", None)
-        if path is not None and callable(bar):
-            bar().showMessage(self.tr("已保存：%1").replace("%1", str(path)), 8000)
+    def _usable_files(self, action: str) -> tuple[bytes, bytes, str] | None:
+        """The files in view when they may be printed or saved; else the clerk is told why."""
+        files = self.shown_files()
+        if files is None:
+            QMessageBox.information(
+                self, action, self.tr("还没有生成报表：请选择报表和报告期，点击“生成 / 刷新”。")
+            )
+            return None
+        if not self._still_fresh():
+            QMessageBox.information(self, action, self.stale_reason() + self.tr("。"))
+            return None
+        return files
+
+    def _saved(self, path: Path | None) -> None:
+        if path is not None:
+            text = self.tr("已保存到：\n%1").replace("%1", str(path))
+            self.notice = tell_saved(self, path, text, self.tr("导出完成"))
 
     # ----------------------------------------------------------------- submit
     @Slot()
@@ -295,6 +369,9 @@ class ReturnsScreen(QWidget):
         """Confirm, then archive exactly the previewed PDF and XLSX with the explanations."""
         generated = self.generated
         if generated is None or not self.submit_button.isEnabled():
+            return
+        if not self._still_fresh():
+            QMessageBox.information(self, self.tr("报出"), self.stale_reason() + self.tr("。"))
             return
         table = generated.table
         corrects = self.correcting
@@ -420,7 +497,7 @@ class ReturnsScreen(QWidget):
         self._update_actions()
 
     @Slot(object)
-    def _print_archived(self, files: SubmittedFiles) -> None:
+    def _print_archived(self, files: SubmittedFiles) -> None:  # as stored: never stale
         s = files.summary
         print_pdf(self, files.pdf, work.file_stem(s.title, s.period))
 

@@ -12,8 +12,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
 
+from db.services.figures.rd_lists import latest_figures_year
 from db.services.figures.returns_data import SubmittedFiles, SubmittedSummary, town_names
-from db.store import Store
+from db.store import Store, change_stamp
 from desktop.progress import CancelToken, Progress
 from desktop.returns import archive
 from desktop.returns.compute import compute, parse_period
@@ -23,6 +24,8 @@ from desktop.returns.pdf import render_pdf_steps
 from desktop.returns.xlsx import xlsx_bytes
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+# Returns counted on the enterprises' yearly figures (entered the spring after the year).
+FIGURE_YEAR_RETURNS = ("rd-zero-clearing",)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,15 @@ class Generated:
     pdf: bytes
     xlsx: bytes
     pages: int
+    stamp: tuple[object, ...] = ()  # the store's change stamp read before computing
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the picker offers from the store: the towns, and per return the year to start on."""
+
+    towns: list[str]
+    data_years: dict[str, int]
 
 
 def file_stem(title: str, period_code: str) -> str:
@@ -56,6 +68,7 @@ def generate(
 ) -> Generator[Progress, None, Generated]:
     """Compute the return, render its PDF page by page, then its XLSX."""
     yield Progress(0, 0, "正在统计数据…")
+    stamp = change_stamp(store)  # before reading: a write meanwhile makes the preview stale
     with store.session() as session:
         table = compute(request.definition, session, request.period, request.town, request.as_of)
     cancel.raise_if_cancelled()
@@ -63,7 +76,13 @@ def generate(
     pages = yield from render_pdf_steps(table, buffer, cancel)
     yield Progress(pages, pages, "正在生成 Excel…")
     data = xlsx_bytes(table)
-    return Generated(request, table, buffer.getvalue(), data, pages)
+    return Generated(request, table, buffer.getvalue(), data, pages, stamp)
+
+
+def read_stamp(store: Store) -> Generator[Progress, None, tuple[object, ...]]:
+    """The store's change stamp (what a generated preview was computed on, compared later)."""
+    yield from ()
+    return change_stamp(store)
 
 
 @dataclass(frozen=True)
@@ -100,8 +119,13 @@ def load_submitted(store: Store, submitted_id: int) -> Generator[Progress, None,
     return found
 
 
-def load_towns(store: Store) -> Generator[Progress, None, list[str]]:
-    """The towns for the town picker, in display order."""
+def load_choices(store: Store, today: date | None = None) -> Generator[Progress, None, Choices]:
+    """The towns in display order, and the year each return counted on yearly figures starts on:
+    the latest year with figures (not the current year, which has none until next spring)."""
     yield Progress(0, 0, "正在读取镇街…")
+    this_year = (today or date.today()).year
     with store.session() as session:
-        return town_names(session)
+        towns = town_names(session)
+        latest = latest_figures_year(session, this_year)
+    years = {} if latest is None else dict.fromkeys(FIGURE_YEAR_RETURNS, latest)
+    return Choices(towns, years)

@@ -19,12 +19,14 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem, QWidget
 
-from db.backups import BackupFile, list_backups
+from db.backups import BackupFile, folder, list_backups
 from desktop.progress import CancelToken, Progress
 from desktop.ui.common import files
+from desktop.ui.common.export import tell_saved
 from desktop.ui.settings.view import AUTO_BACKUP_HINT, SERVER_BACKUP_HINT, SettingsView
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
@@ -80,7 +82,9 @@ class BackupsPanel(QObject):
         view.restore_backup.clicked.connect(self._on_restore_clicked)
         view.restore_file.clicked.connect(self._on_restore_file_clicked)
         view.backup_file.clicked.connect(self._on_backup_file_clicked)
+        view.open_backup_folder.clicked.connect(self.open_folder)
         self.backup_task: TaskHandle[Path] | None = None
+        self.notice: QMessageBox | None = None  # the last 已备份 notice (tests close it)
 
     def on_server(self) -> bool:
         """Whether the store is a server database (no automatic file backups)."""
@@ -109,8 +113,26 @@ class BackupsPanel(QObject):
         self.view.backup_hint.setText(
             _tr(SERVER_BACKUP_HINT) + _tr("。") if server else _tr(AUTO_BACKUP_HINT)
         )
+        where = self.backup_folder()
+        self.view.backup_folder.setVisible(where is not None)
+        self.view.open_backup_folder.setVisible(where is not None)
+        if where is not None:
+            self.view.backup_folder.setText(_tr("备份文件夹：{0}").format(where))
+            self.view.open_backup_folder.setEnabled(where.is_dir())
+            self.view.open_backup_folder.setToolTip("" if where.is_dir() else _tr("还没有备份"))
         self._on_selected(tree.currentItem(), None)
         return found
+
+    def backup_folder(self) -> Path | None:
+        """The folder of the automatic backups (None on a server store)."""
+        path = self.ctx.store.path
+        return None if path is None else folder(path)
+
+    @Slot()
+    def open_folder(self) -> bool:
+        """Show the automatic backups' folder in the file manager."""
+        where = self.backup_folder()
+        return where is not None and QDesktopServices.openUrl(QUrl.fromLocalFile(str(where)))
 
     def selected_backup(self) -> Path | None:
         """The backup file selected in the list."""
@@ -191,6 +213,9 @@ class BackupsPanel(QObject):
         self.backup_task = None
         self.view.backup_file.setEnabled(True)
         self._say(_tr("已备份到：{0}").format(out))
+        self.notice = tell_saved(
+            self.owner, out, _tr("已把全部数据备份到：\n{0}").format(out), _tr("备份到文件")
+        )
 
     @Slot(object)
     def _on_backup_failed(self, exc: BaseException) -> None:

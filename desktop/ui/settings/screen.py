@@ -10,18 +10,15 @@ this desk between its local file and a server. Leaving with unsaved changes asks
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
     QLabel,
     QLineEdit,
-    QListWidgetItem,
     QMessageBox,
     QScrollArea,
     QSpinBox,
@@ -30,18 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import StaleEdit
 from db.rules.settings import CANDIDATE_FIELDS
 from db.services import returns_marks
 from db.services import settings as settings_service
-from db.services import towns as town_service
 from db.services.settings import BackupRetention, Settings, SettingsError
-from db.services.towns import TownError
-from desktop.operations import Operation
 from desktop.ui.settings.backups import BackupsPanel
 from desktop.ui.settings.location import LocationPanel
 from desktop.ui.settings.location_view import LocationView
 from desktop.ui.settings.marks import LegalMarksPanel
+from desktop.ui.settings.towns import TownsPanel
 from desktop.ui.settings.view import NOT_SET, SettingsView
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.operations import run_op
@@ -59,7 +53,6 @@ TEXT_FIELDS = (
 NUMBER_FIELDS = ("expiry_warning_days", "rd_list_a_revenue", "rd_list_b_revenue", *CANDIDATE_FIELDS)
 INTEGER_FIELDS = ("expiry_warning_days", "candidate_min_years")
 TARGET_KEYS = ("high_tech", "tech_sme")
-ALIAS_SEPARATORS = re.compile(r"[,，、;；\s]+")
 LEAVE_WAIT_MS = 30_000  # saving before leaving: how long to wait for the worker at most
 
 TargetKey = tuple[int, str]
@@ -85,8 +78,7 @@ class SettingsScreen(QWidget):
         self._edited_targets: dict[TargetKey, int | None] = {}
         self.save_task: TaskHandle[Settings] | None = None
         self.last_save_ok: bool | None = None
-        self.town_task: TaskHandle[Any] | None = None
-        self._town_name_sent = ""
+        self.towns = TownsPanel(ctx, self.view, self)
         self.backups = BackupsPanel(ctx, self.view, self, self._after_restore)
         self.location_view = LocationView()
         self.location = LocationPanel(ctx, self.location_view, self)
@@ -107,6 +99,7 @@ class SettingsScreen(QWidget):
         layout.setSpacing(0)
         self.tabs.addTab(scroll, _tr("常规"))
         self.tabs.addTab(self.marks, _tr("报表"))
+        self.tabs.addTab(self.view.backup_tab, _tr("备份"))
         location = QScrollArea()
         location.setWidgetResizable(True)
         location.setFrameShape(QFrame.Shape.NoFrame)
@@ -130,11 +123,6 @@ class SettingsScreen(QWidget):
         self.marks.edited.connect(self._on_edited)
         v.save.clicked.connect(self._on_save_clicked)
         v.revert.clicked.connect(self.load)
-        v.towns.currentItemChanged.connect(self._on_town_selected)
-        v.add_town.clicked.connect(self._on_add_town)
-        v.rename_town.clicked.connect(self._on_rename_town)
-        v.save_aliases.clicked.connect(self._on_save_aliases)
-        v.town_name.returnPressed.connect(self._on_add_town)
         self._guard()
 
     def _guard(self) -> None:
@@ -143,7 +131,6 @@ class SettingsScreen(QWidget):
         fields = [getattr(v, n) for n in (*TEXT_FIELDS, *NUMBER_FIELDS)]
         guard("settings", v.save, v.revert, v.keep_daily, v.keep_weekly, *fields)
         guard("targets", v.target_high_tech, v.target_tech_sme)
-        guard("towns", v.town_name, v.add_town, v.rename_town, v.town_aliases, v.save_aliases)
         guard("marks", self.marks.table, *self.marks.kinds.values())
         guard("backup", v.backup_file)
         guard("restore", v.restore_backup, v.restore_file)
@@ -442,139 +429,23 @@ class SettingsScreen(QWidget):
             task.wait(LEAVE_WAIT_MS)
         return bool(self.last_save_ok)
 
-    # ---- towns (applied at once) -----------------------------------------------------------
+    # ---- towns (applied at once, towns.py) --------------------------------------------------
+
+    @property
+    def town_task(self) -> TaskHandle[Any] | None:
+        """The last town change sent to the write worker."""
+        return self.towns.task
 
     def load_towns(self, select_id: int | None = None) -> None:
         """Fill the town list from the store, keeping or setting the selection."""
-        current = select_id if select_id is not None else self.selected_town_id()
-        with self.ctx.session() as session:
-            towns = town_service.list_towns(session)
-        lst = self.view.towns
-        lst.blockSignals(True)
-        lst.clear()
-        for town in towns:
-            text = town.name
-            if town.aliases:
-                text += _tr("（别名：{0}）").format("、".join(town.aliases))
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, town.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, town.name)
-            item.setData(Qt.ItemDataRole.UserRole + 2, list(town.aliases))
-            item.setData(Qt.ItemDataRole.UserRole + 3, town.version)
-            lst.addItem(item)
-            if town.id == current:
-                lst.setCurrentItem(item)
-        lst.blockSignals(False)
-        self._on_town_selected(lst.currentItem(), None)
+        self.towns.load(select_id)
 
     def selected_town_id(self) -> int | None:
         """The id of the town selected in the list."""
-        item = self.view.towns.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+        return self.towns.selected_id()
 
-    @Slot(QListWidgetItem, QListWidgetItem)
-    def _on_town_selected(self, item: QListWidgetItem | None, _old: QListWidgetItem | None) -> None:
-        has = item is not None
-        self.view.rename_town.setEnabled(has)
-        self.view.save_aliases.setEnabled(has)
-        self.view.town_aliases.setEnabled(has)
-        aliases = item.data(Qt.ItemDataRole.UserRole + 2) if item is not None else []
-        self.view.town_aliases.setText("、".join(aliases or []))
-
-    @Slot()
-    def _on_add_town(self) -> None:
-        name = self.view.town_name.text()
-        self._town_name_sent = name.strip()
-        op = partial(town_service.add_towns, names=[name], operator=self.ctx.operator)
-        self._change_towns(op, self._on_town_added)
-
-    @Slot(object)
-    def _on_town_added(self, added: list[str]) -> None:
-        self._town_changed(_tr("已添加“{0}”").format(added[0]) if added else _tr("该镇街已存在"))
-        self.view.town_name.clear()
-        self._select_town_named(self._town_name_sent)
-
-    @Slot()
     def _on_rename_town(self) -> None:
-        town_id = self.selected_town_id()
-        if town_id is None:
-            return
-        name = self.view.town_name.text()
-        self._town_name_sent = name.strip()
-        item = self.view.towns.currentItem()
-        op = partial(
-            town_service.rename_town,
-            town_id=town_id,
-            new_name=name,
-            operator=self.ctx.operator,
-            expected_version=item.data(Qt.ItemDataRole.UserRole + 3) if item else None,
-        )
-        self._change_towns(op, self._on_town_renamed)
+        self.towns.rename()
 
-    @Slot(object)
-    def _on_town_renamed(self, _result: None) -> None:
-        self._town_changed(_tr("已改名为“{0}”，旧名称保留为别名").format(self._town_name_sent))
-        self.view.town_name.clear()
-
-    @Slot()
     def _on_save_aliases(self) -> None:
-        town_id = self.selected_town_id()
-        if town_id is None:
-            return
-        aliases = [a for a in ALIAS_SEPARATORS.split(self.view.town_aliases.text()) if a]
-        item = self.view.towns.currentItem()
-        op = partial(
-            town_service.set_aliases,
-            town_id=town_id,
-            aliases=aliases,
-            operator=self.ctx.operator,
-            expected_version=item.data(Qt.ItemDataRole.UserRole + 3) if item else None,
-        )
-        self._change_towns(op, self._on_aliases_saved)
-
-    @Slot(object)
-    def _on_aliases_saved(self, _result: None) -> None:
-        self._town_changed(_tr("别名已保存"))
-
-    def _change_towns(self, op: Operation[Any], on_done: Callable[[Any], None]) -> None:
-        self.town_task = run_op(
-            self,
-            self.ctx,
-            op,
-            label=_tr("正在保存镇街…"),
-            on_done=on_done,
-            on_error=self._on_town_failed,
-        )
-
-    @Slot(object)
-    def _on_town_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, TownError):
-            show_error(self, exc)
-            if isinstance(exc, StaleEdit):  # another desk changed the town: show it as stored now
-                self.load_towns()
-            return
-        label = self.view.town_message
-        label.setText(str(exc))
-        label.setObjectName("fieldError")
-        label.show()
-        self._repolish(label)
-
-    def _town_changed(self, message: str) -> None:
-        label = self.view.town_message
-        label.setText(message)
-        label.setObjectName("hint")
-        label.show()
-        self._repolish(label)
-        self.load_towns()
-
-    def _select_town_named(self, name: str) -> None:
-        lst = self.view.towns
-        for row in range(lst.count()):
-            if lst.item(row).data(Qt.ItemDataRole.UserRole + 1) == name:
-                lst.setCurrentRow(row)
-                return
-
-    @staticmethod
-    def _repolish(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+        self.towns.save_aliases()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -27,7 +28,7 @@ from desktop.ui.common.widgets import hint, screen_title
 NOT_SET = -1  # the target spin boxes show 未设 at their minimum
 AUTO_BACKUP_HINT = (
     "每天第一次打开，以及每次导入、恢复、升级之前，程序自动备份数据文件到"
-    "“backups”文件夹。当天的备份全部保留；更早的每天保留最后一份，"
+    "备份文件夹。当天的备份全部保留；更早的每天保留最后一份，"
     "每周保留最后一份。恢复前会先把当前数据另存为“恢复前”备份。"
 )
 SERVER_BACKUP_HINT = "服务器数据库由服务器备份；可用“备份到文件”调用 pg_dump"
@@ -75,6 +76,13 @@ def backup_list() -> QTreeWidget:
     tree.setMinimumHeight(150)
     tree.setColumnWidth(0, 150)
     tree.setColumnWidth(1, 110)
+    header = tree.header()  # the reason takes the room; the size stays beside it, right-aligned
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    tree.headerItem().setTextAlignment(
+        2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    )
     return tree
 
 
@@ -164,16 +172,26 @@ class SettingsView(QWidget):
         self.restore_backup = QPushButton(_tr("恢复所选备份…"))
         self.restore_file = QPushButton(_tr("从文件恢复…"))
         self.restore_file.setToolTip(
-            _tr("选择别处保存的备份文件（例如 bureau backup 生成的文件）来恢复")
+            _tr("选择别处保存的备份文件（例如用命令行备份到U盘的文件）来恢复")
         )
         self.backup_file = QPushButton(_tr("备份到文件…"))
         self.backup_file.setToolTip(_tr("把当前的全部数据另存为一个备份文件"))
         self.backup_hint = hint(_tr(AUTO_BACKUP_HINT))
+        self.backup_folder = QLabel()
+        self.backup_folder.setWordWrap(True)
+        self.backup_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_backup_folder = QPushButton(_tr("打开备份文件夹"))
         self.backup_message = error_label()
         self.backup_error = error_label()
         self.operator = line_edit(32)
         self.towns = QListWidget()
         self.towns.setMinimumHeight(170)
+        self.move_up = QPushButton(_tr("上移"))
+        self.move_up.setToolTip(_tr("所选镇街在各处列表中往前排"))
+        self.move_down = QPushButton(_tr("下移"))
+        self.move_down.setToolTip(_tr("所选镇街在各处列表中往后排"))
+        self.remove_town = QPushButton(_tr("删除所选…"))
+        self.remove_town.setToolTip(_tr("只能删除没有任何记录使用的镇街"))
         self.town_name = line_edit(64, 200, _tr("镇街名称"))
         self.add_town = QPushButton(_tr("添加"))
         self.rename_town = QPushButton(_tr("重命名所选"))
@@ -199,13 +217,12 @@ class SettingsView(QWidget):
         left.addWidget(self._bureau_group())
         left.addWidget(self._signatory_group())
         left.addWidget(self._operator_group())
-        left.addWidget(self._backup_group())
+        left.addWidget(self._threshold_group())
         left.addStretch(1)
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(self._town_group())
         right.addWidget(self._target_group())
-        right.addWidget(self._threshold_group())
         right.addWidget(self._candidate_group())
         right.addStretch(1)
         columns = QHBoxLayout(self)
@@ -213,6 +230,7 @@ class SettingsView(QWidget):
         columns.setSpacing(16)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        self.backup_tab = self.backup_page()
 
     def header_bar(self) -> QWidget:
         """The screen title (kept above the scrolled form)."""
@@ -293,6 +311,14 @@ class SettingsView(QWidget):
         )
         return self._group(_tr("高企后备库条件"), body, self.candidate_error)
 
+    def backup_page(self) -> QWidget:
+        """Tab 备份: the automatic backups, their retention, 备份到文件 and the restores."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(24, 4, 24, 12)
+        layout.addWidget(self._backup_group(), 1)
+        return page
+
     def _backup_group(self) -> QGroupBox:
         body = QVBoxLayout()
         body.setSpacing(8)
@@ -309,6 +335,10 @@ class SettingsView(QWidget):
         row.addWidget(self.restore_file, 0, Qt.AlignmentFlag.AlignRight)
         row.addWidget(self.restore_backup, 0, Qt.AlignmentFlag.AlignRight)
         body.addLayout(row)
+        folder = QHBoxLayout()
+        folder.addWidget(self.backup_folder, 1)
+        folder.addWidget(self.open_backup_folder, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(folder)
         body.addWidget(self.backup_hint)
         self.backup_box = self._group(_tr("自动备份"), body, self.backup_error)
         return self.backup_box
@@ -330,9 +360,26 @@ class SettingsView(QWidget):
         edit.addWidget(self.town_aliases, 2, 0)
         edit.addWidget(self.save_aliases, 2, 1)
         edit.setColumnStretch(0, 1)
+        moves = QVBoxLayout()
+        moves.setSpacing(8)
+        for button in (self.move_up, self.move_down):
+            moves.addWidget(button)
+        moves.addStretch(1)
+        moves.addWidget(self.remove_town)
+        listed = QHBoxLayout()
+        listed.setSpacing(8)
+        listed.addWidget(self.towns, 1)
+        listed.addLayout(moves)
         body = QVBoxLayout()
         body.setSpacing(8)
-        body.addWidget(self.towns, 1)
+        body.addLayout(listed, 1)
         body.addLayout(edit)
-        body.addWidget(hint(_tr("镇街的修改立即生效。改名后旧名称自动成为别名，旧表格仍能识别。")))
+        body.addWidget(
+            hint(
+                _tr(
+                    "镇街的修改立即生效。改名后旧名称自动成为别名，旧表格仍能识别。"
+                    "排列顺序即各处列表和报表中镇街的顺序。"
+                )
+            )
+        )
         return self._group(_tr("镇街（乡镇/街道）"), body, self.town_message)
