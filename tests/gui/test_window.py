@@ -1,4 +1,5 @@
-"""The main window: status bar, navigation (click, Ctrl+N, navigate()), geometry persisted."""
+"""The main window: status bar, navigation (click, Ctrl+N, navigate()), geometry persisted while
+it fits the screen, every screen within the room a 1280×720 (150%) screen leaves."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from desktop.ui.shell import errors
 from desktop.ui.shell import main_window as main_window_module
 from desktop.ui.shell.app import open_store_or_explain, run_gui
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.geometry import DEFAULT_SIZE, default_rect
 from desktop.ui.shell.main_window import MainWindow, Opening
 from desktop.ui.shell.screens import SCREENS, ScreenSpec
+from desktop.ui.shell.tasks import wait_for_tasks
 
 
 def index_of(key: str) -> int:
@@ -269,3 +272,129 @@ def test_window_modules_do_not_import_sqlalchemy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ---- issue 16 item 5: the window fits 1366×768 at 100% and 1920×1080 at 150% -----------------
+
+FIT = (
+    1280,
+    650,
+)  # 1920×1080 at 150% = 1280×720 logical, less a taskbar (40) and the title bar (30)
+SCREEN_ROOM = (1080, 560)  # what every screen's minimumSizeHint() must stay within
+
+
+class SizedScreen(QWidget):
+    """A screen that needs exactly SCREEN_ROOM."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(*SCREEN_ROOM)
+
+
+def saved_geometry(qtbot: Any, rect: QRect) -> str:
+    """The base64 saveGeometry() of a window placed at rect."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setGeometry(rect)
+    return bytes(window.saveGeometry().toBase64().data()).decode("ascii")
+
+
+def opened_with(qtbot: Any, app_ctx: AppContext, geometry: str) -> MainWindow:
+    prefs = Preferences.load()
+    prefs.window_geometry = geometry
+    window = MainWindow(AppContext(app_ctx.store, app_ctx.operator, prefs))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def on_screen(window: QWidget, area: QRect) -> bool:
+    """The client area on the screen and the title bar below its top edge (reachable)."""
+    client = window.geometry()
+    inside = area.contains(client.topLeft()) and area.contains(client.bottomRight())
+    return inside and window.frameGeometry().top() >= area.top()
+
+
+@pytest.fixture
+def sized_screens(monkeypatch: pytest.MonkeyPatch) -> None:
+    sized = ScreenSpec("sized", "测试", "home.svg", f"{__name__}:SizedScreen")
+    monkeypatch.setattr(main_window_module, "SCREENS", [sized])
+
+
+@pytest.fixture
+def small_screens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen small enough for the offscreen test screen (800×800)."""
+    fake = ScreenSpec("fake", "测试", "home.svg", f"{__name__}:FakeScreen")
+    monkeypatch.setattr(main_window_module, "SCREENS", [fake])
+
+
+def test_the_windows_own_parts_leave_the_screens_their_room(
+    qtbot: Any, app_ctx: AppContext, sized_screens: None
+) -> None:
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= FIT[0] and hint.height() <= FIT[1], hint
+    assert window.menuBar().isVisible()
+
+
+def test_a_long_data_location_is_elided_in_the_middle_not_cut(
+    qtbot: Any, app_ctx: AppContext, small_screens: None
+) -> None:
+    long_name = "/srv/科技局/" + "台账数据备份文件夹/" * 30 + "bureau.sqlite"
+    window = MainWindow(Opening(long_name, "测试员", app_ctx.prefs))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(700, 500)
+    qtbot.wait(10)
+    label = window.store_label
+    painted = QLabel.text(label)  # what Qt paints, not the whole text kept for the tooltip
+    assert "…" in painted and painted.endswith("bureau.sqlite")
+    assert label.fontMetrics().horizontalAdvance(painted) <= label.width()
+    assert label.text() == f"数据文件：{long_name}"
+    assert label.toolTip() == long_name
+
+
+def test_every_screen_fits_the_window_at_150_percent(main_window: MainWindow) -> None:
+    too_big: list[str] = []
+    for spec in SCREENS:
+        screen = main_window.navigate(spec.key)
+        wait_for_tasks()
+        assert screen is not None, spec.key
+        need = screen.minimumSizeHint()
+        if need.width() > SCREEN_ROOM[0] or need.height() > SCREEN_ROOM[1]:
+            too_big.append(f"{spec.key} {need.width()}×{need.height()}")
+    hint = main_window.minimumSizeHint()  # the stack needs its largest screen's size
+    assert hint.width() <= FIT[0] and hint.height() <= FIT[1], (hint, too_big)
+    assert too_big == []
+
+
+def test_first_run_size_is_capped_by_the_screen(
+    qtbot: Any, app_ctx: AppContext, small_screens: None
+) -> None:
+    window = opened_with(qtbot, app_ctx, "")
+    area = window.screen().availableGeometry()
+    assert on_screen(window, area)
+    assert window.width() == min(DEFAULT_SIZE.width(), area.width() - 16)
+
+
+def test_a_saved_geometry_larger_than_the_screen_is_not_restored(
+    qtbot: Any, app_ctx: AppContext, small_screens: None
+) -> None:
+    area = QApplication.primaryScreen().availableGeometry()
+    big = QRect(0, 0, area.width() + 300, area.height() + 200)
+    window = opened_with(qtbot, app_ctx, saved_geometry(qtbot, big))
+    assert window.geometry() == default_rect(window.screen())
+    assert on_screen(window, area)
+
+
+def test_a_saved_geometry_off_every_screen_is_not_restored(
+    qtbot: Any, app_ctx: AppContext, small_screens: None
+) -> None:
+    area = QApplication.primaryScreen().availableGeometry()
+    away = QRect(area.right() + 2000, area.bottom() + 2000, 500, 400)
+    window = opened_with(qtbot, app_ctx, saved_geometry(qtbot, away))
+    assert window.geometry() == default_rect(window.screen())
+    assert on_screen(window, area)

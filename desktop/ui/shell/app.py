@@ -211,6 +211,7 @@ class _Starter:
         if isinstance(opened, int):
             self._end(opened)
             return
+        _probe("opened-at")
         self.store = opened
         ctx = AppContext(
             store=opened,
@@ -220,6 +221,7 @@ class _Starter:
         )
         self.ctx = ctx
         self.window.attach(ctx)
+        _probe("built-at")  # the first screen built, its data still loading
         if os.environ.get("BUREAU_STARTUP_PROBE"):
             from desktop.ui.shell.tasks import wait_for_tasks
 

@@ -1,8 +1,14 @@
-"""The main window: left navigation built from SCREENS, a stack of lazily built screens, status bar.
+"""The main window: menu bar, left navigation built from SCREENS, a stack of lazily built screens,
+status bar.
 
-Cold start: `bureau gui` shows the window's frame (navigation, status bar, a "正在打开数据…" line)
-from an `Opening`, then opens the store and calls `attach(ctx)`, which builds the first screen.
-`MainWindow(ctx)` does both at once.
+Cold start: `bureau gui` shows the window's frame (menu bar, navigation, status bar, a
+"正在打开数据…" line) from an `Opening`, then opens the store and calls `attach(ctx)`, which builds
+the first screen. `MainWindow(ctx)` does both at once.
+
+Size (1366×768 at 100%, 1920×1080 at 150% = 1280×720 logical, less a taskbar and the title bar):
+the window's own parts — navigation NAV_WIDTH wide, menu bar, status bar — leave a screen at least
+1080×560 in a 1280×650 window; each screen keeps its minimumSizeHint() within that. The saved
+geometry is restored only while it fits a screen (geometry.py).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,13 +37,14 @@ from desktop.preferences import Preferences
 from desktop.ui.common import files
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import show_unexpected
+from desktop.ui.shell.geometry import default_rect, fitting_screen, read_saved
+from desktop.ui.shell.menus import WindowMenus
 from desktop.ui.shell.refresh import FocusRefresher
 from desktop.ui.shell.screens import SCREENS, ScreenSpec
 
 log = logging.getLogger(__name__)
 
 NAV_WIDTH = 168
-DEFAULT_SIZE = QSize(1440, 900)  # the dashboard's natural size; capped by the screen
 
 
 def server_place(url: str) -> str:
@@ -76,10 +83,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.placeholder = self._build_placeholder()
         self._build_central()
-        self.store_label = QLabel()
+        self.store_label = ElidedLabel()
         self.operator_label = QLabel()
         self._build_status_bar()
-        self._build_shortcuts()
+        self.menus = WindowMenus(self)
         self.setWindowTitle("科创台账")
         self._restore_geometry()
         if isinstance(ctx, Opening):
@@ -109,6 +116,7 @@ class MainWindow(QMainWindow):
         self.refresher = FocusRefresher(self, ctx.store)
         self.refresher.check()  # the stamp the first screen was read at
         first = self.navigate(self._first_screen())
+        self.menus.screen_changed()
         if first is not None:
             self.stack.removeWidget(self.placeholder)
             self.placeholder.deleteLater()
@@ -126,7 +134,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(QIcon(str(resource("icons", spec.icon))), self.tr(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setSizeHint(QSize(NAV_WIDTH - 16, nav.fontMetrics().height() * 2 + 8))
-            keys = self._shortcut_keys().get(spec.key)
+            keys = self.shortcut_keys().get(spec.key)
             if keys:
                 item.setToolTip(f"{self.tr(spec.title)}（{keys}）")
             nav.addItem(item)
@@ -158,7 +166,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.store_label, 1)
         bar.addPermanentWidget(self.operator_label)
 
-    def _shortcut_keys(self) -> dict[str, str]:
+    def shortcut_keys(self) -> dict[str, str]:
         """Ctrl+1 … Ctrl+9 for the first nine screens, Ctrl+0 for the tenth; 设置 (last) is always
         Ctrl+, — the preferences key of most desktop programs — whatever the number of screens."""
         others = [spec.key for spec in self.specs if spec.key != "settings"]
@@ -166,12 +174,6 @@ class MainWindow(QMainWindow):
         if any(spec.key == "settings" for spec in self.specs):
             keys["settings"] = "Ctrl+,"
         return keys
-
-    def _build_shortcuts(self) -> None:
-        for key, keys in self._shortcut_keys().items():
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setObjectName(f"shortcut-{key}")
-            shortcut.activated.connect(self._on_shortcut)
 
     # ---- navigation -----------------------------------------------------------------------
 
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         self._shown.add(key)
         if kw and hasattr(widget, "open_filter"):
             widget.open_filter(**kw)
+        self.menus.screen_changed()
         return widget
 
     def _ensure_screen(self, key: str) -> QWidget | None:
@@ -224,6 +227,11 @@ class MainWindow(QMainWindow):
     def current_screen(self) -> QWidget | None:
         """The screen shown now (None while the store is still opening)."""
         return self._screens.get(self._current_key)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown: the screen shown was told first (its showEvent), so the menus route its keys."""
+        super().showEvent(event)
+        self.menus.screen_changed()
 
     def changeEvent(self, event: QEvent) -> None:
         """Activated again (back from another program or desk): lists refresh when data changed.
@@ -255,11 +263,6 @@ class MainWindow(QMainWindow):
     def _on_nav_row(self, row: int) -> None:
         if 0 <= row < len(self.specs):
             self.navigate(self.specs[row].key)
-
-    @Slot()
-    def _on_shortcut(self) -> None:
-        name = self.sender().objectName()
-        self.navigate(name.removeprefix("shortcut-"))
 
     # ---- context: title, store, operator ---------------------------------------------------
 
@@ -309,24 +312,17 @@ class MainWindow(QMainWindow):
     # ---- geometry -------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        """The saved geometry while it fits a screen whole; else the default for this screen."""
         prefs = self._prefs
-        restored = False
-        if prefs.window_geometry:
-            restored = self.restoreGeometry(QByteArray.fromBase64(prefs.window_geometry.encode()))
+        blob = QByteArray.fromBase64(prefs.window_geometry.encode())
+        saved = read_saved(blob) if prefs.window_geometry else None
+        restored = saved is not None and fitting_screen(saved) is not None
+        if restored:
+            restored = self.restoreGeometry(blob)
         if not restored:
-            self.resize(self._first_run_size())
+            self.setGeometry(default_rect(self.screen()))
         if prefs.window_state:
             self.restoreState(QByteArray.fromBase64(prefs.window_state.encode()))
-
-    def _first_run_size(self) -> QSize:
-        """DEFAULT_SIZE, or 92% of the available screen when that is smaller (1366×768 laptops)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return DEFAULT_SIZE
-        area = screen.availableGeometry()
-        width = min(DEFAULT_SIZE.width(), int(area.width() * 0.92))
-        height = min(DEFAULT_SIZE.height(), int(area.height() * 0.92))
-        return QSize(width, height)
 
     def save_geometry(self) -> None:
         """Keep geometry, state and the current screen in this user's preferences."""
@@ -347,3 +343,33 @@ class MainWindow(QMainWindow):
             return
         self.save_geometry()
         super().closeEvent(event)
+
+
+class ElidedLabel(QLabel):
+    """The status bar's data location: elided in the middle when the window is narrow (the whole
+    text in its tooltip), so a long path never widens the window past the screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(120)
+
+    def setText(self, text: str) -> None:
+        """Keep the whole text; show as much of it as fits."""
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text (what is painted may be elided)."""
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideMiddle, self.width()
+        )
+        super().setText(shown)

@@ -5,7 +5,11 @@ it is imported (importlib) and built the first time it is shown, so start-up sta
 Optional hooks the main window calls when present:
 * `refresh()` — the screen is shown again (after the first time);
 * `open_filter(**kw)` — another screen navigated here with `MainWindow.navigate(key, **kw)`;
-* `can_leave() -> bool` — the user is leaving (e.g. ask about unsaved changes); False stays.
+* `can_leave() -> bool` — the user is leaving (e.g. ask about unsaved changes); False stays;
+* `print_current()` — 文件 › 打印… (Ctrl+P): print what the screen shows (disabled without it);
+* `focus_search()` — 编辑 › 查找… (Ctrl+F): put the focus in the screen's search box.
+A screen may own keys with its own QShortcuts (Ctrl+F, Ctrl+N, Delete …): the menu bar then leaves
+those keys to it while it is shown (desktop/ui/shell/menus.py), so no key is ever ambiguous.
 
 To add a screen, add one `ScreenSpec` line to SCREENS.
 `icon` is a file name under resources/icons/.
