@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/demo.sqlite
+QM := resources/translations/bureau_zh_CN.qm
 
 .PHONY: run test lint bench package clean sysdeps
 
@@ -16,10 +17,14 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The app's Chinese catalogue (and Qt's own beside it), built from the committed .ts.
+$(QM): resources/translations/bureau_zh_CN.ts | $(STAMP)
+	$(PY) packaging/translations.py build
+
 sysdeps:
 	@bash packaging/qt-system-deps.sh
 
-run: $(STAMP)
+run: $(STAMP) $(QM)
 	@if [ ! -f "$(DEMO_DB)" ]; then $(VENV)/bin/bureau --db "$(DEMO_DB)" init --demo; fi
 	@if [ "$$(uname)" = "Linux" ] && [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "没有图形显示（DISPLAY 未设置）：请用 xvfb-run -a make run 在虚拟屏幕上运行，或在桌面会话中运行。"; exit 1; fi
@@ -30,8 +35,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) packaging/translations.py check
 
-test: $(STAMP) sysdeps lint
+test: $(STAMP) sysdeps lint $(QM)
 	# The suite starts its own PostgreSQL server (tests/pgserver.py); here it must not be skipped.
 	QT_QPA_PLATFORM=offscreen BUREAU_REQUIRE_POSTGRES=1 $(VENV)/bin/pytest -q
 
@@ -39,6 +45,7 @@ bench: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.benchmarks
 
 package: $(STAMP) sysdeps
+	@bash packaging/qt-system-deps.sh --package
 	$(PY) -m pip install --quiet -e '.[dev,package]'
 	bash packaging/build.sh
 

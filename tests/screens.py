@@ -52,7 +52,13 @@ ALLOWED = {
     "sqlite",
     "xls",
     "txt",
-    "OK",
+    "xlsm",  # file formats named in 导入's drop hint: "xlsm", "Unicode 文本" (Excel's own name)
+    "Unicode",
+    "Delete",  # a key, like Enter and Esc ("Delete 键")
+    "GAP",  # 良好农业规范, in the names of services (白芍规范化种植(GAP)技术指导)
+    "PGPASSWORD",  # PostgreSQL's own names, in 设置 → 数据位置
+    "pgpass",
+    "kechuang",  # the example database name there
 }
 _WORD = re.compile(r"[A-Za-z][A-Za-z&]+")
 
@@ -141,6 +147,8 @@ def audit(window: object, key: str) -> list[str]:
                 for col in range(model.columnCount()):
                     if w.isColumnHidden(col) or w.visualRect(model.index(row, col)).isEmpty():
                         continue
+                    if not getattr(w.itemDelegateForColumn(col), "draws_text", True):
+                        continue  # a drawn cell (a sparkline): its text is for export only
                     text = model.index(row, col).data()
                     if text and not cell_fits(w, row, col):
                         title = model.headerData(

@@ -15,6 +15,15 @@ from desktop.ui.shell import editors
 from desktop.ui.shell.context import AppContext
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _chinese_texts(qapp: Any) -> None:
+    """As the app does at start (desktop/ui/shell/translations.py): Qt's own texts and the
+    app's catalogue in Chinese, before any widget is built."""
+    from desktop.ui.shell.translations import install_translations
+
+    install_translations(qapp)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
     """As the app does (desktop/ui/shell/app.GuiThreadCollector): Python's cycle collector runs

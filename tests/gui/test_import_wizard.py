@@ -122,6 +122,11 @@ def test_export_error_workbook(
     assert header[-1] == "错误说明"
     assert sheet.max_row == 3
     assert "错误表已保存" in panel.commit_box.summary.text()
+    # the one notice after every export, with 打开所在文件夹
+    assert panel.notice.isVisible()
+    assert panel.notice.folder_button.text() == "打开所在文件夹"
+    assert str(tmp_path / "out" / "错误.xlsx") in panel.notice.text()
+    panel.notice.close()
 
 
 def test_undo_this_batch(

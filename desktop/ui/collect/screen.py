@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -88,12 +87,7 @@ class CollectScreen(QWidget):
         self.round_table = table_view(self.round_model)
         self.round_table.setSortingEnabled(True)
         self.round_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        for col, width in enumerate((70, 110, 80, 130, 60, 60, 60, 60, 90)):
-            self.round_table.setColumnWidth(col, width)
         self.town_table = table_view(self.town_model)
-        for col, width in enumerate((110, 70, 90, 50, 50, 60, 60, 130, 220)):
-            self.town_table.setColumnWidth(col, width)
-        self.town_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.round_title = QLabel()
         self.round_title.setObjectName("sectionHeader")
         self.missing_label = QLabel()

@@ -97,7 +97,11 @@ def cell_fits(view: QTableView, row: int, column: int) -> bool:
 
 
 class _Refit(QObject):
-    """Sizes a table's columns again after a reset or new rows (once per event-loop turn)."""
+    """Sizes a table's columns again after a reset or new rows (once per event-loop turn).
+
+    A table that stretches its last column stretches it only while the column has room for its
+    content: when the other columns leave less, the last keeps its content's width and the table
+    scrolls sideways (Qt would squeeze it into what is left and elide short text)."""
 
     def __init__(self, view: QTableView, max_chars: int) -> None:
         super().__init__(view)
@@ -106,11 +110,54 @@ class _Refit(QObject):
         self._pending = False
         self.fitting = False
         self.user_sized: set[int] = set()
+        self.stretch = view.horizontalHeader().stretchLastSection()
+        self.last_width = 0
         view.horizontalHeader().sectionResized.connect(self._resized)
+        view.viewport().installEventFilter(self)
 
     def _resized(self, column: int, _old: int, _new: int) -> None:
-        if not self.fitting:  # the clerk dragged it: that width is kept
+        header = self._view.horizontalHeader()
+        stretched = header.stretchLastSection() and column == header.logicalIndex(
+            header.count() - 1
+        )
+        if not self.fitting and not stretched:  # the clerk dragged it: that width is kept
             self.user_sized.add(column)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.stretch_last()
+        return False
+
+    def fit(self) -> None:
+        """Size the columns now (the last to its content, then stretched when it has room)."""
+        header = self._view.horizontalHeader()
+        self.fitting = True
+        try:
+            if self.stretch:
+                header.setStretchLastSection(False)
+            fit_columns_now(self._view, self._max_chars, skip=self.user_sized)
+            last = header.logicalIndex(header.count() - 1)
+            self.last_width = self._view.columnWidth(last) if last >= 0 else 0
+            self.stretch_last()
+        finally:
+            self.fitting = False
+
+    def stretch_last(self) -> None:
+        """Stretch the last column over the room left, only when that room holds its content."""
+        if not self.stretch or self.last_width <= 0:
+            return
+        view, header = self._view, self._view.horizontalHeader()
+        last = header.logicalIndex(header.count() - 1)
+        used = header.length() - header.sectionSize(last)
+        room = view.viewport().width() - used >= self.last_width
+        if room != header.stretchLastSection():
+            was, self.fitting = self.fitting, True
+            try:
+                header.setStretchLastSection(room)
+                if not room:
+                    view.setColumnWidth(last, self.last_width)
+            finally:
+                self.fitting = was
 
     def schedule(self, *_args: object) -> None:
         if self._pending:
@@ -122,11 +169,7 @@ class _Refit(QObject):
 
     def _fit(self) -> None:
         self._pending = False
-        self.fitting = True
-        try:
-            fit_columns_now(self._view, self._max_chars, skip=self.user_sized)
-        finally:
-            self.fitting = False
+        self.fit()
 
 
 def fit_columns_now(
@@ -166,6 +209,4 @@ def fit_to_contents(view: QTableView, max_chars: int = MAX_CHARS) -> None:
         model.modelReset.connect(refit.schedule)
         model.rowsInserted.connect(refit.schedule)
         model.layoutChanged.connect(refit.schedule)
-    refit.fitting = True
-    fit_columns_now(view, max_chars)
-    refit.fitting = False
+    refit.fit()

@@ -52,7 +52,7 @@ def export_contracts(
             cancel.raise_if_cancelled()
             yield Progress(start, len(ids), "正在读取合同…")
             rows += [row_texts(c, side) for c in contract_views(s, ids[start : start + CHUNK])]
-    headers = [QCoreApplication.translate("ContractModel", c.title) for c in COLUMNS]
+    headers = [QCoreApplication.translate("", c.title) for c in COLUMNS]
     return (yield from write_table(path, title, headers, rows))
 
 

@@ -32,7 +32,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ContractModel", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def money(value: float | None) -> str:
@@ -226,5 +226,5 @@ class ContractTableModel(QAbstractTableModel):
         if col == COL_BUYER:
             return _party_tip(c.buyer_name, c.buyer_uscc, c.buyer_enterprise_id, c.buyer_local)
         if col == COL_NAME and c.note:
-            return f"{c.name}\n{_tr('备注')}：{c.note}"
+            return _tr("{name}\n备注：{note}").format(name=c.name, note=c.note)
         return c.name if col == COL_NAME else None

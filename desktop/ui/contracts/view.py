@@ -22,32 +22,18 @@ from PySide6.QtWidgets import (
 from db.rules.contracts import CONTRACT_TYPES
 from db.services.contracts.parties import SIDES
 from db.services.towns import TownView
+from desktop.ui.common.cells import fit_to_contents
 from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.fields import NO_VALUE
 from desktop.ui.common.forms import combo
-from desktop.ui.common.layout import button_row, fit_columns
+from desktop.ui.common.layout import button_row
 from desktop.ui.common.widgets import screen_title
-from desktop.ui.contracts.model import COLUMNS, DEFAULT_SORT, ContractTableModel
+from desktop.ui.contracts.model import DEFAULT_SORT, ContractTableModel
 
 QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 TOTALS_STYLE = (
     "QLabel#totalsBar { background: #ffffff; border: 1px solid #dde3ea; border-radius: 6px;"
     " padding: 6px 12px; color: #1f2d3d; }"
-)
-# the widest text a column usually shows (its header counts too), for widths that follow the font
-COLUMN_SAMPLES = (
-    "2025341602000311",
-    "2025-12-29",
-    "中药配方颗粒生产线开发",
-    "技术开发",
-    "成交额(万元)",
-    "技术交易额(万元)",
-    "亳州华信纺织有限公司",
-    "亳州华信纺织有限公司",
-    "输出 吸纳",
-    "芍花路街道",
-    "亳州市技术市场服务中心",
-    "生物医药",
 )
 
 
@@ -70,7 +56,10 @@ class ContractsView(QWidget):
         self.year, self.quarter, self.month = self._period_combos()
         self.kind = combo([(self.tr("全部类型"), NO_VALUE), *[(t, t) for t in CONTRACT_TYPES]])
         self.side = combo(
-            [(self.tr("输出和吸纳"), NO_VALUE), *[(self.tr(f"只看{s}"), s) for s in SIDES]]
+            [
+                (self.tr("输出和吸纳"), NO_VALUE),
+                *[(self.tr("只看{side}").format(side=s), s) for s in SIDES],
+            ]
         )
         self.side.setToolTip(
             self.tr("输出：卖方在区内；吸纳：买方在区内。两方都在区内的合同两边都计。")
@@ -132,5 +121,5 @@ class ContractsView(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        fit_columns(table, COLUMN_SAMPLES[: len(COLUMNS)])
+        fit_to_contents(table)
         return table

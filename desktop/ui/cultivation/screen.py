@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -50,7 +49,6 @@ from desktop.ui.shell.operations import run_op
 from desktop.ui.shell.tasks import TaskHandle, run_task
 
 NO_TOWN = "未填镇街"
-COLUMN_WIDTHS = (220, 80, 100, 100, 96, 116, 76, 76)
 
 
 class CultivationScreen(QWidget):
@@ -122,17 +120,12 @@ class CultivationScreen(QWidget):
         self.add_button, self.stage_button, self.remove_button, self.open_button = buttons
         self.add_button.setToolTip(self.tr("把选中的企业纳入本年度培育库（Ctrl+N）"))
         self.stage_button.setToolTip(self.tr("培育中 → 已申报 → 已认定 / 未通过（F2）"))
-        self.remove_button.setToolTip(self.tr("把选中企业的培育记录移入回收站（Delete）"))
+        self.remove_button.setToolTip(self.tr("把选中企业的培育记录移入回收站（Delete 键）"))
         self.open_button.setToolTip(self.tr("在企业编辑器中打开（Enter 或双击）"))
         self.table = table_view(self.model)
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order at first
         self.table.setSortingEnabled(True)
-        metrics = header.fontMetrics()
-        for col, width in enumerate(COLUMN_WIDTHS):
-            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
-            self.table.setColumnWidth(col, max(width, metrics.horizontalAdvance(title) + 20))
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.export_button = export_button(self.table, self.tr("高企后备库"), self._ctx, self)
         actions.addWidget(self.export_button)
         layout = QVBoxLayout(self)

@@ -40,6 +40,7 @@ from desktop.importing.engine import (
 from desktop.importing.readers import UnreadableFile
 from desktop.progress import Progress, Work
 from desktop.ui.common import files
+from desktop.ui.common.export import tell_saved
 from desktop.ui.imports.commit import CommitBox
 from desktop.ui.imports.mapping import MappingTable
 from desktop.ui.imports.models import kind_title
@@ -112,6 +113,7 @@ class FilePanel(QWidget):
         self._generation = 0
         self._remembered_checked = False
         self.task: TaskHandle[Any] | None = None
+        self.notice: QMessageBox | None = None  # the last 已保存 notice
         self._replan_timer = QTimer(self)
         self._replan_timer.setSingleShot(True)
         self._replan_timer.setInterval(REPLAN_DELAY_MS)
@@ -513,7 +515,10 @@ class FilePanel(QWidget):
         )
 
     def _exported(self, out: Path, count: int) -> None:
+        self.ctx.prefs.last_folder = str(out.parent)
         self.commit_box.show_exported(out, count)
+        text = self.tr("错误表已保存（{count} 行）：\n{path}").format(count=count, path=out)
+        self.notice = tell_saved(self, out, text, self.tr("导出完成"))
 
     def _export_failed(self, out: Path, exc: BaseException) -> None:
         if isinstance(exc, OSError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.services.imports.batches import BatchNotFound, UndoRefused, UndoResult
@@ -13,12 +14,16 @@ from desktop.ui.shell.errors import show_message
 from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
+
+
 def confirm_undo(parent: QWidget, batch_id: int) -> bool:
     """Ask before undoing a batch."""
     answer = QMessageBox.question(
         parent,
-        parent.tr("撤销导入"),
-        parent.tr(
+        _tr("撤销导入"),
+        _tr(
             "撤销批次 {batch}？\n本批新增的企业将被删除，本批修改过的内容恢复为导入前的值；"
             "导入后又被修改过的企业会保留。"
         ).format(batch=batch_id),
@@ -40,7 +45,7 @@ def start_undo(
     return run_task(
         parent,
         lambda cancel: undo_import(store, batch_id, operator, cancel),
-        label=parent.tr("正在撤销批次 {batch}…").format(batch=batch_id),
+        label=_tr("正在撤销批次 {batch}…").format(batch=batch_id),
         on_done=on_done,
         on_error=on_error,
         write=True,
@@ -53,11 +58,11 @@ def show_kept(parent: QWidget, result: UndoResult) -> None:
         return
     lines = [f"{k.uscc}：{k.reason}" for k in result.kept[:30]]
     if len(result.kept) > 30:
-        lines.append(parent.tr("……共 {count} 家").format(count=len(result.kept)))
+        lines.append(_tr("……共 {count} 家").format(count=len(result.kept)))
     QMessageBox.information(
         parent,
-        parent.tr("部分企业已保留"),
-        parent.tr("以下企业没有撤销：\n") + "\n".join(lines),
+        _tr("部分企业已保留"),
+        _tr("以下企业没有撤销：\n") + "\n".join(lines),
     )
 
 

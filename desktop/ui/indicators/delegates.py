@@ -41,6 +41,8 @@ def sparkline_points(
 class SparklineDelegate(QStyledItemDelegate):
     """A small line of the yearly actuals, its last point marked in the status colour."""
 
+    draws_text = False  # the cell's text is for export and tooltips: never elided on screen
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
         option.text = ""  # the display text is for export and tooltips

@@ -81,7 +81,7 @@ NO_TOWN = "（未填镇街）"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("indicators", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def _right() -> int:

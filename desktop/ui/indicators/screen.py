@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,22 +44,18 @@ from db.services.plans.indicators import DONE, NO_TARGET, ON_SCHEDULE, Behind, I
 from db.store import Store
 from desktop.progress import Progress
 from desktop.ui.common import files
+from desktop.ui.common.cells import fit_to_contents
 from desktop.ui.common.export import export_button
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.indicators.delegates import SparklineDelegate, StatusDelegate
 from desktop.ui.indicators.display import status_rule
 from desktop.ui.indicators.model import (
     COL_ACTUAL,
-    COL_AVG,
-    COL_BASE,
     COL_COMPLETION,
-    COL_DEPARTMENT,
     COL_NAME,
     COL_STATUS,
-    COL_TARGET,
     COL_TREND,
-    COL_UNIT,
-    COL_YOY,
+    HEADERS,
     TOWN_ACTUAL,
     IndicatorTableModel,
     TownTableModel,
@@ -84,18 +79,7 @@ ENTITY_SCREENS = {
 }
 ANNEX_FILTER = "表格文件 (*.xlsx *.xls *.xlsm *.ods *.csv);;所有文件 (*)"
 # the widest text a column usually shows (its header counts too), for widths that follow the font
-COLUMN_SAMPLES = {
-    COL_UNIT: "亿元",
-    COL_BASE: "19,691（2020）",
-    COL_TARGET: "10,000",
-    COL_ACTUAL: "10,000",
-    COL_COMPLETION: "+10.5 个百分点",
-    COL_STATUS: "序时进度内 · ",
-    COL_YOY: "+100.0%",
-    COL_AVG: "+100.0%",
-    COL_DEPARTMENT: "区科技局、区",
-    COL_TREND: "2020 2022 20",
-}
+TREND_WIDTH = 112  # the sparkline's 96 px and its margins
 
 
 def load_table(
@@ -172,15 +156,14 @@ class IndicatorsScreen(QWidget):
         self._lay_out()
 
     def _size_columns(self) -> None:
+        """Text columns sized to their content; 趋势 (a drawn line, its text only for export and
+        tooltips) keeps the sparkline's width and takes the room left over (the last column)."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        for col, sample in COLUMN_SAMPLES.items():
-            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
-            self.table.setColumnWidth(col, width + 28)
-        header.setStretchLastSection(False)
         header.setMinimumSectionSize(metrics.horizontalAdvance("单位") + 16)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        fit_to_contents(self.table)
+        trend = max(TREND_WIDTH, metrics.horizontalAdvance(HEADERS[COL_TREND]) + 28)
+        self.table.setColumnWidth(COL_TREND, trend)  # set by hand: content fits leave it alone
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()

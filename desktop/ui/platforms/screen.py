@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -131,12 +130,10 @@ class PlatformsScreen(QWidget):
             self.tr("打开“指标与目标”，查看或修改选中平台类型的目标、基期和分镇街目标")
         )
         head.addWidget(self.indicators_link)
-        for col, width in enumerate((250, 60, 60, 100, 110, 90)):
-            self.target_table.setColumnWidth(col, width)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("平台名称、依托单位或认定部门"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(180)  # the bar fits 1080 px (1366×768 less the navigation)
         self.kind = combo([(self.tr("全部类型"), None), *[(k, k) for k in platforms.KINDS]])
         self.level = combo([(self.tr("全部级别"), None), *[(v, v) for v in platforms.LEVELS]])
         self.year = combo([(self.tr("全部认定年份"), None)])
@@ -157,11 +154,6 @@ class PlatformsScreen(QWidget):
         bar.insertWidget(bar.count() - 1, self.export_button)
         self.platform_table.setSortingEnabled(True)
         self.platform_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((300, 140, 72, 260, 70, 200)):
-            self.platform_table.setColumnWidth(col, width)
-        header = self.platform_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)

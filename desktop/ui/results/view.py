@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,31 +20,10 @@ from db.services.towns import TownView
 from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.fields import NO_VALUE
 from desktop.ui.common.forms import combo
-from desktop.ui.common.layout import button_row, fit_columns, table_view
+from desktop.ui.common.layout import button_row, table_view
 from desktop.ui.common.tables import ViewTableModel
 from desktop.ui.common.widgets import hint, screen_title
 from desktop.ui.results.columns import RESULT_COLUMNS, TRANSFER_COLUMNS
-
-RESULT_SAMPLES = (
-    "9342025Y0133",
-    "中药配方颗粒生产线关键技术",
-    "亳州芍花酒业股份有限公司",
-    "完成单位所在",
-    "应用技术",
-    "2025-10-24",
-    "生物医药",
-    "芍花路街道",
-    "转化次数",
-)
-TRANSFER_SAMPLES = (
-    "2025-07-07",
-    "自行投资实施转化",
-    "蚌埠某检测技术有限公司",
-    "承接单位所在",
-    "本地转化",
-    "合同金额(万元)",
-    "2025341602000311（未登记）",
-)
 
 
 class ResultsView(QWidget):
@@ -82,10 +60,6 @@ class ResultsView(QWidget):
         self.result_table = table_view(self.result_model)
         self.result_table.setSortingEnabled(True)
         self.result_table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
-        fit_columns(self.result_table, RESULT_SAMPLES)
-        header = self.result_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.result_table)
         split.addWidget(self._transfers())
@@ -111,7 +85,6 @@ class ResultsView(QWidget):
         self.transfer_table = table_view(self.transfer_model)
         self.transfer_table.setSortingEnabled(True)
         self.transfer_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        fit_columns(self.transfer_table, TRANSFER_SAMPLES)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(row)

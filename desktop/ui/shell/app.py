@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, Qt, QTimer, QTranslator, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -31,6 +31,7 @@ from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.errors import install_excepthook
 from desktop.ui.shell.instance import StoreClaim, explain_store_in_use
 from desktop.ui.shell.main_window import MainWindow, Opening
+from desktop.ui.shell.translations import install_translations
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -144,19 +145,9 @@ def make_application() -> QApplication:
     return app
 
 
-def install_qt_translations(app: QApplication) -> bool:
-    """Qt's own texts in Chinese (the file dialogs' buttons and tooltips, the boxes' 确定 / 取消)."""
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load("qtbase_zh_CN", folder):
-        log.warning("Qt's Chinese translations not found in %s", folder)
-        return False
-    return app.installTranslator(translator)
-
-
 def configure_application(app: QApplication) -> None:
     """Names, font, icon, stylesheet and Qt's Chinese texts of the application."""
-    install_qt_translations(app)
+    install_translations(app)
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName("bureau")
     app.setApplicationDisplayName(APP_TITLE)

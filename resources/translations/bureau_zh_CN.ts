@@ -1,0 +1,4005 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="zh_CN">
+<context>
+    <name></name>
+    <message>
+        <source> 万元</source>
+        <translation> 万元</translation>
+    </message>
+    <message>
+        <source> 周</source>
+        <translation> 周</translation>
+    </message>
+    <message>
+        <source> 天</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source> 家</source>
+        <translation> 家</translation>
+    </message>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>6位数字</source>
+        <translation>6位数字</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;科创台账&lt;/h3&gt;&lt;p&gt;区科技局企业与科技工作台账&lt;/p&gt;&lt;p&gt;版本 {version}&lt;/p&gt;&lt;p&gt;使用说明：按 F1 或选“帮助 → 使用说明”。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;科创台账&lt;/h3&gt;&lt;p&gt;区科技局企业与科技工作台账&lt;/p&gt;&lt;p&gt;版本 {version}&lt;/p&gt;&lt;p&gt;使用说明：按 F1 或选“帮助 → 使用说明”。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>{0} 天</source>
+        <translation>{0} 天</translation>
+    </message>
+    <message>
+        <source>{0}的目标：{1}</source>
+        <translation>{0}的目标：{1}</translation>
+    </message>
+    <message>
+        <source>{name}
+备注：{note}</source>
+        <translation>{name}
+备注：{note}</translation>
+    </message>
+    <message>
+        <source>{when} 的备份（{why}）</source>
+        <translation>{when} 的备份（{why}）</translation>
+    </message>
+    <message>
+        <source>{why}
+
+要改为打开本机数据文件吗？
+{path}
+
+（设置 → 数据位置中保存的位置不变；选“否”退出程序。）</source>
+        <translation>{why}
+
+要改为打开本机数据文件吗？
+{path}
+
+（设置 → 数据位置中保存的位置不变；选“否”退出程序。）</translation>
+    </message>
+    <message>
+        <source>{year}年{field}</source>
+        <translation>{year}年{field}</translation>
+    </message>
+    <message>
+        <source>{year}年度</source>
+        <translation>{year}年度</translation>
+    </message>
+    <message>
+        <source>“双突破”年度目标</source>
+        <translation>“双突破”年度目标</translation>
+    </message>
+    <message>
+        <source>……共 {count} 家</source>
+        <translation type="unfinished">……共 {count} 家</translation>
+    </message>
+    <message>
+        <source>。</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source>一台电脑单独使用时用本机数据文件；几台电脑共用同一份数据时，都改用同一个服务器数据库，每人用自己的账号登录。密码不会保存，打开程序时询问（也可由系统管理员设置 PGPASSWORD 或 pgpass 密码文件）。切换只改变本机使用哪一份数据，不会复制或移动数据。</source>
+        <translation>一台电脑单独使用时用本机数据文件；几台电脑共用同一份数据时，都改用同一个服务器数据库，每人用自己的账号登录。密码不会保存，打开程序时询问（也可由系统管理员设置 PGPASSWORD 或 pgpass 密码文件）。切换只改变本机使用哪一份数据，不会复制或移动数据。</translation>
+    </message>
+    <message>
+        <source>上移</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>下移</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>不能切换到这里。</source>
+        <translation>不能切换到这里。</translation>
+    </message>
+    <message>
+        <source>主机</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>今天到期</source>
+        <translation>今天到期</translation>
+    </message>
+    <message>
+        <source>从文件恢复…</source>
+        <translation>从文件恢复…</translation>
+    </message>
+    <message>
+        <source>以下企业没有撤销：
+</source>
+        <translation type="unfinished">以下企业没有撤销：
+</translation>
+    </message>
+    <message>
+        <source>使用说明</source>
+        <translation>使用说明</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>保存别名</source>
+        <translation>保存别名</translation>
+    </message>
+    <message>
+        <source>全区年度目标 × 本镇街在库企业占全区的比例（镇街无单独目标）</source>
+        <translation>全区年度目标 × 本镇街在库企业占全区的比例（镇街无单独目标）</translation>
+    </message>
+    <message>
+        <source>关于科创台账</source>
+        <translation>关于科创台账</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation type="unfinished">关闭</translation>
+    </message>
+    <message>
+        <source>切换</source>
+        <translation>切换</translation>
+    </message>
+    <message>
+        <source>列入高企后备库（培育库）的条件：注册满规定年限，研发费用占营业收入的比例按营业收入分档达标，研发人员占职工总数的比例达标（国科发火〔2016〕32号）。</source>
+        <translation>列入高企后备库（培育库）的条件：注册满规定年限，研发费用占营业收入的比例按营业收入分档达标，研发人员占职工总数的比例达标（国科发火〔2016〕32号）。</translation>
+    </message>
+    <message>
+        <source>删除所选…</source>
+        <translation>删除所选…</translation>
+    </message>
+    <message>
+        <source>删除镇街</source>
+        <translation>删除镇街</translation>
+    </message>
+    <message>
+        <source>删除镇街“{0}”吗？
+只有没有任何企业、载体、派驻等记录使用的镇街才能删除。</source>
+        <translation>删除镇街“{0}”吗？
+只有没有任何企业、载体、派驻等记录使用的镇街才能删除。</translation>
+    </message>
+    <message>
+        <source>别名已保存</source>
+        <translation>别名已保存</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>区县代码</source>
+        <translation>区县代码</translation>
+    </message>
+    <message>
+        <source>单位名称</source>
+        <translation>单位名称</translation>
+    </message>
+    <message>
+        <source>单位负责人</source>
+        <translation>单位负责人</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>双击或按 F2 / Enter 修改本年度目标；清空即删除</source>
+        <translation>双击或按 F2 / Enter 修改本年度目标；清空即删除</translation>
+    </message>
+    <message>
+        <source>双击查看本镇街的对应记录</source>
+        <translation>双击查看本镇街的对应记录</translation>
+    </message>
+    <message>
+        <source>双击查看这些企业</source>
+        <translation>双击查看这些企业</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>只能删除没有任何记录使用的镇街</source>
+        <translation>只能删除没有任何记录使用的镇街</translation>
+    </message>
+    <message>
+        <source>合计</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>基期 {0} 年</source>
+        <translation>基期 {0} 年</translation>
+    </message>
+    <message>
+        <source>填表人</source>
+        <translation>填表人</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>备份到文件</source>
+        <translation>备份到文件</translation>
+    </message>
+    <message>
+        <source>备份到文件…</source>
+        <translation>备份到文件…</translation>
+    </message>
+    <message>
+        <source>备份文件夹：{0}</source>
+        <translation>备份文件夹：{0}</translation>
+    </message>
+    <message>
+        <source>多个别名用逗号分隔</source>
+        <translation>多个别名用逗号分隔</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>如：192.168.1.10</source>
+        <translation>如：192.168.1.10</translation>
+    </message>
+    <message>
+        <source>如：kechuang</source>
+        <translation>如：kechuang</translation>
+    </message>
+    <message>
+        <source>如：某某区科学技术局</source>
+        <translation>如：某某区科学技术局</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>已保存：下次打开程序时使用这个数据位置。</source>
+        <translation>已保存：下次打开程序时使用这个数据位置。</translation>
+    </message>
+    <message>
+        <source>已保存：这就是现在打开的数据。</source>
+        <translation>已保存：这就是现在打开的数据。</translation>
+    </message>
+    <message>
+        <source>已删除“{0}”</source>
+        <translation>已删除“{0}”</translation>
+    </message>
+    <message>
+        <source>已备份到：{0}</source>
+        <translation>已备份到：{0}</translation>
+    </message>
+    <message>
+        <source>已恢复。</source>
+        <translation>已恢复。</translation>
+    </message>
+    <message>
+        <source>已把全部数据备份到：
+{0}</source>
+        <translation>已把全部数据备份到：
+{0}</translation>
+    </message>
+    <message>
+        <source>已改名为“{0}”，旧名称保留为别名</source>
+        <translation>已改名为“{0}”，旧名称保留为别名</translation>
+    </message>
+    <message>
+        <source>已添加“{0}”</source>
+        <translation>已添加“{0}”</translation>
+    </message>
+    <message>
+        <source>已过期 {0} 天</source>
+        <translation>已过期 {0} 天</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>常规</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>当前数据位置</source>
+        <translation>当前数据位置</translation>
+    </message>
+    <message>
+        <source>恢复前的数据已另存为：{0}</source>
+        <translation>恢复前的数据已另存为：{0}</translation>
+    </message>
+    <message>
+        <source>恢复备份</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>恢复所选备份…</source>
+        <translation>恢复所选备份…</translation>
+    </message>
+    <message>
+        <source>您这次填写、尚未保存的内容：</source>
+        <translation>您这次填写、尚未保存的内容：</translation>
+    </message>
+    <message>
+        <source>所选镇街在各处列表中往前排</source>
+        <translation>所选镇街在各处列表中往前排</translation>
+    </message>
+    <message>
+        <source>所选镇街在各处列表中往后排</source>
+        <translation>所选镇街在各处列表中往后排</translation>
+    </message>
+    <message>
+        <source>所选镇街的别名</source>
+        <translation>所选镇街的别名</translation>
+    </message>
+    <message>
+        <source>手工填报；双击修改。填报人：{0} {1}</source>
+        <translation>手工填报；双击修改。填报人：{0} {1}</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation type="unfinished">打印…</translation>
+    </message>
+    <message>
+        <source>打开备份文件夹</source>
+        <translation>打开备份文件夹</translation>
+    </message>
+    <message>
+        <source>找不到使用说明文件：{0}</source>
+        <translation>找不到使用说明文件：{0}</translation>
+    </message>
+    <message>
+        <source>把当前的全部数据另存为一个备份文件</source>
+        <translation>把当前的全部数据另存为一个备份文件</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>报表右上角的法定标识。按上级下发的统计报表制度填写；留空的项不印在报表上。“制表机关”未填写过时默认为本单位名称。双击单元格修改，点击下方“保存”生效。</source>
+        <translation>报表右上角的法定标识。按上级下发的统计报表制度填写；留空的项不印在报表上。“制表机关”未填写过时默认为本单位名称。双击单元格修改，点击下方“保存”生效。</translation>
+    </message>
+    <message>
+        <source>报表签署人</source>
+        <translation>报表签署人</translation>
+    </message>
+    <message>
+        <source>指标“{0}”的{1}：{2}</source>
+        <translation>指标“{0}”的{1}：{2}</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>撤销导入</source>
+        <translation type="unfinished">撤销导入</translation>
+    </message>
+    <message>
+        <source>撤销批次 {batch}？
+本批新增的企业将被删除，本批修改过的内容恢复为导入前的值；导入后又被修改过的企业会保留。</source>
+        <translation type="unfinished">撤销批次 {batch}？
+本批新增的企业将被删除，本批修改过的内容恢复为导入前的值；导入后又被修改过的企业会保留。</translation>
+    </message>
+    <message>
+        <source>操作员姓名</source>
+        <translation>操作员姓名</translation>
+    </message>
+    <message>
+        <source>操作员姓名不能为空</source>
+        <translation>操作员姓名不能为空</translation>
+    </message>
+    <message>
+        <source>操作员姓名记录在每一条修改的操作日志中，只保存在本机。</source>
+        <translation>操作员姓名记录在每一条修改的操作日志中，只保存在本机。</translation>
+    </message>
+    <message>
+        <source>改用</source>
+        <translation>改用</translation>
+    </message>
+    <message>
+        <source>数据位置</source>
+        <translation>数据位置</translation>
+    </message>
+    <message>
+        <source>数据位置…</source>
+        <translation>数据位置…</translation>
+    </message>
+    <message>
+        <source>数据位置已保存。要现在关闭当前数据，用新的数据位置重新打开窗口吗？</source>
+        <translation>数据位置已保存。要现在关闭当前数据，用新的数据位置重新打开窗口吗？</translation>
+    </message>
+    <message>
+        <source>数据在服务器上：{0}
+请输入登录服务器的账号和密码。</source>
+        <translation>数据在服务器上：{0}
+请输入登录服务器的账号和密码。</translation>
+    </message>
+    <message>
+        <source>数据库</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>数据文件 {0} 已在另一个科创台账窗口中打开，不能再打开第二个窗口。
+点“确定”后将切换到已打开的窗口。</source>
+        <translation>数据文件 {0} 已在另一个科创台账窗口中打开，不能再打开第二个窗口。
+点“确定”后将切换到已打开的窗口。</translation>
+    </message>
+    <message>
+        <source>数据文件可以使用：{0}</source>
+        <translation>数据文件可以使用：{0}</translation>
+    </message>
+    <message>
+        <source>数据文件已打开</source>
+        <translation>数据文件已打开</translation>
+    </message>
+    <message>
+        <source>数据结构是旧版本（{0}），将在切换后升级。</source>
+        <translation>数据结构是旧版本（{0}），将在切换后升级。</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>文件“{name}”</source>
+        <translation>文件“{name}”</translation>
+    </message>
+    <message>
+        <source>无数据</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>无法使用服务器数据库</source>
+        <translation>无法使用服务器数据库</translation>
+    </message>
+    <message>
+        <source>无法保存本机设置：{0}</source>
+        <translation>无法保存本机设置：{0}</translation>
+    </message>
+    <message>
+        <source>无法打开数据文件</source>
+        <translation>无法打开数据文件</translation>
+    </message>
+    <message>
+        <source>无研发机构门槛</source>
+        <translation>无研发机构门槛</translation>
+    </message>
+    <message>
+        <source>无研发活动门槛</source>
+        <translation>无研发活动门槛</translation>
+    </message>
+    <message>
+        <source>无证书编号</source>
+        <translation>无证书编号</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>有效期至</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>有未保存的修改</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>服务器上的登录账号</source>
+        <translation>服务器上的登录账号</translation>
+    </message>
+    <message>
+        <source>服务器数据库</source>
+        <translation>服务器数据库</translation>
+    </message>
+    <message>
+        <source>服务器数据库：{host}:{port}，数据库 {db}
+账号：{login}（{role}）</source>
+        <translation>服务器数据库：{host}:{port}，数据库 {db}
+账号：{login}（{role}）</translation>
+    </message>
+    <message>
+        <source>服务器要求密码</source>
+        <translation>服务器要求密码</translation>
+    </message>
+    <message>
+        <source>未保存：</source>
+        <translation>未保存：</translation>
+    </message>
+    <message>
+        <source>未保存：请先改正标红的内容</source>
+        <translation>未保存：请先改正标红的内容</translation>
+    </message>
+    <message>
+        <source>未填</source>
+        <translation>未填</translation>
+    </message>
+    <message>
+        <source>未设</source>
+        <translation>未设</translation>
+    </message>
+    <message>
+        <source>本单位</source>
+        <translation>本单位</translation>
+    </message>
+    <message>
+        <source>本机数据文件</source>
+        <translation>本机数据文件</translation>
+    </message>
+    <message>
+        <source>本机数据文件：{0}</source>
+        <translation>本机数据文件：{0}</translation>
+    </message>
+    <message>
+        <source>本机用户</source>
+        <translation>本机用户</translation>
+    </message>
+    <message>
+        <source>本镇街数量占全区数量的比例</source>
+        <translation>本镇街数量占全区数量的比例</translation>
+    </message>
+    <message>
+        <source>查找…</source>
+        <translation>查找…</translation>
+    </message>
+    <message>
+        <source>正在保存设置…</source>
+        <translation>正在保存设置…</translation>
+    </message>
+    <message>
+        <source>正在保存镇街…</source>
+        <translation>正在保存镇街…</translation>
+    </message>
+    <message>
+        <source>正在备份…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>正在恢复…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <source>正在恢复备份…</source>
+        <translation>正在恢复备份…</translation>
+    </message>
+    <message>
+        <source>正在撤销批次 {batch}…</source>
+        <translation type="unfinished">正在撤销批次 {batch}…</translation>
+    </message>
+    <message>
+        <source>正在编辑，保存或取消后再刷新。</source>
+        <translation>正在编辑，保存或取消后再刷新。</translation>
+    </message>
+    <message>
+        <source>正在连接…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>正在连接服务器…</source>
+        <translation>正在连接服务器…</translation>
+    </message>
+    <message>
+        <source>每周备份保留</source>
+        <translation>每周备份保留</translation>
+    </message>
+    <message>
+        <source>每日备份保留</source>
+        <translation>每日备份保留</translation>
+    </message>
+    <message>
+        <source>没有登录服务器。</source>
+        <translation>没有登录服务器。</translation>
+    </message>
+    <message>
+        <source>注意</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <source>测试连接</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>用{what}替换当前的全部数据吗？
+
+当前数据会先另存为“恢复前”备份，需要时可以再恢复回来。</source>
+        <translation>用{what}替换当前的全部数据吗？
+
+当前数据会先另存为“恢复前”备份，需要时可以再恢复回来。</translation>
+    </message>
+    <message>
+        <source>用{what}替换服务器数据库中的全部数据吗？
+
+所有连接这个数据库的电脑都会看到恢复后的数据。建议先用“备份到文件”保存当前数据。</source>
+        <translation>用{what}替换服务器数据库中的全部数据吗？
+
+所有连接这个数据库的电脑都会看到恢复后的数据。建议先用“备份到文件”保存当前数据。</translation>
+    </message>
+    <message>
+        <source>由台账数据计算；双击查看对应记录</source>
+        <translation>由台账数据计算；双击查看对应记录</translation>
+    </message>
+    <message>
+        <source>由台账数据计算；本年度尚无可计算的数据</source>
+        <translation>由台账数据计算；本年度尚无可计算的数据</translation>
+    </message>
+    <message>
+        <source>由各年数值计算的增长，不能直接修改</source>
+        <translation>由各年数值计算的增长，不能直接修改</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>登录服务器</source>
+        <translation>登录服务器</translation>
+    </message>
+    <message>
+        <source>省份代码</source>
+        <translation>省份代码</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>科创台账 使用说明</source>
+        <translation>科创台账 使用说明</translation>
+    </message>
+    <message>
+        <source>科技型中小企业</source>
+        <translation>科技型中小企业</translation>
+    </message>
+    <message>
+        <source>程序出错</source>
+        <translation>程序出错</translation>
+    </message>
+    <message>
+        <source>程序遇到了意外错误，刚才的操作可能没有完成。</source>
+        <translation>程序遇到了意外错误，刚才的操作可能没有完成。</translation>
+    </message>
+    <message>
+        <source>端口</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>端口应是 1–65535 之间的数字</source>
+        <translation>端口应是 1–65535 之间的数字</translation>
+    </message>
+    <message>
+        <source>统计负责人</source>
+        <translation>统计负责人</translation>
+    </message>
+    <message>
+        <source>编辑(&amp;E)</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>自动备份</source>
+        <translation>自动备份</translation>
+    </message>
+    <message>
+        <source>视图(&amp;V)</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>记录已被其他人修改</source>
+        <translation>记录已被其他人修改</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>设置有未保存的修改，要保存吗？</source>
+        <translation>设置有未保存的修改，要保存吗？</translation>
+    </message>
+    <message>
+        <source>证书已过期，尚未重新认定（双击查看企业）</source>
+        <translation>证书已过期，尚未重新认定（双击查看企业）</translation>
+    </message>
+    <message>
+        <source>证书编号：{0}</source>
+        <translation>证书编号：{0}</translation>
+    </message>
+    <message>
+        <source>该镇街已存在</source>
+        <translation>该镇街已存在</translation>
+    </message>
+    <message>
+        <source>请填写数据库名称</source>
+        <translation>请填写数据库名称</translation>
+    </message>
+    <message>
+        <source>请填写数据文件的路径</source>
+        <translation>请填写数据文件的路径</translation>
+    </message>
+    <message>
+        <source>请填写服务器的地址</source>
+        <translation>请填写服务器的地址</translation>
+    </message>
+    <message>
+        <source>请填写账号</source>
+        <translation>请填写账号</translation>
+    </message>
+    <message>
+        <source>请输入密码</source>
+        <translation>请输入密码</translation>
+    </message>
+    <message>
+        <source>账号</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>资质</source>
+        <translation type="unfinished">资质</translation>
+    </message>
+    <message>
+        <source>资质到期预警</source>
+        <translation>资质到期预警</translation>
+    </message>
+    <message>
+        <source>资质在到期前这么多天起提示续期。规上工业企业营业收入达到门槛且无研发活动（或无研发机构）的，列入“两清零”名单。</source>
+        <translation>资质在到期前这么多天起提示续期。规上工业企业营业收入达到门槛且无研发活动（或无研发机构）的，列入“两清零”名单。</translation>
+    </message>
+    <message>
+        <source>还原</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>还没有备份</source>
+        <translation>还没有备份</translation>
+    </message>
+    <message>
+        <source>这个文件还不存在，切换后将新建数据文件。</source>
+        <translation>这个文件还不存在，切换后将新建数据文件。</translation>
+    </message>
+    <message>
+        <source>这是一个文件夹，请填写数据文件的路径</source>
+        <translation>这是一个文件夹，请填写数据文件的路径</translation>
+    </message>
+    <message>
+        <source>这里还没有科创台账的数据，切换后将建立数据结构。</source>
+        <translation>这里还没有科创台账的数据，切换后将建立数据结构。</translation>
+    </message>
+    <message>
+        <source>连接成功：{place}；账号 {login}，角色：{role}</source>
+        <translation>连接成功：{place}；账号 {login}，角色：{role}</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>选择别处保存的备份文件（例如用命令行备份到U盘的文件）来恢复</source>
+        <translation>选择别处保存的备份文件（例如用命令行备份到U盘的文件）来恢复</translation>
+    </message>
+    <message>
+        <source>选择数据文件</source>
+        <translation>选择数据文件</translation>
+    </message>
+    <message>
+        <source>选择要恢复的备份文件</source>
+        <translation>选择要恢复的备份文件</translation>
+    </message>
+    <message>
+        <source>部分企业已保留</source>
+        <translation type="unfinished">部分企业已保留</translation>
+    </message>
+    <message>
+        <source>重命名所选</source>
+        <translation>重命名所选</translation>
+    </message>
+    <message>
+        <source>重新载入</source>
+        <translation>重新载入</translation>
+    </message>
+    <message>
+        <source>错误信息已记录在日志文件中，请把它发给维护人员：
+{path}</source>
+        <translation>错误信息已记录在日志文件中，请把它发给维护人员：
+{path}</translation>
+    </message>
+    <message>
+        <source>镇街名称</source>
+        <translation>镇街名称</translation>
+    </message>
+    <message>
+        <source>镇街的修改立即生效。改名后旧名称自动成为别名，旧表格仍能识别。排列顺序即各处列表和报表中镇街的顺序。</source>
+        <translation>镇街的修改立即生效。改名后旧名称自动成为别名，旧表格仍能识别。排列顺序即各处列表和报表中镇街的顺序。</translation>
+    </message>
+    <message>
+        <source>镇街目标可选；未设时不按企业数分摊。双击修改</source>
+        <translation>镇街目标可选；未设时不按企业数分摊。双击修改</translation>
+    </message>
+    <message>
+        <source>镇街（乡镇/街道）</source>
+        <translation>镇街（乡镇/街道）</translation>
+    </message>
+    <message>
+        <source>阈值</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>顺序已保存</source>
+        <translation>顺序已保存</translation>
+    </message>
+    <message>
+        <source>高企后备库条件</source>
+        <translation>高企后备库条件</translation>
+    </message>
+    <message>
+        <source>高新技术企业</source>
+        <translation>高新技术企业</translation>
+    </message>
+    <message>
+        <source>（别名：{0}）</source>
+        <translation>（别名：{0}）</translation>
+    </message>
+    <message>
+        <source>（未记录）</source>
+        <translation>（未记录）</translation>
+    </message>
+    <message>
+        <source>（空）</source>
+        <translation>（空）</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentTab</name>
+    <message>
+        <source>{name} {y}年没有服务记录（服务次数 0），仍评为“{g}”吗？</source>
+        <translation>{name} {y}年没有服务记录（服务次数 0），仍评为“{g}”吗？</translation>
+    </message>
+    <message>
+        <source>共 {n} 名，已评定 {g} 名</source>
+        <translation>共 {n} 名，已评定 {g} 名</translation>
+    </message>
+    <message>
+        <source>双击“考核等次”一格选择等次。</source>
+        <translation>双击“考核等次”一格选择等次。</translation>
+    </message>
+    <message>
+        <source>年度考核</source>
+        <translation>年度考核</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>确认考核等次</source>
+        <translation>确认考核等次</translation>
+    </message>
+    <message>
+        <source>考核年度</source>
+        <translation>考核年度</translation>
+    </message>
+</context>
+<context>
+    <name>BasicTab</name>
+    <message>
+        <source>18位代码</source>
+        <translation>18位代码</translation>
+    </message>
+    <message>
+        <source>已有名称相近的企业：{names}</source>
+        <translation>已有名称相近的企业：{names}</translation>
+    </message>
+    <message>
+        <source>规上工业企业</source>
+        <translation>规上工业企业</translation>
+    </message>
+    <message>
+        <source>该代码已属于：{name}</source>
+        <translation>该代码已属于：{name}</translation>
+    </message>
+    <message>
+        <source>（未填）</source>
+        <translation>（未填）</translation>
+    </message>
+</context>
+<context>
+    <name>CarrierDialog</name>
+    <message>
+        <source>请选择载体类型</source>
+        <translation>请选择载体类型</translation>
+    </message>
+    <message>
+        <source>载体名称不能为空</source>
+        <translation>载体名称不能为空</translation>
+    </message>
+</context>
+<context>
+    <name>CarriersScreen</name>
+    <message>
+        <source>{kind}没有设定国家级认定参考条件（设置中只有孵化器和众创空间的门槛）。</source>
+        <translation>{kind}没有设定国家级认定参考条件（设置中只有孵化器和众创空间的门槛）。</translation>
+    </message>
+    <message>
+        <source>{name}（{kind}）&#x3000;在孵 {n} 个，{y}年毕业 {g} 个</source>
+        <translation>{name}（{kind}）&#x3000;在孵 {n} 个，{y}年毕业 {g} 个</translation>
+    </message>
+    <message>
+        <source>✓ 已满足国家级认定的全部参考条件（门槛可在“设置”中修改）。</source>
+        <translation>✓ 已满足国家级认定的全部参考条件（门槛可在“设置”中修改）。</translation>
+    </message>
+    <message>
+        <source>仅用于删除误录的记录；企业毕业或迁出请用“毕业/离孵”。确定移除？</source>
+        <translation>仅用于删除误录的记录；企业毕业或迁出请用“毕业/离孵”。确定移除？</translation>
+    </message>
+    <message>
+        <source>共 {n} 个载体</source>
+        <translation>共 {n} 个载体</translation>
+    </message>
+    <message>
+        <source>删除载体</source>
+        <translation>删除载体</translation>
+    </message>
+    <message>
+        <source>在孵企业</source>
+        <translation>在孵企业</translation>
+    </message>
+    <message>
+        <source>孵化载体</source>
+        <translation>孵化载体</translation>
+    </message>
+    <message>
+        <source>将选中的载体移入回收站？其在孵记录随之隐藏。</source>
+        <translation>将选中的载体移入回收站？其在孵记录随之隐藏。</translation>
+    </message>
+    <message>
+        <source>尚未满足全部国家级认定参考条件，见下表差额（门槛可在“设置”中修改）。</source>
+        <translation>尚未满足全部国家级认定参考条件，见下表差额（门槛可在“设置”中修改）。</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 个在孵对象</source>
+        <translation>指定的 {n} 个在孵对象</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 个载体</source>
+        <translation>指定的 {n} 个载体</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>正在移除…</source>
+        <translation>正在移除…</translation>
+    </message>
+    <message>
+        <source>移除在孵记录</source>
+        <translation>移除在孵记录</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>载体名称</source>
+        <translation>载体名称</translation>
+    </message>
+    <message>
+        <source>载体回收站</source>
+        <translation>载体回收站</translation>
+    </message>
+    <message>
+        <source>载体年度数据</source>
+        <translation>载体年度数据</translation>
+    </message>
+    <message>
+        <source>（请选择或新建一个载体）</source>
+        <translation>（请选择或新建一个载体）</translation>
+    </message>
+</context>
+<context>
+    <name>CarriersView</name>
+    <message>
+        <source>“记录”按在孵记录计算（在孵数取年末，本年取今天），“填报”为载体上报数，两者不一致时填报数显示为橙色。金额单位：万元（火炬统计的千元在填报时换算）。</source>
+        <translation>“记录”按在孵记录计算（在孵数取年末，本年取今天），“填报”为载体上报数，两者不一致时填报数显示为橙色。金额单位：万元（火炬统计的千元在填报时换算）。</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>全部级别</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>全部镇街</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>只看在孵</source>
+        <translation>只看在孵</translation>
+    </message>
+    <message>
+        <source>回收站</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>在孵企业</source>
+        <translation>在孵企业</translation>
+    </message>
+    <message>
+        <source>填报年度数据…</source>
+        <translation>填报年度数据…</translation>
+    </message>
+    <message>
+        <source>孵化载体</source>
+        <translation>孵化载体</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>年度数据</source>
+        <translation>年度数据</translation>
+    </message>
+    <message>
+        <source>新建载体</source>
+        <translation>新建载体</translation>
+    </message>
+    <message>
+        <source>查看已删除的载体并恢复</source>
+        <translation>查看已删除的载体并恢复</translation>
+    </message>
+    <message>
+        <source>核查日期</source>
+        <translation>核查日期</translation>
+    </message>
+    <message>
+        <source>毕业/离孵…</source>
+        <translation>毕业/离孵…</translation>
+    </message>
+    <message>
+        <source>毕业条件</source>
+        <translation>毕业条件</translation>
+    </message>
+    <message>
+        <source>毕业条件（满足其一）：认定为高新技术企业；获投资≥500万元；连续两年营业收入累计&gt;1000万元；被兼并、收购或上市。仅供参考，毕业需手工登记。</source>
+        <translation>毕业条件（满足其一）：认定为高新技术企业；获投资≥500万元；连续两年营业收入累计&gt;1000万元；被兼并、收购或上市。仅供参考，毕业需手工登记。</translation>
+    </message>
+    <message>
+        <source>添加企业/团队</source>
+        <translation>添加企业/团队</translation>
+    </message>
+    <message>
+        <source>移除</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>认定条件</source>
+        <translation>认定条件</translation>
+    </message>
+    <message>
+        <source>载体名称、运营主体或地址</source>
+        <translation>载体名称、运营主体或地址</translation>
+    </message>
+</context>
+<context>
+    <name>ChecksPanel</name>
+    <message>
+        <source>%1 条警告均已填写说明，可以报出。</source>
+        <translation>%1 条警告均已填写说明，可以报出。</translation>
+    </message>
+    <message>
+        <source>✔ 审核通过，没有错误和警告。</source>
+        <translation>✔ 审核通过，没有错误和警告。</translation>
+    </message>
+    <message>
+        <source>审核发现 %1 个错误，改正数据后重新生成才能报出。</source>
+        <translation>审核发现 %1 个错误，改正数据后重新生成才能报出。</translation>
+    </message>
+    <message>
+        <source>审核发现 %1 条警告，请逐条填写说明后报出（还差 %2 条）。</source>
+        <translation>审核发现 %1 条警告，请逐条填写说明后报出（还差 %2 条）。</translation>
+    </message>
+    <message>
+        <source>尚未审核：点击“生成 / 刷新”后显示审核结果。</source>
+        <translation>尚未审核：点击“生成 / 刷新”后显示审核结果。</translation>
+    </message>
+    <message>
+        <source>报表没有数据，不能报出。请检查报告期、镇街和截至日期。</source>
+        <translation>报表没有数据，不能报出。请检查报告期、镇街和截至日期。</translation>
+    </message>
+    <message>
+        <source>警告</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>请填写说明（随报表一并保存）</source>
+        <translation>请填写说明（随报表一并保存）</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>CollectScreen</name>
+    <message>
+        <source>  {town}：{name}（{rows} 行）</source>
+        <translation>  {town}：{name}（{rows} 行）</translation>
+    </message>
+    <message>
+        <source>全部导入</source>
+        <translation>全部导入</translation>
+    </message>
+    <message>
+        <source>全部导入：{ok} 个镇街已导入，{bad} 个未导入。</source>
+        <translation>全部导入：{ok} 个镇街已导入，{bad} 个未导入。</translation>
+    </message>
+    <message>
+        <source>共 {n} 轮征集</source>
+        <translation>共 {n} 轮征集</translation>
+    </message>
+    <message>
+        <source>各镇街均已报送。</source>
+        <translation>各镇街均已报送。</translation>
+    </message>
+    <message>
+        <source>将导入 {n} 个镇街发回的表格（{towns}），每个镇街一个导入批次，可在“导入 › 导入记录”中撤销。继续吗？</source>
+        <translation>将导入 {n} 个镇街发回的表格（{towns}），每个镇街一个导入批次，可在“导入 › 导入记录”中撤销。继续吗？</translation>
+    </message>
+    <message>
+        <source>已新建征集第 {id} 轮，生成 {n} 个表格，保存在：{folder}</source>
+        <translation>已新建征集第 {id} 轮，生成 {n} 个表格，保存在：{folder}</translation>
+    </message>
+    <message>
+        <source>打开下发表格所在的文件夹</source>
+        <translation>打开下发表格所在的文件夹</translation>
+    </message>
+    <message>
+        <source>打开文件夹</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>找不到这一轮下发表格的文件夹：{path}</source>
+        <translation>找不到这一轮下发表格的文件夹：{path}</translation>
+    </message>
+    <message>
+        <source>把已回收、尚未导入的表格逐个导入，每个镇街一个批次</source>
+        <translation>把已回收、尚未导入的表格逐个导入，每个镇街一个批次</translation>
+    </message>
+    <message>
+        <source>报送</source>
+        <translation>报送</translation>
+    </message>
+    <message>
+        <source>文件夹中没有表格文件：{path}</source>
+        <translation>文件夹中没有表格文件：{path}</translation>
+    </message>
+    <message>
+        <source>新建征集…</source>
+        <translation>新建征集…</translation>
+    </message>
+    <message>
+        <source>无法读取文件夹：{path}（{why}）</source>
+        <translation>无法读取文件夹：{path}（{why}）</translation>
+    </message>
+    <message>
+        <source>未报送（{n}）：{towns}</source>
+        <translation>未报送（{n}）：{towns}</translation>
+    </message>
+    <message>
+        <source>正在导入回收的表格…</source>
+        <translation>正在导入回收的表格…</translation>
+    </message>
+    <message>
+        <source>正在生成征集表…</source>
+        <translation>正在生成征集表…</translation>
+    </message>
+    <message>
+        <source>正在识别回收的表格…</source>
+        <translation>正在识别回收的表格…</translation>
+    </message>
+    <message>
+        <source>每轮征集按类型和数据年度给各镇街下发预填的表格（代码列锁定）。镇街填好发回后，点“登记回收文件”选择收到的表格，再点“全部导入”。未报送的镇街标为红色。</source>
+        <translation>每轮征集按类型和数据年度给各镇街下发预填的表格（代码列锁定）。镇街填好发回后，点“登记回收文件”选择收到的表格，再点“全部导入”。未报送的镇街标为红色。</translation>
+    </message>
+    <message>
+        <source>登记回收和导入的结果显示在这里。</source>
+        <translation>登记回收和导入的结果显示在这里。</translation>
+    </message>
+    <message>
+        <source>登记回收文件</source>
+        <translation>登记回收文件</translation>
+    </message>
+    <message>
+        <source>登记回收：{ok} 个文件已登记，{bad} 个未登记。</source>
+        <translation>登记回收：{ok} 个文件已登记，{bad} 个未登记。</translation>
+    </message>
+    <message>
+        <source>第 {id} 轮  {kind}  {year}年度：已回收 {r}，已导入 {i}，共 {n} 个镇街</source>
+        <translation>第 {id} 轮  {kind}  {year}年度：已回收 {r}，已导入 {i}，共 {n} 个镇街</translation>
+    </message>
+    <message>
+        <source>还没有征集：点“新建征集…”给各镇街下发表格。</source>
+        <translation>还没有征集：点“新建征集…”给各镇街下发表格。</translation>
+    </message>
+    <message>
+        <source>这一轮没有待导入的回收表格。</source>
+        <translation>这一轮没有待导入的回收表格。</translation>
+    </message>
+    <message>
+        <source>选择回收的文件…</source>
+        <translation>选择回收的文件…</translation>
+    </message>
+    <message>
+        <source>选择存放回收表格的文件夹</source>
+        <translation>选择存放回收表格的文件夹</translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>选择镇街发回的表格</source>
+        <translation>选择镇街发回的表格</translation>
+    </message>
+    <message>
+        <source>镇街发回的表格：按隐藏的“征集信息”识别轮次和镇街</source>
+        <translation>镇街发回的表格：按隐藏的“征集信息”识别轮次和镇街</translation>
+    </message>
+</context>
+<context>
+    <name>CommissionersScreen</name>
+    <message>
+        <source>科技特派员</source>
+        <translation>科技特派员</translation>
+    </message>
+</context>
+<context>
+    <name>CommitBox</name>
+    <message>
+        <source>④ 导入</source>
+        <translation>④ 导入</translation>
+    </message>
+    <message>
+        <source>共 {rows} 行：将新增 {created}、更新 {updated}，无变化 {unchanged}；有错误 {rejected} 行不会导入，跳过 {skipped} 行。</source>
+        <translation>共 {rows} 行：将新增 {created}、更新 {updated}，无变化 {unchanged}；有错误 {rejected} 行不会导入，跳过 {skipped} 行。</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>导出错误表…</source>
+        <translation>导出错误表…</translation>
+    </message>
+    <message>
+        <source>已取消导入，库中数据未改动。</source>
+        <translation>已取消导入，库中数据未改动。</translation>
+    </message>
+    <message>
+        <source>已导入（批次 {batch}）：新增 {created}，更新 {updated}，无变化 {unchanged}；有错误 {rejected} 行未导入，跳过 {skipped} 行。</source>
+        <translation>已导入（批次 {batch}）：新增 {created}，更新 {updated}，无变化 {unchanged}；有错误 {rejected} 行未导入，跳过 {skipped} 行。</translation>
+    </message>
+    <message>
+        <source>批次 {batch} 已在“导入记录”中撤销。</source>
+        <translation>批次 {batch} 已在“导入记录”中撤销。</translation>
+    </message>
+    <message>
+        <source>批次 {batch} 已撤销：恢复了 {count} 家企业的导入前状态。</source>
+        <translation>批次 {batch} 已撤销：恢复了 {count} 家企业的导入前状态。</translation>
+    </message>
+    <message>
+        <source>撤销本批</source>
+        <translation>撤销本批</translation>
+    </message>
+    <message>
+        <source>文件中没有数据行，没有可导入的内容。</source>
+        <translation>文件中没有数据行，没有可导入的内容。</translation>
+    </message>
+    <message>
+        <source>核对无误后点“导入”，只写入“新增”和“更新”的企业。</source>
+        <translation>核对无误后点“导入”，只写入“新增”和“更新”的企业。</translation>
+    </message>
+    <message>
+        <source>错误表已保存（{count} 行）：{path}</source>
+        <translation>错误表已保存（{count} 行）：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>ContractDialog</name>
+    <message>
+        <source>18位，名录企业据此关联</source>
+        <translation>18位，名录企业据此关联</translation>
+    </message>
+    <message>
+        <source>不在企业名录中：按“{label}所在地”判断是否区内</source>
+        <translation>不在企业名录中：按“{label}所在地”判断是否区内</translation>
+    </message>
+    <message>
+        <source>不大于合同成交额</source>
+        <translation>不大于合同成交额</translation>
+    </message>
+    <message>
+        <source>名录中的企业：按区内计，镇街取名录所填</source>
+        <translation>名录中的企业：按区内计，镇街取名录所填</translation>
+    </message>
+    <message>
+        <source>未填信用代码：按“{label}所在地”判断是否区内</source>
+        <translation>未填信用代码：按“{label}所在地”判断是否区内</translation>
+    </message>
+</context>
+<context>
+    <name>ContractExporter</name>
+    <message>
+        <source>导出</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
+    <name>ContractsScreen</name>
+    <message>
+        <source>{y}年</source>
+        <translation>{y}年</translation>
+    </message>
+    <message>
+        <source>买方</source>
+        <translation>买方</translation>
+    </message>
+    <message>
+        <source>全部年份</source>
+        <translation>全部年份</translation>
+    </message>
+    <message>
+        <source>共 {n} 件</source>
+        <translation>共 {n} 件</translation>
+    </message>
+    <message>
+        <source>删除技术合同</source>
+        <translation>删除技术合同</translation>
+    </message>
+    <message>
+        <source>卖方</source>
+        <translation>卖方</translation>
+    </message>
+    <message>
+        <source>合同名称</source>
+        <translation>合同名称</translation>
+    </message>
+    <message>
+        <source>将选中的合同移入回收站？可在“回收站”中恢复。</source>
+        <translation>将选中的合同移入回收站？可在“回收站”中恢复。</translation>
+    </message>
+    <message>
+        <source>技术合同</source>
+        <translation>技术合同</translation>
+    </message>
+    <message>
+        <source>技术合同回收站</source>
+        <translation>技术合同回收站</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 件合同</source>
+        <translation>指定的 {n} 件合同</translation>
+    </message>
+    <message>
+        <source>指定的合同中 {n} 件</source>
+        <translation>指定的合同中 {n} 件</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>登记号</source>
+        <translation>登记号</translation>
+    </message>
+    <message>
+        <source>筛选合计&#x3000;&lt;b&gt;{n}&lt;/b&gt; 件&#x3000;合同成交额 &lt;b&gt;{a}&lt;/b&gt; 万元&#x3000;技术交易额 &lt;b&gt;{t}&lt;/b&gt; 万元</source>
+        <translation>筛选合计&#x3000;&lt;b&gt;{n}&lt;/b&gt; 件&#x3000;合同成交额 &lt;b&gt;{a}&lt;/b&gt; 万元&#x3000;技术交易额 &lt;b&gt;{t}&lt;/b&gt; 万元</translation>
+    </message>
+</context>
+<context>
+    <name>ContractsView</name>
+    <message>
+        <source>{m}月</source>
+        <translation>{m}月</translation>
+    </message>
+    <message>
+        <source>全年</source>
+        <translation>全年</translation>
+    </message>
+    <message>
+        <source>全部年份</source>
+        <translation>全部年份</translation>
+    </message>
+    <message>
+        <source>全部月份</source>
+        <translation>全部月份</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>全部镇街</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>区内一方所在的镇街（选了输出/吸纳时按该方）</source>
+        <translation>区内一方所在的镇街（选了输出/吸纳时按该方）</translation>
+    </message>
+    <message>
+        <source>只看{side}</source>
+        <translation>只看{side}</translation>
+    </message>
+    <message>
+        <source>回收站</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>技术合同</source>
+        <translation>技术合同</translation>
+    </message>
+    <message>
+        <source>把筛选后的合同（全部行）导出为 Excel 或 CSV</source>
+        <translation>把筛选后的合同（全部行）导出为 Excel 或 CSV</translation>
+    </message>
+    <message>
+        <source>查看已删除的技术合同并恢复</source>
+        <translation>查看已删除的技术合同并恢复</translation>
+    </message>
+    <message>
+        <source>登记号、合同名称、卖方或买方名称/信用代码</source>
+        <translation>登记号、合同名称、卖方或买方名称/信用代码</translation>
+    </message>
+    <message>
+        <source>登记合同</source>
+        <translation>登记合同</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>输出和吸纳</source>
+        <translation>输出和吸纳</translation>
+    </message>
+    <message>
+        <source>输出：卖方在区内；吸纳：买方在区内。两方都在区内的合同两边都计。</source>
+        <translation>输出：卖方在区内；吸纳：买方在区内。两方都在区内的合同两边都计。</translation>
+    </message>
+</context>
+<context>
+    <name>CountCard</name>
+    <message>
+        <source>完成率：{0}</source>
+        <translation>完成率：{0}</translation>
+    </message>
+    <message>
+        <source>家</source>
+        <translation>家</translation>
+    </message>
+    <message>
+        <source>差额：{0}</source>
+        <translation>差额：{0}</translation>
+    </message>
+    <message>
+        <source>年度目标：{0}</source>
+        <translation>年度目标：{0}</translation>
+    </message>
+    <message>
+        <source>点击查看这些企业</source>
+        <translation>点击查看这些企业</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageTab</name>
+    <message>
+        <source> 等</source>
+        <translation> 等</translation>
+    </message>
+    <message>
+        <source>{y}年：{c}/{n} 个镇街有科技特派员在服；服务对象 {u} 个；待对接需求 {d} 条。未覆盖：{m}</source>
+        <translation>{y}年：{c}/{n} 个镇街有科技特派员在服；服务对象 {u} 个；待对接需求 {d} 条。未覆盖：{m}</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>服务对象：</source>
+        <translation>服务对象：</translation>
+    </message>
+    <message>
+        <source>覆盖情况</source>
+        <translation>覆盖情况</translation>
+    </message>
+</context>
+<context>
+    <name>CultivationScreen</name>
+    <message>
+        <source> 年度</source>
+        <translation> 年度</translation>
+    </message>
+    <message>
+        <source>{year}年度后备企业 {n} 家，其中各项达标 {passed} 家；培育库：{stages}；{label} {expected} 家</source>
+        <translation>{year}年度后备企业 {n} 家，其中各项达标 {passed} 家；培育库：{stages}；{label} {expected} 家</translation>
+    </message>
+    <message>
+        <source>“{0}”是最终阶段，不能再变更。</source>
+        <translation>“{0}”是最终阶段，不能再变更。</translation>
+    </message>
+    <message>
+        <source>企业名称或统一社会信用代码（Ctrl+F）</source>
+        <translation>企业名称或统一社会信用代码（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>全部镇街</translation>
+    </message>
+    <message>
+        <source>全部阶段</source>
+        <translation>全部阶段</translation>
+    </message>
+    <message>
+        <source>变更阶段</source>
+        <translation>变更阶段</translation>
+    </message>
+    <message>
+        <source>变更阶段…</source>
+        <translation>变更阶段…</translation>
+    </message>
+    <message>
+        <source>后备企业：有本年度数据、成立满{years}年、次年12月31日没有有效高新技术企业证书的企业。研发费用占营业收入比例（近三年合计）：收入≤5000万元不低于{small:g}%，5000万–2亿元不低于{mid:g}%，2亿元以上不低于{large:g}%；研发人员占职工总数不低于{staff:g}%；科技型中小企业入库为加分项。门槛在“设置”中修改。</source>
+        <translation>后备企业：有本年度数据、成立满{years}年、次年12月31日没有有效高新技术企业证书的企业。研发费用占营业收入比例（近三年合计）：收入≤5000万元不低于{small:g}%，5000万–2亿元不低于{mid:g}%，2亿元以上不低于{large:g}%；研发人员占职工总数不低于{staff:g}%；科技型中小企业入库为加分项。门槛在“设置”中修改。</translation>
+    </message>
+    <message>
+        <source>在企业编辑器中打开（Enter 或双击）</source>
+        <translation>在企业编辑器中打开（Enter 或双击）</translation>
+    </message>
+    <message>
+        <source>培育中 → 已申报 → 已认定 / 未通过（F2）</source>
+        <translation>培育中 → 已申报 → 已认定 / 未通过（F2）</translation>
+    </message>
+    <message>
+        <source>将“{0}”移出{1}年培育库？</source>
+        <translation>将“{0}”移出{1}年培育库？</translation>
+    </message>
+    <message>
+        <source>打开企业</source>
+        <translation>打开企业</translation>
+    </message>
+    <message>
+        <source>把选中企业的培育记录移入回收站（Delete 键）</source>
+        <translation>把选中企业的培育记录移入回收站（Delete 键）</translation>
+    </message>
+    <message>
+        <source>把选中的企业纳入本年度培育库（Ctrl+N）</source>
+        <translation>把选中的企业纳入本年度培育库（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>按未达标项筛选</source>
+        <translation>按未达标项筛选</translation>
+    </message>
+    <message>
+        <source>数据年度</source>
+        <translation>数据年度</translation>
+    </message>
+    <message>
+        <source>数据年度：用该年度的年度数据核算，次年申报</source>
+        <translation>数据年度：用该年度的年度数据核算，次年申报</translation>
+    </message>
+    <message>
+        <source>显示 {n} / {total} 家</source>
+        <translation>显示 {n} / {total} 家</translation>
+    </message>
+    <message>
+        <source>未纳入培育</source>
+        <translation>未纳入培育</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>正在读取后备库…</source>
+        <translation>正在读取后备库…</translation>
+    </message>
+    <message>
+        <source>科小评价入库</source>
+        <translation>科小评价入库</translation>
+    </message>
+    <message>
+        <source>移出培育库</source>
+        <translation>移出培育库</translation>
+    </message>
+    <message>
+        <source>纳入培育…</source>
+        <translation>纳入培育…</translation>
+    </message>
+    <message>
+        <source>高企后备库</source>
+        <translation>高企后备库</translation>
+    </message>
+    <message>
+        <source>高企后备库（培育库）</source>
+        <translation>高企后备库（培育库）</translation>
+    </message>
+    <message>
+        <source>高新技术企业培育</source>
+        <translation>高新技术企业培育</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardLoader</name>
+    <message>
+        <source>正在统计…</source>
+        <translation type="unfinished">正在统计…</translation>
+    </message>
+</context>
+<context>
+    <name>DemandsTab</name>
+    <message>
+        <source>全部状态</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>删除需求</source>
+        <translation>删除需求</translation>
+    </message>
+    <message>
+        <source>将选中的需求移入回收站？</source>
+        <translation>将选中的需求移入回收站？</translation>
+    </message>
+    <message>
+        <source>推荐特派员</source>
+        <translation>推荐特派员</translation>
+    </message>
+    <message>
+        <source>推荐特派员（该需求{s}）</source>
+        <translation>推荐特派员（该需求{s}）</translation>
+    </message>
+    <message>
+        <source>推荐特派员（选择一条待对接的需求）</source>
+        <translation>推荐特派员（选择一条待对接的需求）</translation>
+    </message>
+    <message>
+        <source>推荐特派员：{r}</source>
+        <translation>推荐特派员：{r}</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>查看已删除的需求并恢复</source>
+        <translation>查看已删除的需求并恢复</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>派遣</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>需求回收站</source>
+        <translation>需求回收站</translation>
+    </message>
+    <message>
+        <source>需求库</source>
+        <translation>需求库</translation>
+    </message>
+    <message>
+        <source>需求状态不能从“{a}”改为“{b}”</source>
+        <translation>需求状态不能从“{a}”改为“{b}”</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>列出计入本年完成值的企业、平台或载体</source>
+        <translation>列出计入本年完成值的企业、平台或载体</translation>
+    </message>
+    <message>
+        <source>手工填报</source>
+        <translation>手工填报</translation>
+    </message>
+    <message>
+        <source>未设</source>
+        <translation>未设</translation>
+    </message>
+    <message>
+        <source>查看对应记录</source>
+        <translation>查看对应记录</translation>
+    </message>
+    <message>
+        <source>由台账计算：{0}</source>
+        <translation>由台账计算：{0}</translation>
+    </message>
+    <message>
+        <source>（未选择指标）</source>
+        <translation>（未选择指标）</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchDialog</name>
+    <message>
+        <source>名录中的企业，或合作社、村等单位名称</source>
+        <translation>名录中的企业，或合作社、村等单位名称</translation>
+    </message>
+    <message>
+        <source>对接需求</source>
+        <translation>对接需求</translation>
+    </message>
+    <message>
+        <source>已签订三方协议</source>
+        <translation>已签订三方协议</translation>
+    </message>
+    <message>
+        <source>有结束日期</source>
+        <translation>有结束日期</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchesTab</name>
+    <message>
+        <source>今天结束</source>
+        <translation>今天结束</translation>
+    </message>
+    <message>
+        <source>修改服务对象、镇街、服务期或三方协议</source>
+        <translation>修改服务对象、镇街、服务期或三方协议</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>共 {n} 条</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>删除派遣</source>
+        <translation>删除派遣</translation>
+    </message>
+    <message>
+        <source>将选中的派遣记录移入回收站？</source>
+        <translation>将选中的派遣记录移入回收站？</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>新建派遣</source>
+        <translation>新建派遣</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation type="unfinished">编辑</translation>
+    </message>
+    <message>
+        <source>选派结对</source>
+        <translation>选派结对</translation>
+    </message>
+</context>
+<context>
+    <name>EnterpriseEditor</name>
+    <message>
+        <source>{msg}。是否打开已有的企业？</source>
+        <translation>{msg}。是否打开已有的企业？</translation>
+    </message>
+    <message>
+        <source>{y}年{f}</source>
+        <translation type="unfinished">{y}年{f}</translation>
+    </message>
+    <message>
+        <source>企业信息有未保存的修改。请先保存或取消，再打开这条记录。</source>
+        <translation>企业信息有未保存的修改。请先保存或取消，再打开这条记录。</translation>
+    </message>
+    <message>
+        <source>企业名录</source>
+        <translation>企业名录</translation>
+    </message>
+    <message>
+        <source>企业已存在</source>
+        <translation>企业已存在</translation>
+    </message>
+    <message>
+        <source>企业：{name}</source>
+        <translation>企业：{name}</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>保存并关闭（Enter）；Ctrl+S 保存后继续编辑</source>
+        <translation>保存并关闭（Enter）；Ctrl+S 保存后继续编辑</translation>
+    </message>
+    <message>
+        <source>历史</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>基本信息</source>
+        <translation>基本信息</translation>
+    </message>
+    <message>
+        <source>孵化与平台</source>
+        <translation>孵化与平台</translation>
+    </message>
+    <message>
+        <source>已保存（{time}）</source>
+        <translation>已保存（{time}）</translation>
+    </message>
+    <message>
+        <source>年度数据</source>
+        <translation>年度数据</translation>
+    </message>
+    <message>
+        <source>打开记录</source>
+        <translation>打开记录</translation>
+    </message>
+    <message>
+        <source>技术合同与成果</source>
+        <translation>技术合同与成果</translation>
+    </message>
+    <message>
+        <source>撤销于 {d}</source>
+        <translation type="unfinished">撤销于 {d}</translation>
+    </message>
+    <message>
+        <source>新建企业</source>
+        <translation>新建企业</translation>
+    </message>
+    <message>
+        <source>有未保存的修改，是否保存？</source>
+        <translation>有未保存的修改，是否保存？</translation>
+    </message>
+    <message>
+        <source>未保存的修改</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>资质</source>
+        <translation>资质</translation>
+    </message>
+</context>
+<context>
+    <name>EnterprisePicker</name>
+    <message>
+        <source>已选：{n}</source>
+        <translation>已选：{n}</translation>
+    </message>
+    <message>
+        <source>新建企业…</source>
+        <translation>新建企业…</translation>
+    </message>
+    <message>
+        <source>未选择企业</source>
+        <translation>未选择企业</translation>
+    </message>
+    <message>
+        <source>没有找到，可点“新建企业…”</source>
+        <translation>没有找到，可点“新建企业…”</translation>
+    </message>
+    <message>
+        <source>输入企业名称、信用代码或拼音首字母搜索</source>
+        <translation>输入企业名称、信用代码或拼音首字母搜索</translation>
+    </message>
+</context>
+<context>
+    <name>ExitDialog</name>
+    <message>
+        <source>“{name}”暂不满足毕业条件：未认定为高新技术企业，获投资不足500万元，没有连续两年营业收入累计超过1000万元，也未被兼并、收购或上市。
+仍要登记为毕业吗？</source>
+        <translation>“{name}”暂不满足毕业条件：未认定为高新技术企业，获投资不足500万元，没有连续两年营业收入累计超过1000万元，也未被兼并、收购或上市。
+仍要登记为毕业吗？</translation>
+    </message>
+    <message>
+        <source>入孵日期</source>
+        <translation>入孵日期</translation>
+    </message>
+    <message>
+        <source>在孵对象</source>
+        <translation>在孵对象</translation>
+    </message>
+    <message>
+        <source>暂不满足毕业条件</source>
+        <translation>暂不满足毕业条件</translation>
+    </message>
+    <message>
+        <source>离孵日期不能早于入孵日期</source>
+        <translation>离孵日期不能早于入孵日期</translation>
+    </message>
+    <message>
+        <source>请填写离孵日期</source>
+        <translation>请填写离孵日期</translation>
+    </message>
+</context>
+<context>
+    <name>FigureCard</name>
+    <message>
+        <source>{0} 家</source>
+        <translation type="unfinished">{0} 家</translation>
+    </message>
+</context>
+<context>
+    <name>FigureLink</name>
+    <message>
+        <source>点击查看这些企业</source>
+        <translation>点击查看这些企业</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialog</name>
+    <message>
+        <source>{0} 是本程序正在使用的数据文件，不能在这里选择它。请另选一个文件。</source>
+        <translation>{0} 是本程序正在使用的数据文件，不能在这里选择它。请另选一个文件。</translation>
+    </message>
+    <message>
+        <source>不能选择此文件</source>
+        <translation>不能选择此文件</translation>
+    </message>
+</context>
+<context>
+    <name>FilePanel</name>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>“{name}”与批次 {batch} 导入的文件完全相同，仍要再导入一次吗？</source>
+        <translation>“{name}”与批次 {batch} 导入的文件完全相同，仍要再导入一次吗？</translation>
+    </message>
+    <message>
+        <source>② 核对列</source>
+        <translation>② 核对列</translation>
+    </message>
+    <message>
+        <source>③ 预览</source>
+        <translation>③ 预览</translation>
+    </message>
+    <message>
+        <source>不导入的列：{names}</source>
+        <translation>不导入的列：{names}</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation type="unfinished">导出完成</translation>
+    </message>
+    <message>
+        <source>导出错误表</source>
+        <translation>导出错误表</translation>
+    </message>
+    <message>
+        <source>展开列对应</source>
+        <translation>展开列对应</translation>
+    </message>
+    <message>
+        <source>已取消读取该文件。</source>
+        <translation>已取消读取该文件。</translation>
+    </message>
+    <message>
+        <source>已导入</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <source>已撤销</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>待导入</source>
+        <translation>待导入</translation>
+    </message>
+    <message>
+        <source>按表中“所属镇街”列</source>
+        <translation>按表中“所属镇街”列</translation>
+    </message>
+    <message>
+        <source>收起列对应</source>
+        <translation>收起列对应</translation>
+    </message>
+    <message>
+        <source>收起或展开各列的对应，给预览留出更多行</source>
+        <translation>收起或展开各列的对应，给预览留出更多行</translation>
+    </message>
+    <message>
+        <source>数据年度</source>
+        <translation>数据年度</translation>
+    </message>
+    <message>
+        <source>无法保存“{path}”：文件可能正在 Excel 中打开，或没有写入权限。</source>
+        <translation>无法保存“{path}”：文件可能正在 Excel 中打开，或没有写入权限。</translation>
+    </message>
+    <message>
+        <source>无法导入</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <source>正在保存列对应…</source>
+        <translation>正在保存列对应…</translation>
+    </message>
+    <message>
+        <source>正在导入 {name}…</source>
+        <translation>正在导入 {name}…</translation>
+    </message>
+    <message>
+        <source>正在导出错误表…</source>
+        <translation>正在导出错误表…</translation>
+    </message>
+    <message>
+        <source>正在读取 {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>正在读取文件…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>注意：同一个文件已在批次 {batch} 导入过。</source>
+        <translation>注意：同一个文件已在批次 {batch} 导入过。</translation>
+    </message>
+    <message>
+        <source>类型：{kind}&#x3000;共 {n} 个工作表（各表的表头行和镇街见预览）</source>
+        <translation>类型：{kind}&#x3000;共 {n} 个工作表（各表的表头行和镇街见预览）</translation>
+    </message>
+    <message>
+        <source>类型：{kind}&#x3000;工作表：{sheet}&#x3000;表头在第 {row} 行&#x3000;镇街：{town}</source>
+        <translation>类型：{kind}&#x3000;工作表：{sheet}&#x3000;表头在第 {row} 行&#x3000;镇街：{town}</translation>
+    </message>
+    <message>
+        <source>表中每一列都已对应到字段。</source>
+        <translation>表中每一列都已对应到字段。</translation>
+    </message>
+    <message>
+        <source>该文件没有导入，库中数据未改动。</source>
+        <translation>该文件没有导入，库中数据未改动。</translation>
+    </message>
+    <message>
+        <source>读取“{name}”时出现意外错误，该文件未导入。</source>
+        <translation>读取“{name}”时出现意外错误，该文件未导入。</translation>
+    </message>
+    <message>
+        <source>重复的文件</source>
+        <translation>重复的文件</translation>
+    </message>
+    <message>
+        <source>错误表已保存（{count} 行）：
+{path}</source>
+        <translation>错误表已保存（{count} 行）：
+{path}</translation>
+    </message>
+    <message>
+        <source>镇街</source>
+        <translation>镇街</translation>
+    </message>
+</context>
+<context>
+    <name>FilterChip</name>
+    <message>
+        <source>{0}
+按 Delete 或点 ✕ 移除此筛选</source>
+        <translation>{0}
+按 Delete 或点 ✕ 移除此筛选</translation>
+    </message>
+    <message>
+        <source>移除此筛选，显示全部</source>
+        <translation>移除此筛选，显示全部</translation>
+    </message>
+    <message>
+        <source>（另含新建的 {n} 条）</source>
+        <translation>（另含新建的 {n} 条）</translation>
+    </message>
+</context>
+<context>
+    <name>FocusRefresher</name>
+    <message>
+        <source>正在检查数据…</source>
+        <translation>正在检查数据…</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <source>保存</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>尚需填写：</source>
+        <translation>尚需填写：</translation>
+    </message>
+    <message>
+        <source>有未保存的修改，是否保存？</source>
+        <translation>有未保存的修改，是否保存？</translation>
+    </message>
+    <message>
+        <source>未保存的修改</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>HeadlineRow</name>
+    <message>
+        <source>{0}年规划指标</source>
+        <translation>{0}年规划指标</translation>
+    </message>
+    <message>
+        <source>点击打开培育库：通过全部测试、仍在培育中或已申报的企业</source>
+        <translation>点击打开培育库：通过全部测试、仍在培育中或已申报的企业</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <source>刷新</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>批次 {batch} 已于 {when} 由 {who} 撤销，不需要再撤销。</source>
+        <translation>批次 {batch} 已于 {when} 由 {who} 撤销，不需要再撤销。</translation>
+    </message>
+    <message>
+        <source>撤销所选批次</source>
+        <translation>撤销所选批次</translation>
+    </message>
+    <message>
+        <source>正在读取导入记录…</source>
+        <translation>正在读取导入记录…</translation>
+    </message>
+    <message>
+        <source>每导入一个文件记为一个批次。撤销批次会删除该批新增的企业、把该批修改过的内容恢复为导入前的值。</source>
+        <translation>每导入一个文件记为一个批次。撤销批次会删除该批新增的企业、把该批修改过的内容恢复为导入前的值。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>导出Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>导出PDF</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>按原报告期和镇街重新生成，填写更正原因后报出新的一版；原版本仍保留</source>
+        <translation>按原报告期和镇街重新生成，填写更正原因后报出新的一版；原版本仍保留</translation>
+    </message>
+    <message>
+        <source>更正…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation>预览</translation>
+    </message>
+</context>
+<context>
+    <name>HomeScreen</name>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>180 天内到期</source>
+        <translation>180 天内到期</translation>
+    </message>
+    <message>
+        <source>180 天内到期 {0} 家 · 已过期未重新认定 {1} 家</source>
+        <translation>180 天内到期 {0} 家 · 已过期未重新认定 {1} 家</translation>
+    </message>
+    <message>
+        <source>90 天内到期</source>
+        <translation>90 天内到期</translation>
+    </message>
+    <message>
+        <source>A类：营收≥{0}
+且无研发活动</source>
+        <translation>A类：营收≥{0}
+且无研发活动</translation>
+    </message>
+    <message>
+        <source>B类：营收≥{0}
+且无研发机构</source>
+        <translation>B类：营收≥{0}
+且无研发机构</translation>
+    </message>
+    <message>
+        <source>{0} · {1}家</source>
+        <translation>{0} · {1}家</translation>
+    </message>
+    <message>
+        <source>{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）</source>
+        <translation>{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）</translation>
+    </message>
+    <message>
+        <source>{0}年{1}</source>
+        <translation>{0}年{1}</translation>
+    </message>
+    <message>
+        <source>{0}年入库科小</source>
+        <translation>{0}年入库科小</translation>
+    </message>
+    <message>
+        <source>{0}年度入库（按评价年度）</source>
+        <translation>{0}年度入库（按评价年度）</translation>
+    </message>
+    <message>
+        <source>{0}年末有效高企</source>
+        <translation>{0}年末有效高企</translation>
+    </message>
+    <message>
+        <source>两清零A类</source>
+        <translation>两清零A类</translation>
+    </message>
+    <message>
+        <source>两清零B类</source>
+        <translation>两清零B类</translation>
+    </message>
+    <message>
+        <source>两清零一提升</source>
+        <translation>两清零一提升</translation>
+    </message>
+    <message>
+        <source>企业梯度分布</source>
+        <translation>企业梯度分布</translation>
+    </message>
+    <message>
+        <source>入库科小</source>
+        <translation>入库科小</translation>
+    </message>
+    <message>
+        <source>分镇街统计表</source>
+        <translation>分镇街统计表</translation>
+    </message>
+    <message>
+        <source>分镇街：数量与镇街目标</source>
+        <translation>分镇街：数量与镇街目标</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>历年趋势</source>
+        <translation>历年趋势</translation>
+    </message>
+    <message>
+        <source>在库企业 {0:,} 家，其中同时为高企和科小的 {1:,} 家。统计日期 {2}，目标年度 {3}。点击任一数字或图形可查看对应企业。</source>
+        <translation>在库企业 {0:,} 家，其中同时为高企和科小的 {1:,} 家。统计日期 {2}，目标年度 {3}。点击任一数字或图形可查看对应企业。</translation>
+    </message>
+    <message>
+        <source>已过期未重新认定</source>
+        <translation>已过期未重新认定</translation>
+    </message>
+    <message>
+        <source>年内到期</source>
+        <translation>年内到期</translation>
+    </message>
+    <message>
+        <source>年末仍有效的高企</source>
+        <translation>年末仍有效的高企</translation>
+    </message>
+    <message>
+        <source>年末预计有效：&lt;a href=&apos;projection&apos;&gt;{0:,} 家&lt;/a&gt;</source>
+        <translation>年末预计有效：&lt;a href=&apos;projection&apos;&gt;{0:,} 家&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>有效高企</source>
+        <translation>有效高企</translation>
+    </message>
+    <message>
+        <source>未设镇街目标（在“指标与目标”中设定）</source>
+        <translation>未设镇街目标（在“指标与目标”中设定）</translation>
+    </message>
+    <message>
+        <source>查看名单</source>
+        <translation>查看名单</translation>
+    </message>
+    <message>
+        <source>梯度：{0}</source>
+        <translation>梯度：{0}</translation>
+    </message>
+    <message>
+        <source>正在统计培育库…</source>
+        <translation>正在统计培育库…</translation>
+    </message>
+    <message>
+        <source>正在计算指标…</source>
+        <translation>正在计算指标…</translation>
+    </message>
+    <message>
+        <source>目标年度</source>
+        <translation>目标年度</translation>
+    </message>
+    <message>
+        <source>科技企业双突破概况</source>
+        <translation>科技企业双突破概况</translation>
+    </message>
+    <message>
+        <source>科技型中小企业</source>
+        <translation>科技型中小企业</translation>
+    </message>
+    <message>
+        <source>科技型中小企业（年度入库）</source>
+        <translation>科技型中小企业（年度入库）</translation>
+    </message>
+    <message>
+        <source>统计日 {0}</source>
+        <translation>统计日 {0}</translation>
+    </message>
+    <message>
+        <source>统计日 {0} · 均未重新认定</source>
+        <translation>统计日 {0} · 均未重新认定</translation>
+    </message>
+    <message>
+        <source>统计日有效、但12月31日不再有效的企业（未重新认定）</source>
+        <translation>统计日有效、但12月31日不再有效的企业（未重新认定）</translation>
+    </message>
+    <message>
+        <source>统计日期</source>
+        <translation>统计日期</translation>
+    </message>
+    <message>
+        <source>统计日期所在年度内已过期、且未取得新证书的企业（与“到期预警表”一致）</source>
+        <translation>统计日期所在年度内已过期、且未取得新证书的企业（与“到期预警表”一致）</translation>
+    </message>
+    <message>
+        <source>规上工业企业 {0} 年度数据</source>
+        <translation>规上工业企业 {0} 年度数据</translation>
+    </message>
+    <message>
+        <source>证书到期：{0}</source>
+        <translation>证书到期：{0}</translation>
+    </message>
+    <message>
+        <source>镇街目标</source>
+        <translation>镇街目标</translation>
+    </message>
+    <message>
+        <source>首页</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <source>高企证书180天内到期</source>
+        <translation>高企证书180天内到期</translation>
+    </message>
+    <message>
+        <source>高企证书90天内到期</source>
+        <translation>高企证书90天内到期</translation>
+    </message>
+    <message>
+        <source>高企证书{0}年内到期</source>
+        <translation>高企证书{0}年内到期</translation>
+    </message>
+    <message>
+        <source>高企证书到期明细</source>
+        <translation>高企证书到期明细</translation>
+    </message>
+    <message>
+        <source>高企证书到期预警</source>
+        <translation>高企证书到期预警</translation>
+    </message>
+    <message>
+        <source>高企：各年末有效；科小：各年入库</source>
+        <translation>高企：各年末有效；科小：各年入库</translation>
+    </message>
+    <message>
+        <source>高新技术企业</source>
+        <translation>高新技术企业</translation>
+    </message>
+    <message>
+        <source>高新技术企业（统计日有效）</source>
+        <translation>高新技术企业（统计日有效）</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreview</name>
+    <message>
+        <source>所选行的企业名称与库中另一代码的企业相同：打开那家企业核对是否为同一企业</source>
+        <translation>所选行的企业名称与库中另一代码的企业相同：打开那家企业核对是否为同一企业</translation>
+    </message>
+    <message>
+        <source>打开同名企业…</source>
+        <translation>打开同名企业…</translation>
+    </message>
+    <message>
+        <source>提示：</source>
+        <translation>提示：</translation>
+    </message>
+    <message>
+        <source>显示 {n} / {total} 行</source>
+        <translation>显示 {n} / {total} 行</translation>
+    </message>
+    <message>
+        <source>未导入的工作表：</source>
+        <translation>未导入的工作表：</translation>
+    </message>
+    <message>
+        <source>查找：名称、代码、镇街、问题…（Ctrl+F）</source>
+        <translation>查找：名称、代码、镇街、问题…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>预览表</source>
+        <translation>预览表</translation>
+    </message>
+</context>
+<context>
+    <name>ImportScreen</name>
+    <message>
+        <source>“{name}”是正在使用的数据文件，不能导入。</source>
+        <translation>“{name}”是正在使用的数据文件，不能导入。</translation>
+    </message>
+    <message>
+        <source>① 选择文件</source>
+        <translation>① 选择文件</translation>
+    </message>
+    <message>
+        <source>可一次选择多个文件，也可以把文件直接拖到这里。</source>
+        <translation>可一次选择多个文件，也可以把文件直接拖到这里。</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>导入文件</source>
+        <translation>导入文件</translation>
+    </message>
+    <message>
+        <source>导入记录</source>
+        <translation>导入记录</translation>
+    </message>
+    <message>
+        <source>请点“选择文件…”或把镇街报来的表格拖到这里（支持 xlsx、xls、xlsm、ods、csv 和“Unicode 文本”txt）。
+每个文件先预览：核对列、镇街和数据年度，确认新增、更新和有错误的行，再点“导入”写入。导入后可以导出错误表发回镇街修改，也可以撤销本批。</source>
+        <translation>请点“选择文件…”或把镇街报来的表格拖到这里（支持 xlsx、xls、xlsm、ods、csv 和“Unicode 文本”txt）。
+每个文件先预览：核对列、镇街和数据年度，确认新增、更新和有错误的行，再点“导入”写入。导入后可以导出错误表发回镇街修改，也可以撤销本批。</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>选择要导入的文件</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+</context>
+<context>
+    <name>IncubateeDialog</name>
+    <message>
+        <source>入孵对象</source>
+        <translation>入孵对象</translation>
+    </message>
+    <message>
+        <source>创业团队</source>
+        <translation>创业团队</translation>
+    </message>
+    <message>
+        <source>名录中的企业</source>
+        <translation>名录中的企业</translation>
+    </message>
+    <message>
+        <source>已被兼并、收购或上市</source>
+        <translation>已被兼并、收购或上市</translation>
+    </message>
+    <message>
+        <source>请在名录中搜索并选择企业（没有的可新建）</source>
+        <translation>请在名录中搜索并选择企业（没有的可新建）</translation>
+    </message>
+    <message>
+        <source>请填写团队名称</source>
+        <translation>请填写团队名称</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorTile</name>
+    <message>
+        <source>点击在“指标与目标”中查看</source>
+        <translation>点击在“指标与目标”中查看</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorsScreen</name>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>{0}。这类记录暂无列表页面可以打开。</source>
+        <translation>{0}。这类记录暂无列表页面可以打开。</translation>
+    </message>
+    <message>
+        <source>共 {0} 项：已完成 {1}，序时进度内 {2}，滞后 {3}，无目标 {4}</source>
+        <translation>共 {0} 项：已完成 {1}，序时进度内 {2}，滞后 {3}，无目标 {4}</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>双击、F2 或 Enter 修改“目标”和手工填报的“完成”（清空即删除）；由台账计算的完成值（蓝色）双击查看对应记录。状态按序时进度判断，鼠标停在“状态”上可见规则。</source>
+        <translation>双击、F2 或 Enter 修改“目标”和手工填报的“完成”（清空即删除）；由台账计算的完成值（蓝色）双击查看对应记录。状态按序时进度判断，鼠标停在“状态”上可见规则。</translation>
+    </message>
+    <message>
+        <source>导入规划附表…</source>
+        <translation>导入规划附表…</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>指标与目标</source>
+        <translation>指标与目标</translation>
+    </message>
+    <message>
+        <source>搜索指标名称或责任单位（Ctrl+F）</source>
+        <translation>搜索指标名称或责任单位（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>数值有误</source>
+        <translation>数值有误</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>正在计算指标…</source>
+        <translation>正在计算指标…</translation>
+    </message>
+    <message>
+        <source>此指标为手工填报或由各年数值计算，没有对应的记录。</source>
+        <translation>此指标为手工填报或由各年数值计算，没有对应的记录。</translation>
+    </message>
+    <message>
+        <source>统计日期</source>
+        <translation>统计日期</translation>
+    </message>
+    <message>
+        <source>规划的指标附表（指标名称、单位、基期年度、基期值、各年度目标、责任单位）</source>
+        <translation>规划的指标附表（指标名称、单位、基期年度、基期值、各年度目标、责任单位）</translation>
+    </message>
+    <message>
+        <source>选择规划指标附表</source>
+        <translation>选择规划指标附表</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerDialog</name>
+    <message>
+        <source>18位，名录企业据此关联</source>
+        <translation>18位，名录企业据此关联</translation>
+    </message>
+    <message>
+        <source>{l}信用代码</source>
+        <translation>{l}信用代码</translation>
+    </message>
+    <message>
+        <source>{r}：按“{l}所在地”判断是否区内</source>
+        <translation>{r}：按“{l}所在地”判断是否区内</translation>
+    </message>
+    <message>
+        <source>不在企业名录中</source>
+        <translation>不在企业名录中</translation>
+    </message>
+    <message>
+        <source>名录中的企业：按区内计</source>
+        <translation>名录中的企业：按区内计</translation>
+    </message>
+    <message>
+        <source>未填信用代码</source>
+        <translation>未填信用代码</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerTab</name>
+    <message>
+        <source>{name}的技术合同 · {n}件</source>
+        <translation>{name}的技术合同 · {n}件</translation>
+    </message>
+    <message>
+        <source>{name}的科技成果与转化 · {n}项</source>
+        <translation>{name}的科技成果与转化 · {n}项</translation>
+    </message>
+    <message>
+        <source>作为卖方 {s} 件 {sa} 万元；作为买方 {b} 件 {ba} 万元；完成成果 {r} 项；承接成果转化 {t} 次</source>
+        <translation>作为卖方 {s} 件 {sa} 万元；作为买方 {b} 件 {ba} 万元；完成成果 {r} 项；承接成果转化 {t} 次</translation>
+    </message>
+    <message>
+        <source>完成的科技成果</source>
+        <translation>完成的科技成果</translation>
+    </message>
+    <message>
+        <source>承接的成果转化</source>
+        <translation>承接的成果转化</translation>
+    </message>
+    <message>
+        <source>技术合同（卖方与买方）</source>
+        <translation>技术合同（卖方与买方）</translation>
+    </message>
+    <message>
+        <source>按统一社会信用代码与名录关联。双击一行到“技术合同”或“科技成果”中查看和编辑。</source>
+        <translation>按统一社会信用代码与名录关联。双击一行到“技术合同”或“科技成果”中查看和编辑。</translation>
+    </message>
+</context>
+<context>
+    <name>LinksTab</name>
+    <message>
+        <source>依托本企业的创新平台</source>
+        <translation>依托本企业的创新平台</translation>
+    </message>
+    <message>
+        <source>孵化经历</source>
+        <translation>孵化经历</translation>
+    </message>
+</context>
+<context>
+    <name>ListExporter</name>
+    <message>
+        <source>导出</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>导出完成</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 行到：
+{path}</source>
+        <translation>已导出 {n} 行到：
+{path}</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>操作员：{0}</source>
+        <translation>操作员：{0}</translation>
+    </message>
+    <message>
+        <source>数据文件：{0}</source>
+        <translation>数据文件：{0}</translation>
+    </message>
+    <message>
+        <source>服务器 {0}</source>
+        <translation>服务器 {0}</translation>
+    </message>
+    <message>
+        <source>服务器 {place} · 账号 {login}（{role}）</source>
+        <translation>服务器 {place} · 账号 {login}（{role}）</translation>
+    </message>
+    <message>
+        <source>正在打开数据…</source>
+        <translation>正在打开数据…</translation>
+    </message>
+</context>
+<context>
+    <name>MappingTable</name>
+    <message>
+        <source>“{label}”导入为</source>
+        <translation>“{label}”导入为</translation>
+    </message>
+    <message>
+        <source>不指定镇街</source>
+        <translation>不指定镇街</translation>
+    </message>
+    <message>
+        <source>工作表：</source>
+        <translation>工作表：</translation>
+    </message>
+    <message>
+        <source>忽略（不导入）</source>
+        <translation>忽略（不导入）</translation>
+    </message>
+    <message>
+        <source>您在本次修改了这一列的对应，下次导入同一镇街的表时自动沿用</source>
+        <translation>您在本次修改了这一列的对应，下次导入同一镇街的表时自动沿用</translation>
+    </message>
+    <message>
+        <source>按“{town}”上次保存的对应导入</source>
+        <translation>按“{town}”上次保存的对应导入</translation>
+    </message>
+    <message>
+        <source>按列名自动识别</source>
+        <translation>按列名自动识别</translation>
+    </message>
+    <message>
+        <source>这一列没有对应到任何字段，不会导入；可在上方选择要导入为的字段</source>
+        <translation>这一列没有对应到任何字段，不会导入；可在上方选择要导入为的字段</translation>
+    </message>
+</context>
+<context>
+    <name>NewRoundDialog</name>
+    <message>
+        <source> 年度</source>
+        <translation> 年度</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>全部镇街</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>可不填，例如：2025年企业名录年度核对</source>
+        <translation>可不填，例如：2025年企业名录年度核对</translation>
+    </message>
+    <message>
+        <source>各镇街的表格保存到这个文件夹</source>
+        <translation>各镇街的表格保存到这个文件夹</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>将生成 {n} 个文件，例如“{name}”。</source>
+        <translation>将生成 {n} 个文件，例如“{name}”。</translation>
+    </message>
+    <message>
+        <source>征集类型</source>
+        <translation>征集类型</translation>
+    </message>
+    <message>
+        <source>数据年度</source>
+        <translation>数据年度</translation>
+    </message>
+    <message>
+        <source>新建征集</source>
+        <translation>新建征集</translation>
+    </message>
+    <message>
+        <source>每个镇街一个表格，已填入库中该镇街的现有记录；代码列锁定，其余可改。</source>
+        <translation>每个镇街一个表格，已填入库中该镇街的现有记录；代码列锁定，其余可改。</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>生成征集表</source>
+        <translation>生成征集表</translation>
+    </message>
+    <message>
+        <source>请至少选择一个镇街。</source>
+        <translation>请至少选择一个镇街。</translation>
+    </message>
+    <message>
+        <source>输出文件夹</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>选择保存征集表的文件夹</source>
+        <translation>选择保存征集表的文件夹</translation>
+    </message>
+    <message>
+        <source>镇街</source>
+        <translation>镇街</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreview</name>
+    <message>
+        <source>上一页</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>无预览</source>
+        <translation>无预览</translation>
+    </message>
+    <message>
+        <source>第 %1 / %2 页</source>
+        <translation>第 %1 / %2 页</translation>
+    </message>
+    <message>
+        <source>适合宽度</source>
+        <translation>适合宽度</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformDialog</name>
+    <message>
+        <source>依托主体</source>
+        <translation>依托主体</translation>
+    </message>
+    <message>
+        <source>其他单位（高校、院所等）</source>
+        <translation>其他单位（高校、院所等）</translation>
+    </message>
+    <message>
+        <source>名录中的企业</source>
+        <translation>名录中的企业</translation>
+    </message>
+    <message>
+        <source>请在名录中搜索并选择依托企业</source>
+        <translation>请在名录中搜索并选择依托企业</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformsScreen</name>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>{y}年共有创新平台 {n} 个</source>
+        <translation>{y}年共有创新平台 {n} 个</translation>
+    </message>
+    <message>
+        <source>{y}年认定</source>
+        <translation>{y}年认定</translation>
+    </message>
+    <message>
+        <source>依托单位</source>
+        <translation>依托单位</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>全部级别</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <source>全部认定年份</source>
+        <translation>全部认定年份</translation>
+    </message>
+    <message>
+        <source>共 {n} 个平台</source>
+        <translation>共 {n} 个平台</translation>
+    </message>
+    <message>
+        <source>创新平台</source>
+        <translation>创新平台</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>删除平台</source>
+        <translation>删除平台</translation>
+    </message>
+    <message>
+        <source>回收站</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>在“指标与目标”中设定目标 →</source>
+        <translation>在“指标与目标”中设定目标 →</translation>
+    </message>
+    <message>
+        <source>将选中的平台移入回收站？</source>
+        <translation>将选中的平台移入回收站？</translation>
+    </message>
+    <message>
+        <source>平台名称</source>
+        <translation>平台名称</translation>
+    </message>
+    <message>
+        <source>平台名称、依托单位或认定部门</source>
+        <translation>平台名称、依托单位或认定部门</translation>
+    </message>
+    <message>
+        <source>平台回收站</source>
+        <translation>平台回收站</translation>
+    </message>
+    <message>
+        <source>平台目标完成情况</source>
+        <translation>平台目标完成情况</translation>
+    </message>
+    <message>
+        <source>打开“指标与目标”，查看或修改选中平台类型的目标、基期和分镇街目标</source>
+        <translation>打开“指标与目标”，查看或修改选中平台类型的目标、基期和分镇街目标</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 个平台</source>
+        <translation>指定的 {n} 个平台</translation>
+    </message>
+    <message>
+        <source>指定的平台中 {n} 个</source>
+        <translation>指定的平台中 {n} 个</translation>
+    </message>
+    <message>
+        <source>新建平台</source>
+        <translation>新建平台</translation>
+    </message>
+    <message>
+        <source>查看已删除的平台并恢复</source>
+        <translation>查看已删除的平台并恢复</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>现有：认定年份不晚于统计年度的平台数（限定级别的只计该级别，“及以上”含更高级别）。目标、基期、责任单位取自“指标与目标”；年均增长 = (现有 ÷ 基期值)^(1 ÷ 年数) − 1。双击一行筛选下方的平台。</source>
+        <translation>现有：认定年份不晚于统计年度的平台数（限定级别的只计该级别，“及以上”含更高级别）。目标、基期、责任单位取自“指标与目标”；年均增长 = (现有 ÷ 基期值)^(1 ÷ 年数) − 1。双击一行筛选下方的平台。</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>统计年度</source>
+        <translation>统计年度</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>；设有目标的 {m} 项中已完成 {d} 项</source>
+        <translation>；设有目标的 {m} 项中已完成 {d} 项</translation>
+    </message>
+</context>
+<context>
+    <name>QualificationDialog</name>
+    <message>
+        <source>发证（认定）日期</source>
+        <translation>发证（认定）日期</translation>
+    </message>
+    <message>
+        <source>级别</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>证书/入库编号</source>
+        <translation>证书/入库编号</translation>
+    </message>
+    <message>
+        <source>评价年度</source>
+        <translation>评价年度</translation>
+    </message>
+    <message>
+        <source>资质</source>
+        <translation>资质</translation>
+    </message>
+    <message>
+        <source>资质类型</source>
+        <translation>资质类型</translation>
+    </message>
+</context>
+<context>
+    <name>QualificationsTab</name>
+    <message>
+        <source>缺少日期</source>
+        <translation>缺少日期</translation>
+    </message>
+    <message>
+        <source>（未保存）</source>
+        <translation>（未保存）</translation>
+    </message>
+</context>
+<context>
+    <name>RdListsScreen</name>
+    <message>
+        <source> 年度</source>
+        <translation> 年度</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>{0}年度规上工业企业数据。目标是两张名单清零；门槛在“设置”中修改。未填报研发活动/研发机构的企业不列入名单。双击一行可在企业名录中打开该企业。</source>
+        <translation>{0}年度规上工业企业数据。目标是两张名单清零；门槛在“设置”中修改。未填报研发活动/研发机构的企业不列入名单。双击一行可在企业名录中打开该企业。</translation>
+    </message>
+    <message>
+        <source>两清零</source>
+        <translation>两清零</translation>
+    </message>
+    <message>
+        <source>共 {0} 家</source>
+        <translation>共 {0} 家</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation type="unfinished">导出完成</translation>
+    </message>
+    <message>
+        <source>已导出两张名单到：
+{0}</source>
+        <translation>已导出两张名单到：
+{0}</translation>
+    </message>
+    <message>
+        <source>数据年度</source>
+        <translation>数据年度</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>规上工业企业研发活动“两清零一提升”</source>
+        <translation>规上工业企业研发活动“两清零一提升”</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>保存</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>有未保存的修改，确定放弃吗？</source>
+        <translation>有未保存的修改，确定放弃吗？</translation>
+    </message>
+    <message>
+        <source>未保存的修改</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsModel</name>
+    <message>
+        <source>第{n}行：</source>
+        <translation>第{n}行：</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsTab</name>
+    <message>
+        <source>已保存第{n}行</source>
+        <translation>已保存第{n}行</translation>
+    </message>
+    <message>
+        <source>服务记录</source>
+        <translation>服务记录</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>派遣</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>直接输入，回车跳到下一格；离开一行时自动保存。日期如 2025-5-1，是/否可填 是、否、√、×。</source>
+        <translation>直接输入，回车跳到下一格；离开一行时自动保存。日期如 2025-5-1，是/否可填 是、否、√、×。</translation>
+    </message>
+    <message>
+        <source>第{n}行未保存：</source>
+        <translation>第{n}行未保存：</translation>
+    </message>
+    <message>
+        <source>记录已被其他人修改</source>
+        <translation>记录已被其他人修改</translation>
+    </message>
+</context>
+<context>
+    <name>RecycleDialog</name>
+    <message>
+        <source>关闭</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>删除人</source>
+        <translation>删除人</translation>
+    </message>
+    <message>
+        <source>删除时间</source>
+        <translation>删除时间</translation>
+    </message>
+    <message>
+        <source>回收站是空的。</source>
+        <translation>回收站是空的。</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>正在恢复…</source>
+        <translation>正在恢复…</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsScreen</name>
+    <message>
+        <source>{y}年有转化</source>
+        <translation>{y}年有转化</translation>
+    </message>
+    <message>
+        <source>{y}年登记</source>
+        <translation>{y}年登记</translation>
+    </message>
+    <message>
+        <source>“{name}”的转化记录 {n} 条</source>
+        <translation>“{name}”的转化记录 {n} 条</translation>
+    </message>
+    <message>
+        <source>共 {n} 项</source>
+        <translation>共 {n} 项</translation>
+    </message>
+    <message>
+        <source>删除科技成果</source>
+        <translation>删除科技成果</translation>
+    </message>
+    <message>
+        <source>删除转化记录</source>
+        <translation>删除转化记录</translation>
+    </message>
+    <message>
+        <source>将选中的成果移入回收站？其转化记录随之不再计入统计。可在“回收站”中恢复。</source>
+        <translation>将选中的成果移入回收站？其转化记录随之不再计入统计。可在“回收站”中恢复。</translation>
+    </message>
+    <message>
+        <source>将选中的转化记录移入回收站？可在“回收站”中恢复。</source>
+        <translation>将选中的转化记录移入回收站？可在“回收站”中恢复。</translation>
+    </message>
+    <message>
+        <source>成果 / 转化</source>
+        <translation>成果 / 转化</translation>
+    </message>
+    <message>
+        <source>成果转化</source>
+        <translation>成果转化</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 项成果</source>
+        <translation>指定的 {n} 项成果</translation>
+    </message>
+    <message>
+        <source>指定的成果中 {n} 项</source>
+        <translation>指定的成果中 {n} 项</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>科技成果</source>
+        <translation>科技成果</translation>
+    </message>
+    <message>
+        <source>科技成果回收站</source>
+        <translation>科技成果回收站</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>转化记录（请选择一项成果）</source>
+        <translation>转化记录（请选择一项成果）</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsView</name>
+    <message>
+        <source>全部登记年份</source>
+        <translation>全部登记年份</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>全部镇街</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>删除转化</source>
+        <translation>删除转化</translation>
+    </message>
+    <message>
+        <source>只看该年有转化记录的成果</source>
+        <translation>只看该年有转化记录的成果</translation>
+    </message>
+    <message>
+        <source>回收站</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>成果名称、登记号或完成单位</source>
+        <translation>成果名称、登记号或完成单位</translation>
+    </message>
+    <message>
+        <source>新增转化</source>
+        <translation>新增转化</translation>
+    </message>
+    <message>
+        <source>本地转化：承接单位在区内（名录企业，或所在地为区内）。关联技术合同标“未登记”的，登记该合同后再编辑这条转化即可关联。</source>
+        <translation>本地转化：承接单位在区内（名录企业，或所在地为区内）。关联技术合同标“未登记”的，登记该合同后再编辑这条转化即可关联。</translation>
+    </message>
+    <message>
+        <source>查看已删除的成果和转化记录并恢复</source>
+        <translation>查看已删除的成果和转化记录并恢复</translation>
+    </message>
+    <message>
+        <source>登记成果</source>
+        <translation>登记成果</translation>
+    </message>
+    <message>
+        <source>科技成果</source>
+        <translation>科技成果</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>编辑转化</source>
+        <translation>编辑转化</translation>
+    </message>
+    <message>
+        <source>转化年份不限</source>
+        <translation>转化年份不限</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnPicker</name>
+    <message>
+        <source> 年</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>%1月</source>
+        <translation>%1月</translation>
+    </message>
+    <message>
+        <source>全区</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <source>截至日期：</source>
+        <translation>截至日期：</translation>
+    </message>
+    <message>
+        <source>报告期：</source>
+        <translation>报告期：</translation>
+    </message>
+    <message>
+        <source>报表：</source>
+        <translation>报表：</translation>
+    </message>
+    <message>
+        <source>此报表按全区统计，不分镇街</source>
+        <translation>此报表按全区统计，不分镇街</translation>
+    </message>
+    <message>
+        <source>第%1季度</source>
+        <translation>第%1季度</translation>
+    </message>
+    <message>
+        <source>镇街：</source>
+        <translation>镇街：</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsScreen</name>
+    <message>
+        <source>“%1”已报出并存档。</source>
+        <translation>“%1”已报出并存档。</translation>
+    </message>
+    <message>
+        <source>“%1”的更正已报出并存档，原版本仍保留。</source>
+        <translation>“%1”的更正已报出并存档，原版本仍保留。</translation>
+    </message>
+    <message>
+        <source>&#x3000;— 已报出</source>
+        <translation>&#x3000;— 已报出</translation>
+    </message>
+    <message>
+        <source>&#x3000;— 数据已更改，请重新生成</source>
+        <translation>&#x3000;— 数据已更改，请重新生成</translation>
+    </message>
+    <message>
+        <source>&#x3000;— 条件已更改，请重新生成</source>
+        <translation>&#x3000;— 条件已更改，请重新生成</translation>
+    </message>
+    <message>
+        <source>。</source>
+        <translation type="unfinished">。</translation>
+    </message>
+    <message>
+        <source>不能报出</source>
+        <translation>不能报出</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>导出PDF</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation type="unfinished">导出完成</translation>
+    </message>
+    <message>
+        <source>已保存到：
+%1</source>
+        <translation>已保存到：
+%1</translation>
+    </message>
+    <message>
+        <source>已报出</source>
+        <translation>已报出</translation>
+    </message>
+    <message>
+        <source>已报出（%1）</source>
+        <translation>已报出（%1）</translation>
+    </message>
+    <message>
+        <source>已报出：%1 %2 %5（%3 于 %4 报出，原样重印）</source>
+        <translation>已报出：%1 %2 %5（%3 于 %4 报出，原样重印）</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>报出</source>
+        <translation>报出</translation>
+    </message>
+    <message>
+        <source>报出更正</source>
+        <translation>报出更正</translation>
+    </message>
+    <message>
+        <source>报表或条件已更改，预览与所选不符，请点击“生成 / 刷新”重新生成</source>
+        <translation>报表或条件已更改，预览与所选不符，请点击“生成 / 刷新”重新生成</translation>
+    </message>
+    <message>
+        <source>数据已更改，预览不是最新的，请点击“生成 / 刷新”重新生成</source>
+        <translation>数据已更改，预览不是最新的，请点击“生成 / 刷新”重新生成</translation>
+    </message>
+    <message>
+        <source>更正</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>更正%1：</source>
+        <translation>更正%1：</translation>
+    </message>
+    <message>
+        <source>更正“%1”（%2，%3）。
+请填写更正原因（随新版本一并保存，原版本保留）：</source>
+        <translation>更正“%1”（%2，%3）。
+请填写更正原因（随新版本一并保存，原版本保留）：</translation>
+    </message>
+    <message>
+        <source>更正原因不能为空。</source>
+        <translation>更正原因不能为空。</translation>
+    </message>
+    <message>
+        <source>正在报出…</source>
+        <translation>正在报出…</translation>
+    </message>
+    <message>
+        <source>正在检查数据…</source>
+        <translation type="unfinished">正在检查数据…</translation>
+    </message>
+    <message>
+        <source>正在生成报表…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>正在读取报表…</source>
+        <translation>正在读取报表…</translation>
+    </message>
+    <message>
+        <source>生成 / 刷新</source>
+        <translation>生成 / 刷新</translation>
+    </message>
+    <message>
+        <source>生成报表</source>
+        <translation>生成报表</translation>
+    </message>
+    <message>
+        <source>确定报出“%1”（%2）？
+报出日期填为今天，保存此PDF和Excel，今后可原样重印。</source>
+        <translation>确定报出“%1”（%2）？
+报出日期填为今天，保存此PDF和Excel，今后可原样重印。</translation>
+    </message>
+    <message>
+        <source>统计报表</source>
+        <translation>统计报表</translation>
+    </message>
+    <message>
+        <source>还没有生成报表：请选择报表和报告期，点击“生成 / 刷新”。</source>
+        <translation>还没有生成报表：请选择报表和报告期，点击“生成 / 刷新”。</translation>
+    </message>
+    <message>
+        <source>选择报表和报告期，点击“生成 / 刷新”查看预览</source>
+        <translation>选择报表和报告期，点击“生成 / 刷新”查看预览</translation>
+    </message>
+    <message>
+        <source>预览即打印和报出的原样。审核发现的错误须改正数据后重新生成；警告须逐条填写说明，说明随报表一并保存。</source>
+        <translation>预览即打印和报出的原样。审核发现的错误须改正数据后重新生成；警告须逐条填写说明，说明随报表一并保存。</translation>
+    </message>
+    <message>
+        <source>；更正原因：%1</source>
+        <translation>；更正原因：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RevokeDialog</name>
+    <message>
+        <source>原因</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>撤销日期</source>
+        <translation>撤销日期</translation>
+    </message>
+    <message>
+        <source>撤销资质</source>
+        <translation>撤销资质</translation>
+    </message>
+</context>
+<context>
+    <name>RosterFilters</name>
+    <message>
+        <source> 天内</source>
+        <translation> 天内</translation>
+    </message>
+    <message>
+        <source>不限资质</source>
+        <translation>不限资质</translation>
+    </message>
+    <message>
+        <source>全部梯度</source>
+        <translation>全部梯度</translation>
+    </message>
+    <message>
+        <source>全部镇街</source>
+        <translation>全部镇街</translation>
+    </message>
+    <message>
+        <source>持有于</source>
+        <translation>持有于</translation>
+    </message>
+    <message>
+        <source>有问题的</source>
+        <translation>有问题的</translation>
+    </message>
+    <message>
+        <source>规上企业</source>
+        <translation>规上企业</translation>
+    </message>
+    <message>
+        <source>规上：不限</source>
+        <translation>规上：不限</translation>
+    </message>
+    <message>
+        <source>非规上</source>
+        <translation>非规上</translation>
+    </message>
+    <message>
+        <source>高企到期</source>
+        <translation>高企到期</translation>
+    </message>
+</context>
+<context>
+    <name>RosterScreen</name>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>企业回收站</source>
+        <translation>企业回收站</translation>
+    </message>
+    <message>
+        <source>共 {n} 家</source>
+        <translation>共 {n} 家</translation>
+    </message>
+    <message>
+        <source>删除企业</source>
+        <translation>删除企业</translation>
+    </message>
+    <message>
+        <source>名称、代码或拼音首字母</source>
+        <translation>名称、代码或拼音首字母</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>导出Excel</translation>
+    </message>
+    <message>
+        <source>将选中的 {n} 家企业移入回收站？可在“回收站”中恢复。</source>
+        <translation>将选中的 {n} 家企业移入回收站？可在“回收站”中恢复。</translation>
+    </message>
+    <message>
+        <source>已保存：{name}（{time}）</source>
+        <translation>已保存：{name}（{time}）</translation>
+    </message>
+    <message>
+        <source>已导出到：
+{p}</source>
+        <translation>已导出到：
+{p}</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 家企业</source>
+        <translation>指定的 {n} 家企业</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>，不符合当前筛选，未列出</source>
+        <translation>，不符合当前筛选，未列出</translation>
+    </message>
+</context>
+<context>
+    <name>RosterTab</name>
+    <message>
+        <source>{y}年在服</source>
+        <translation>{y}年在服</translation>
+    </message>
+    <message>
+        <source>不限年度</source>
+        <translation>不限年度</translation>
+    </message>
+    <message>
+        <source>全部服务镇街</source>
+        <translation>全部服务镇街</translation>
+    </message>
+    <message>
+        <source>全部等次</source>
+        <translation>全部等次</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>全部级别</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <source>全部领域</source>
+        <translation>全部领域</translation>
+    </message>
+    <message>
+        <source>共 {n} 名</source>
+        <translation>共 {n} 名</translation>
+    </message>
+    <message>
+        <source>删除特派员</source>
+        <translation>删除特派员</translation>
+    </message>
+    <message>
+        <source>姓名、单位、领域或拼音首字母</source>
+        <translation>姓名、单位、领域或拼音首字母</translation>
+    </message>
+    <message>
+        <source>将选中的特派员移入回收站？</source>
+        <translation>将选中的特派员移入回收站？</translation>
+    </message>
+    <message>
+        <source>指定的 {n} 名特派员</source>
+        <translation>指定的 {n} 名特派员</translation>
+    </message>
+    <message>
+        <source>显示</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>显示所选特派员的完整身份证号码（个人信息，请注意保密；查看记入操作日志）</source>
+        <translation>显示所选特派员的完整身份证号码（个人信息，请注意保密；查看记入操作日志）</translation>
+    </message>
+    <message>
+        <source>查看已删除的特派员并恢复</source>
+        <translation>查看已删除的特派员并恢复</translation>
+    </message>
+    <message>
+        <source>正在删除…</source>
+        <translation>正在删除…</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation type="unfinished">正在读取…</translation>
+    </message>
+    <message>
+        <source>特派员名录</source>
+        <translation>特派员名录</translation>
+    </message>
+    <message>
+        <source>特派员回收站</source>
+        <translation>特派员回收站</translation>
+    </message>
+    <message>
+        <source>请先选择一位填有身份证号码的特派员</source>
+        <translation>请先选择一位填有身份证号码的特派员</translation>
+    </message>
+</context>
+<context>
+    <name>StageDialog</name>
+    <message>
+        <source>{name}（{year}年{track}培育库）</source>
+        <translation>{name}（{year}年{track}培育库）</translation>
+    </message>
+    <message>
+        <source>企业</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <source>当前阶段</source>
+        <translation>当前阶段</translation>
+    </message>
+    <message>
+        <source>日期不能晚于今天</source>
+        <translation>日期不能晚于今天</translation>
+    </message>
+    <message>
+        <source>请选择阶段</source>
+        <translation>请选择阶段</translation>
+    </message>
+    <message>
+        <source>（未纳入培育库）</source>
+        <translation>（未纳入培育库）</translation>
+    </message>
+</context>
+<context>
+    <name>TownPanel</name>
+    <message>
+        <source>{0} 个镇街设有目标；双击“目标”修改</source>
+        <translation>{0} 个镇街设有目标；双击“目标”修改</translation>
+    </message>
+    <message>
+        <source>分镇街</source>
+        <translation>分镇街</translation>
+    </message>
+    <message>
+        <source>分镇街 · {0}</source>
+        <translation>分镇街 · {0}</translation>
+    </message>
+    <message>
+        <source>未设镇街目标；双击“目标”设定</source>
+        <translation>未设镇街目标；双击“目标”设定</translation>
+    </message>
+    <message>
+        <source>此指标本年度没有分镇街的记录。</source>
+        <translation>此指标本年度没有分镇街的记录。</translation>
+    </message>
+    <message>
+        <source>此指标没有分镇街数据（手工填报、增长类或全区统计的指标）。</source>
+        <translation>此指标没有分镇街数据（手工填报、增长类或全区统计的指标）。</translation>
+    </message>
+    <message>
+        <source>选择上方的一项指标，查看各镇街的目标和完成情况。</source>
+        <translation>选择上方的一项指标，查看各镇街的目标和完成情况。</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>万元</source>
+        <translation>万元</translation>
+    </message>
+    <message>
+        <source>不关联技术合同</source>
+        <translation>不关联技术合同</translation>
+    </message>
+    <message>
+        <source>已关联：{name}（{seller} → {buyer}，{amount:,.2f} 万元，{on}）</source>
+        <translation>已关联：{name}（{seller} → {buyer}，{amount:,.2f} 万元，{on}）</translation>
+    </message>
+    <message>
+        <source>未找到登记号为 {r} 的技术合同：保存后暂不关联，登记该合同后再编辑</source>
+        <translation>未找到登记号为 {r} 的技术合同：保存后暂不关联，登记该合同后再编辑</translation>
+    </message>
+    <message>
+        <source>科技成果</source>
+        <translation>科技成果</translation>
+    </message>
+    <message>
+        <source>输入技术合同登记号、合同名称或单位名称检索</source>
+        <translation>输入技术合同登记号、合同名称或单位名称检索</translation>
+    </message>
+</context>
+<context>
+    <name>YearDialog</name>
+    <message>
+        <source>{l}应为数字</source>
+        <translation>{l}应为数字</translation>
+    </message>
+    <message>
+        <source>不能为负数</source>
+        <translation>不能为负数</translation>
+    </message>
+    <message>
+        <source>从业人员数</source>
+        <translation>从业人员数</translation>
+    </message>
+    <message>
+        <source>在孵 {i} 个，毕业 {g} 个，新增 {n} 个（按在孵记录计算）</source>
+        <translation>在孵 {i} 个，毕业 {g} 个，新增 {n} 个（按在孵记录计算）</translation>
+    </message>
+    <message>
+        <source>年度</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>年度数据</source>
+        <translation>年度数据</translation>
+    </message>
+    <message>
+        <source>是否有研发机构</source>
+        <translation>是否有研发机构</translation>
+    </message>
+    <message>
+        <source>是否有研发活动</source>
+        <translation>是否有研发活动</translation>
+    </message>
+    <message>
+        <source>研发人员数</source>
+        <translation>研发人员数</translation>
+    </message>
+    <message>
+        <source>研发费用(万元)</source>
+        <translation>研发费用(万元)</translation>
+    </message>
+    <message>
+        <source>营业收入(万元)</source>
+        <translation>营业收入(万元)</translation>
+    </message>
+    <message>
+        <source>融资额 {k:g} 千元 = {w:g} 万元</source>
+        <translation>融资额 {k:g} 千元 = {w:g} 万元</translation>
+    </message>
+    <message>
+        <source>融资额以万元保存</source>
+        <translation>融资额以万元保存</translation>
+    </message>
+    <message>
+        <source>融资额单位</source>
+        <translation>融资额单位</translation>
+    </message>
+    <message>
+        <source>记录统计</source>
+        <translation>记录统计</translation>
+    </message>
+</context>
+<context>
+    <name>_Chart</name>
+    <message>
+        <source>{0}
+{1}{2}（点击查看这些企业）</source>
+        <translation>{0}
+{1}{2}（点击查看这些企业）</translation>
+    </message>
+    <message>
+        <source>暂无数据</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
+    <name>cultivation</name>
+    <message>
+        <source>达标</source>
+        <translation>达标</translation>
+    </message>
+</context>
+<context>
+    <name>export</name>
+    <message>
+        <source>关闭</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation type="unfinished">导出…</translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>把列表中当前显示的行导出为 Excel 或 CSV</source>
+        <translation type="unfinished">把列表中当前显示的行导出为 Excel 或 CSV</translation>
+    </message>
+</context>
+<context>
+    <name>guard</name>
+    <message>
+        <source>关闭</source>
+        <translation type="unfinished">关闭</translation>
+    </message>
+    <message>
+        <source>（只读）</source>
+        <translation>（只读）</translation>
+    </message>
+</context>
+<context>
+    <name>rdlists</name>
+    <message>
+        <source>未填</source>
+        <translation>未填</translation>
+    </message>
+</context>
+<context>
+    <name>returns</name>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <source>打印报表</source>
+        <translation>打印报表</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>正在打印…</translation>
+    </message>
+</context>
+<context>
+    <name>tasks</name>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>请稍候</source>
+        <translation>请稍候</translation>
+    </message>
+</context>
+</TS>
