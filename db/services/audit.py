@@ -179,6 +179,7 @@ class AuditView:
     new_value: Any
     batch_id: int | None
     batch_file: str | None
+    id: int = 0  # the entry's own id: entries of one moment in the order they were written
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditView]:
@@ -201,6 +202,44 @@ def history(session: Session, entity: str, entity_id: int) -> list[AuditView]:
             from_json(e.new_value),
             e.batch_id,
             file_name,
+            e.id,
         )
         for e, file_name in session.execute(stmt)
     ]
+
+
+# A field that holds the id of another record: (that record's id column, its name column).
+Reference = tuple[Any, Any]
+
+
+def referenced_names(
+    session: Session, entries: Sequence[AuditView], references: Mapping[str, Reference]
+) -> dict[tuple[str, int], str]:
+    """The names of the records the entries refer to by id, keyed (field, id).
+
+    A field is a reference when its last part ("type_id", "2024.town_id", "high_tech.type_id")
+    is in `references`; its ids are read from the old and new values, and from the fields of a
+    value that is a whole record (an import's create). Records deleted since are left out.
+    """
+    wanted: dict[str, set[int]] = {}
+
+    def note(field: str | None, value: Any) -> None:
+        if field is None:
+            return
+        key = field.rpartition(".")[2]
+        if key in references and isinstance(value, int) and not isinstance(value, bool):
+            wanted.setdefault(key, set()).add(value)
+
+    for e in entries:
+        for value in (e.old_value, e.new_value):
+            if isinstance(value, dict):
+                for name, inner in value.items():
+                    note(name, inner)
+            else:
+                note(e.field, value)
+    found: dict[tuple[str, int], str] = {}
+    for key, ids in wanted.items():
+        id_col, name_col = references[key]
+        for record_id, name in session.execute(select(id_col, name_col).where(id_col.in_(ids))):
+            found[(key, record_id)] = name
+    return found

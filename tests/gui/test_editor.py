@@ -278,3 +278,149 @@ def test_incubation_history_and_hosted_platforms_show_in_the_editor(
     assert inc.item(0, 2).text() == "2022-03-01"
     assert plat.rowCount() == 1 and plat.item(0, 0).text() == "中药材工程技术研究中心"
     assert plat.item(0, 3).text() == "2023"
+
+
+# ----- issue 16: first field focused, Enter / Ctrl+S save and say so, history in Chinese, fit -----
+
+RAW = ("type_id", "enterprise_id", "town_id", "level", "valid_", "above_scale", "revoke")
+RAW_VALUES = ("True", "False", "high_tech", "tech_sme", "None")
+
+
+def test_new_editor_focuses_the_name(qtbot: Any, app_ctx: AppContext, known: Known) -> None:
+    editor = open_editor(qtbot, app_ctx, None)
+    qtbot.waitExposed(editor)
+    qtbot.waitUntil(editor.basic.inputs["name"].hasFocus, timeout=1000)
+    assert editor.tabs.currentWidget() is editor.basic
+
+
+def test_enter_saves_and_closes(
+    qtbot: Any, app_ctx: AppContext, known: Known, message_boxes: Any
+) -> None:
+    editor = open_editor(qtbot, app_ctx, known.huaxin)
+    address = editor.basic.inputs["address"]
+    address.setFocus()
+    address.setText("合肥市高新区9号")
+    qtbot.keyClick(address, Qt.Key.Key_Return)
+    finish(editor.save_task)
+    assert editor.result() == QDialog.DialogCode.Accepted and not editor.isVisible()
+    with app_ctx.session() as s:
+        assert enterprises.get(s, known.huaxin).address == "合肥市高新区9号"
+
+
+def test_ctrl_s_saves_keeps_editing_and_says_so(
+    qtbot: Any, app_ctx: AppContext, known: Known, message_boxes: Any
+) -> None:
+    editor = open_editor(qtbot, app_ctx, known.huaxin)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow, timeout=1000)
+    contact = editor.basic.inputs["contact"]
+    contact.setFocus()
+    contact.setText("王五")
+    qtbot.keyClick(contact, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    finish(editor.save_task)
+    qtbot.waitUntil(lambda: editor.status.text().startswith("已保存（"), timeout=2000)
+    assert editor.isVisible() and editor.status.isVisible()
+    assert not message_boxes.shown  # confirmed in the dialog, not by a message box
+    assert not editor.is_dirty()
+    with app_ctx.session() as s:
+        assert enterprises.get(s, known.huaxin).contact == "王五"
+    contact.setText("赵六")  # the next save starts without the old confirmation
+    editor.save()
+    assert editor.status.text() == ""
+    finish(editor.save_task)
+    editor.done(0)
+
+
+def test_history_speaks_chinese_and_names_references(
+    qtbot: Any, app_ctx: AppContext, known: Known
+) -> None:
+    import json
+
+    from db.services import audit
+
+    with app_ctx.store.transaction() as s:
+        enterprises.update(
+            s, known.huaxin, {"town_id": known.town_b, "above_scale": False}, "测试员"
+        )
+        ht = next(q for q in qualifications.for_enterprise(s, known.huaxin) if q.number)
+        qualifications.revoke(s, ht.id, date.today(), "复核不通过", "测试员")
+        record = {"name": "华信生物科技有限公司", "town_id": known.town_a, "2024.revenue": 500.0}
+        record |= {"high_tech.number": "GR202334000001", "high_tech.issued_on": "2023-01-01"}
+        audit.record_many(
+            s,
+            [
+                {
+                    "operator": "测试员",
+                    "action": "create",
+                    "entity": "enterprise",
+                    "entity_id": known.huaxin,
+                    "batch_id": None,
+                    "field": None,
+                    "old_value": None,
+                    "new_value": json.dumps(record, ensure_ascii=False),
+                }
+            ],
+        )
+    editor = open_editor(qtbot, app_ctx, known.huaxin)
+    texts = history_texts(editor)
+    joined = "\n".join(texts)
+    for raw in (*RAW, *RAW_VALUES):
+        assert raw not in joined, f"{raw!r} shown raw in:\n{joined}"
+    assert any("所属镇街 十九里镇 → 城关街道" in t for t in texts), joined
+    assert any("是否规上工业企业 是 → 否" in t for t in texts), joined
+    assert any("高新技术企业 · 资质类型 高新技术企业" in t for t in texts), joined
+    assert any("高新技术企业 · 所属企业 华信生物科技有限公司" in t for t in texts), joined
+    assert any("科技型中小企业 · 评价年度" in t for t in texts), joined
+    assert any("撤销 高新技术企业 · 撤销原因 （空） → 复核不通过" in t for t in texts), joined
+    imported = next(t for t in texts if "2024年营业收入" in t)
+    assert "所属镇街：十九里镇" in imported and "2024年营业收入：500.00" in imported
+    assert "高新技术企业 · 证书编号：GR202334000001" in imported
+    # the table's columns show their text whole
+    from desktop.ui.common.cells import cell_fits
+
+    view = editor.history.view
+    editor.tabs.setCurrentWidget(editor.history)
+    qtbot.wait(20)
+    for row in range(view.model().rowCount()):
+        for col in range(4):
+            assert cell_fits(view, row, col), view.model().index(row, col).data()
+
+
+def test_editor_fits_1280_by_650(qtbot: Any, app_ctx: AppContext, known: Known) -> None:
+    editor = open_editor(qtbot, app_ctx, known.huaxin)
+    for size in (editor.minimumSizeHint(), editor.size()):
+        assert size.width() <= 1280 and size.height() <= 650, size
+
+
+def test_ledger_tab_shows_names_longer_than_its_samples(
+    qtbot: Any, app_ctx: AppContext, message_boxes: Any
+) -> None:
+    """The 技术合同与成果 tab sized its columns to sample texts: a longer counterpart was cut."""
+    from db.services.contracts import records
+    from desktop.ui.common.cells import cell_fits
+    from tests.gui.ledger_district import YEAR, build, uscc
+
+    ledger = build(app_ctx.store)
+    with app_ctx.store.transaction() as s:
+        values = {
+            "reg_no": "K9",
+            "name": "中药提取物质量控制与检测技术转让",
+            "contract_type": "技术转让",
+            "seller_name": "亳州神农药业有限公司",
+            "seller_uscc": uscc(1),
+            "buyer_name": "中国中医科学院中药研究所",
+            "seller_local": True,
+            "buyer_local": False,
+            "amount": 366.62,
+            "tech_amount": 300.0,
+            "registered_on": date(YEAR, 9, 3),
+        }
+        records.create_contract(s, values, "测试员")
+    editor = open_editor(qtbot, app_ctx, ledger.e[1])
+    editor.tabs.setCurrentWidget(editor.ledger)
+    view = editor.ledger.contract_view
+    qtbot.waitUntil(lambda: view.model().rowCount() >= 3, timeout=2000)
+    qtbot.wait(20)  # the columns are sized once the rows are in
+    for row in range(view.model().rowCount()):
+        for col in range(view.model().columnCount()):
+            assert cell_fits(view, row, col), view.model().index(row, col).data()

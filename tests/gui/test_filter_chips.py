@@ -311,3 +311,70 @@ def test_indicator_click_through_to_the_roster_shows_its_label(
     assert shown.chip.text() == f"来自指标与目标：{label}"
     assert label.startswith("2025年")
     no_hidden_ids(shown)
+
+
+# ----- issue 16: after the chip is gone, every filter counts the whole roster -----
+
+
+def test_qualification_filter_after_the_chip_counts_every_holder(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    """科技型中小企业 showed 43 of 84: the ids of a 高企 click-through were still in force."""
+    k = fill(main_window.ctx.store)
+    roster = click_high_tech(qtbot, main_window)  # a, c, d, e
+    qtbot.mouseClick(roster.chip.remove_button, Qt.MouseButton.LeftButton)
+    f = roster.filters
+    f.held_on.setDate(QDate(AS_OF.year, AS_OF.month, AS_OF.day))
+    f.qual_type.setCurrentIndex(f.qual_type.findData("tech_sme"))
+    holders = {k.b, k.c}  # 乙 is not among the click-through's 4
+    assert set(roster.model.ids()) == holders
+    assert roster.count_label.text() == f"共 {len(holders)} 家"
+    no_hidden_ids(roster)
+
+
+def test_new_enterprise_is_shown_at_once_after_the_chip_is_gone(
+    qtbot: Any, main_window: MainWindow
+) -> None:
+    fill(main_window.ctx.store)
+    roster = click_high_tech(qtbot, main_window)
+    qtbot.mouseClick(roster.chip.remove_button, Qt.MouseButton.LeftButton)
+    main_window.navigate("home")
+    main_window.navigate("enterprises")
+    roster.new_enterprise()
+    editor = roster.last_editor
+    editor.basic.inputs["name"].setText("后来科技有限公司")
+    editor.basic.inputs["uscc"].setText(make_uscc(43))
+    editor.save_button.click()
+    assert editor.save_task is not None and editor.save_task.wait(5000)
+    qtbot.waitUntil(lambda: roster.count_label.text() == "共 7 家", timeout=5000)
+    assert "后来科技有限公司" in shown_names(roster)
+    assert not roster.chip.isVisible()
+    qtbot.keyClicks(roster.search, "hlkj")  # found by its pinyin initials at once
+    qtbot.waitUntil(lambda: roster.count_label.text() == "共 1 家", timeout=2000)
+    assert shown_names(roster) == {"后来科技有限公司"}
+    no_hidden_ids(roster)
+
+
+def test_clear_filters_shows_the_whole_roster(qtbot: Any, main_window: MainWindow) -> None:
+    k = fill(main_window.ctx.store)
+    with main_window.ctx.session() as s:
+        from db.services.towns import list_towns
+
+        town = next(t.id for t in list_towns(s) if t.name == "五马镇")
+    roster = main_window.navigate(
+        "enterprises", ids=(k.a, k.b, k.e), town_id=town, above_scale=True, label="三家"
+    )
+    assert isinstance(roster, RosterScreen)
+    roster.filters.expiring.setChecked(True)
+    qtbot.keyClicks(roster.search, "ygs")
+    assert roster.clear_button.isEnabled()
+    qtbot.mouseClick(roster.clear_button, Qt.MouseButton.LeftButton)
+    assert roster.count_label.text() == "共 6 家"
+    assert not roster.chip.isVisible() and roster.search.text() == ""
+    f = roster.filters
+    assert f.town.currentText() == "全部镇街" and f.above.currentText() == "规上：不限"
+    assert not f.expiring.isChecked() and not f.problems.isChecked()
+    assert not roster.clear_button.isEnabled()  # nothing left to clear
+    qtbot.wait(300)  # the search typed before the click is not applied afterwards
+    assert roster.count_label.text() == "共 6 家"
+    no_hidden_ids(roster)

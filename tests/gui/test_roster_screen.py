@@ -159,3 +159,104 @@ def test_main_window_click_through(qtbot: Any, main_window: Any, known: Known) -
     assert isinstance(screen, RosterScreen)
     assert screen.model.ids() == [known.mingyuan]
     assert screen.count_label.text() == "共 1 家"
+
+
+# ----- issue 16: pinyin order, Ctrl+F from the navigation, columns whole, fit, export notice -----
+
+
+def test_names_sort_by_pinyin_not_code_point(screen: RosterScreen) -> None:
+    # code points would give 华 (534E) < 安 (5B89) < 星 (661F) < 绿 (7EFF)
+    by_pinyin = ["安徽明远机械有限公司", "华信生物科技有限公司", "绿源100%_农业有限公司"]
+    by_pinyin.append("星河软件有限公司")
+    assert shown_names(screen) == by_pinyin
+    header = screen.table.horizontalHeader()
+    header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    assert shown_names(screen) == by_pinyin[::-1]
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    assert shown_names(screen) == by_pinyin
+
+
+def test_ctrl_f_from_the_navigation_focuses_search(
+    qtbot: Any, main_window: Any, known: Known
+) -> None:
+    roster = main_window.navigate("enterprises")
+    assert isinstance(roster, RosterScreen)
+    roster.search.setText("华信")
+    main_window.nav.setFocus()
+    qtbot.waitUntil(main_window.nav.hasFocus, timeout=1000)
+    qtbot.keyClick(main_window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(roster.search.hasFocus, timeout=1000)
+    assert roster.search.selectedText() == "华信"  # ready to be typed over
+
+
+def test_ctrl_f_in_the_window_from_the_table_and_the_navigation(
+    qtbot: Any, main_window: Any, known: Known
+) -> None:
+    """In the window, Ctrl+F is the roster's in the table and the 编辑 menu's in the
+    navigation: one owner wherever the focus is (two would make Qt fire neither)."""
+    roster = main_window.navigate("enterprises")
+    assert isinstance(roster, RosterScreen)
+    for where in (roster.table, main_window.nav, roster.filters.town):
+        where.setFocus()
+        qtbot.waitUntil(where.hasFocus, timeout=1000)
+        qtbot.keyClick(where, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(roster.search.hasFocus, timeout=1000)
+
+
+def test_short_columns_show_whole_with_a_large_font(qtbot: Any, screen: RosterScreen) -> None:
+    """At 150% the text is 1.5× as wide: 高企证书 (its expiry), 所属镇街, 梯度 still show whole."""
+    from desktop.ui.common.cells import cell_fits
+    from desktop.ui.enterprises.model import COL_HTE, COL_LADDER, COL_SME, COL_TOWN, COL_USCC
+
+    font = screen.table.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    screen.table.setFont(font)
+    screen.model.reload()  # the columns are sized again to the rows now shown
+    qtbot.wait(50)
+    for row in range(screen.model.rowCount()):
+        for col in (COL_USCC, COL_TOWN, COL_LADDER, COL_HTE, COL_SME, COL_REVENUE):
+            text = screen.model.index(row, col).data()
+            assert cell_fits(screen.table, row, col), f"{text!r} is cut"
+
+
+def test_minimum_size_fits_1080_by_560(screen: RosterScreen) -> None:
+    hint = screen.minimumSizeHint()
+    assert hint.width() <= 1080 and hint.height() <= 560, hint
+
+
+def test_export_ends_with_the_saved_notice(
+    qtbot: Any,
+    screen: RosterScreen,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: Any,
+) -> None:
+    from desktop.ui.common import export
+
+    opened: list[Any] = []
+    monkeypatch.setattr(export, "open_folder", opened.append)
+    task = screen.export_to(tmp_path / "名录.xlsx")
+    assert task.wait(10000)
+    qtbot.waitUntil(lambda: getattr(screen, "export_notice", None) is not None, timeout=5000)
+    notice = screen.export_notice
+    assert "名录.xlsx" in notice.text()
+    qtbot.mouseClick(notice.folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [tmp_path / "名录.xlsx"]
+
+
+def test_a_save_is_confirmed_on_the_roster(
+    qtbot: Any, screen: RosterScreen, known: Known, message_boxes: Any
+) -> None:
+    editor = screen.open_editor(known.huaxin)
+    editor.basic.inputs["address"].setText("合肥市高新区1号")
+    editor.save_button.click()
+    assert editor.save_task is not None and editor.save_task.wait(5000)
+    qtbot.waitUntil(lambda: "已保存：华信生物科技有限公司" in screen.notice.text(), timeout=5000)
+    assert screen.notice.isVisible() and "未列出" not in screen.notice.text()
+    # saved while a visible filter leaves it out: the notice says why it is not listed
+    screen.filters.town.setCurrentIndex(screen.filters.town.findData(known.town_b))
+    editor = screen.open_editor(known.huaxin)
+    editor.basic.inputs["address"].setText("合肥市高新区2号")
+    editor.save_button.click()
+    assert editor.save_task is not None and editor.save_task.wait(5000)
+    qtbot.waitUntil(lambda: "不符合当前筛选，未列出" in screen.notice.text(), timeout=5000)

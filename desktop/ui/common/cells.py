@@ -165,7 +165,7 @@ class _Refit(QObject):
         self._pending = True
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, self._fit)
+        QTimer.singleShot(0, self, self._fit)  # cancelled with the table
 
     def _fit(self) -> None:
         self._pending = False

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.common.cells import fit_to_contents
+
 FIELD_LABELS = {
     "name": "企业名称",
     "uscc": "统一社会信用代码",
@@ -64,6 +66,7 @@ def read_only_table(headers: list[str]) -> tuple[QTableView, QStandardItemModel]
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
+    fit_to_contents(view)  # columns as wide as their text, long text elided with a tooltip
     return view, model
 
 

@@ -7,13 +7,17 @@ write worker, and the editor reloads (and closes, for 保存) when the result is
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -61,9 +65,10 @@ class EnterpriseEditor(QDialog):
         # the versions opened: a save over another desk's change is refused (db/services/versions)
         self.version: int | None = None
         self._year_versions: dict[int, int] | None = None
-        self.resize(900, 640)
+        self.resize(1040, 600)  # fits 1280×650 logical px (1366×768 at 100%, 1920×1080 at 150%)
         self._build()
         self._load()
+        self._first_field_focused = False
 
     def _build(self) -> None:
         with self._ctx.session() as s:
@@ -92,13 +97,25 @@ class EnterpriseEditor(QDialog):
         self.cancel_button = buttons.addButton(
             self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
         )
-        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_and_close)
         self.cancel_button.clicked.connect(self.reject)
+        self.save_button.setToolTip(self.tr("保存并关闭（Enter）；Ctrl+S 保存后继续编辑"))
+        # what the last save did: "已保存（20:15:03）", in the dialog rather than in a message box
+        self.status = QLabel()
+        self.status.setObjectName("editorStatus")
+        self.status.setStyleSheet("QLabel#editorStatus { color: #1e7b34; }")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.general_message)
-        layout.addWidget(buttons)
+        layout.addLayout(bottom)
+        # Only now is the button inside the dialog, which must know it as its default button:
+        # set earlier, the first 添加 of a tab became the default and Enter saved nothing.
+        self.save_button.setDefault(True)
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.activated.connect(self.save_and_stay)
 
     def _load(self) -> None:
         """Show the stored enterprise (or an empty form) and start a fresh working copy."""
@@ -112,7 +129,7 @@ class EnterpriseEditor(QDialog):
         with self._ctx.session() as s:
             view = enterprises.get(s, self._id)
             quals = qualifications.for_enterprise(s, self._id)
-            history = load_history(s, self._id, [q.id for q in quals])
+            history = load_history(s, self._id)
             incubations = incubation_history(s, self._id)
             hosted = platforms_of_enterprise(s, self._id)
             ledger = ledger_of_enterprise(s, self._id)
@@ -148,6 +165,7 @@ class EnterpriseEditor(QDialog):
             return None
         self.basic.clear_messages()
         self.general_message.clear()
+        self.status.clear()
         fields = self.basic.form_values() if self._id is None else self.basic.changed_fields()
         op = partial(
             save_enterprise,
@@ -171,11 +189,22 @@ class EnterpriseEditor(QDialog):
         )
         return self.save_task
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opened: the focus on the first field (the name), ready for typing."""
+        super().showEvent(event)
+        if not self._first_field_focused:
+            self._first_field_focused = True
+            self.tabs.setCurrentWidget(self.basic)
+            self.basic.inputs[EDITABLE[0]].setFocus(Qt.FocusReason.OtherFocusReason)
+
     @Slot(object)
     def _saved(self, enterprise_id: int) -> None:
         self._id = enterprise_id
         self._load()
         self.last_save_ok = True
+        self.status.setText(
+            self.tr("已保存（{time}）").format(time=datetime.now().strftime("%H:%M:%S"))
+        )
         self.saved.emit(enterprise_id)
         if self._close_after_save:
             self._close_after_save = False
@@ -263,6 +292,12 @@ class EnterpriseEditor(QDialog):
         return True
 
     # ----- closing -----
+
+    @Slot()
+    def save_and_stay(self) -> None:
+        """Ctrl+S: write and keep editing; "已保存（…）" below says it was written."""
+        if self.save_button.isEnabled():  # a read-only editor has no 保存
+            self.save()
 
     @Slot()
     def save_and_close(self) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -17,34 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.services.contracts.queries import ContractView, EnterpriseLedger, ResultView, TransferView
-from desktop.ui.common.layout import fit_columns, table_view
+from desktop.ui.common.layout import table_view
 from desktop.ui.common.tables import Col, ViewTableModel
 from desktop.ui.common.widgets import hint
 
 SELLER, BUYER = "卖方", "买方"
-CONTRACT_SAMPLES = (
-    "买方",
-    "2025341602000311",
-    "2025-12-29",
-    "中药提取物质量控制技术服务",
-    "技术开发",
-    "亳州华信纺织有限公司",
-    "合同成交额(万元)",
-)
-RESULT_SAMPLES = ("9342025Y0133", "中药配方颗粒关键技术", "2025-10-24")
-TRANSFER_SAMPLES = (
-    "2025-07-07",
-    "中药配方颗粒关键技术",
-    "亳州职业技术学院",
-    "自行投资实施转化",
-)
-
-
-def stretch(table: QTableView, column: int) -> None:
-    """One column takes the width left (the others keep theirs)."""
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
 
 @dataclass(frozen=True)
@@ -118,15 +94,8 @@ class LedgerTab(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("sectionHeader")
         self.contract_title, self.result_title, self.transfer_title = QLabel(), QLabel(), QLabel()
-        fit_columns(self.contract_view, CONTRACT_SAMPLES)
-        fit_columns(self.result_view, RESULT_SAMPLES)
-        fit_columns(self.transfer_view, TRANSFER_SAMPLES)
-        for view, column in (
-            (self.contract_view, 3),
-            (self.result_view, 1),
-            (self.transfer_view, 1),
-        ):
-            stretch(view, column)
+        # table_view() sizes each column to its text as rows come (names elide at 28 characters,
+        # with a tooltip); fixed sample widths cut a counterpart's name longer than the sample
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(_titled(self.contract_title, self.contract_view))
         split.addWidget(_titled(self.result_title, self.result_view))

@@ -7,8 +7,8 @@ its ids as a removable chip above the table; the filter bar shows the click-thro
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from dataclasses import fields
-from datetime import date
+from dataclasses import fields, replace
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,9 @@ from db.services.towns import list_towns
 from desktop.operations import for_each
 from desktop.progress import CancelToken, Progress
 from desktop.ui.common import files
+from desktop.ui.common.cells import fit_to_contents
 from desktop.ui.common.chips import FilterChip
+from desktop.ui.common.export import tell_saved
 from desktop.ui.common.fields import NO_VALUE
 from desktop.ui.common.recycle import RecycleDialog, RecycleRow
 from desktop.ui.enterprises.model import COLUMNS, ID_ROLE, RosterModel
@@ -154,8 +156,7 @@ class RosterFilters(QWidget):
         _select(self.ladder, f.ladder_stage)
         _select(self.above, None if f.above_scale is None else int(f.above_scale))
         self.expiring.setChecked(f.expiring_within_days is not None)
-        if f.expiring_within_days is not None:
-            self.expiry_days.setValue(f.expiring_within_days)
+        self.expiry_days.setValue(f.expiring_within_days or DEFAULT_EXPIRY_DAYS)
         self.problems.setChecked(f.has_problems)
 
 
@@ -189,9 +190,17 @@ class RosterScreen(QWidget):
         self.search.setPlaceholderText(self.tr("名称、代码或拼音首字母"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
+        self.clear_button = QPushButton(self.tr("清除筛选"))
+        self.clear_button.setToolTip(
+            self.tr("清空搜索、筛选条件和来自其他页面的筛选，显示全部企业")
+        )
         self.filters = RosterFilters(self._ctx)
         self.chip = FilterChip()
         self.count_label = QLabel()
+        self.notice = QLabel()  # what the last save did, on the chip's line
+        self.notice.setObjectName("rosterNotice")
+        self.notice.setStyleSheet("QLabel#rosterNotice { color: #1e7b34; }")
+        self.notice.hide()  # until a save: the line takes no room while the chip is hidden too
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -204,8 +213,8 @@ class RosterScreen(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((260, 170, 90, 130, 270, 70, 50, 120, 120)):
-            self.table.setColumnWidth(col, width)
+        # columns sized to the first page's text (one page of the ids, fetched anyway to show it)
+        fit_to_contents(self.table)
         self.buttons = {
             key: QPushButton(self.tr(text))
             for key, text in (
@@ -219,6 +228,7 @@ class RosterScreen(QWidget):
         }
         top = QHBoxLayout()
         top.addWidget(self.search)
+        top.addWidget(self.clear_button)
         for button in self.buttons.values():
             top.addWidget(button)
         top.addStretch(1)
@@ -226,7 +236,11 @@ class RosterScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.filters)
-        layout.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignLeft)
+        chip_line = QHBoxLayout()
+        chip_line.addWidget(self.chip)
+        chip_line.addStretch(1)
+        chip_line.addWidget(self.notice)
+        layout.addLayout(chip_line)
         layout.addWidget(self.table, 1)
 
     def _connect(self) -> None:
@@ -238,6 +252,7 @@ class RosterScreen(QWidget):
         for signal in self.filters.signals():
             signal.connect(self.apply_filter)
         self.model.modelReset.connect(self._show_count)
+        self.clear_button.clicked.connect(self.clear_filters)
         self.chip.removed.connect(self.apply_filter)
         self.table.doubleClicked.connect(self._open_index)
         self.table.horizontalHeader().customContextMenuRequested.connect(self._column_menu_at)
@@ -248,7 +263,10 @@ class RosterScreen(QWidget):
         b["bin"].clicked.connect(self.open_recycle_bin)
         b["export"].clicked.connect(self.export_excel)
         b["columns"].clicked.connect(self._column_menu_below_button)
-        self._shortcut(QKeySequence.StandardKey.Find, self.focus_search)
+        # Ctrl+F while the focus is in the screen; typed in the navigation it reaches the window's
+        # 编辑 › 查找, which calls focus_search() (desktop/ui/shell/menus.py: a screen's key is the
+        # screen's, the menu takes it in the navigation only, so it is never ambiguous)
+        self.find_shortcut = self._shortcut(QKeySequence.StandardKey.Find, self.focus_search)
         new = self._shortcut(QKeySequence.StandardKey.New, self.new_enterprise)
         delete = self._shortcut(QKeySequence(Qt.Key.Key_Delete), self.delete_selected, self.table)
         self._shortcut(QKeySequence(Qt.Key.Key_Return), self.open_selected, self.table)
@@ -278,6 +296,7 @@ class RosterScreen(QWidget):
         """Show the roster with these RosterFilter fields (a click-through): the ids as a chip
         “来自{origin}：{label}”, the other fields in the filter bar."""
         f = RosterFilter(ids=None if ids is None else tuple(ids), **kw)
+        self._debounce.stop()  # typing not yet applied is replaced too
         if f.ids is None:
             self.chip.clear()
         else:
@@ -294,6 +313,11 @@ class RosterScreen(QWidget):
                 w.blockSignals(False)
         self.model.set_filter(f)
 
+    @Slot()
+    def clear_filters(self) -> None:
+        """清除筛选: no search text, every filter at 全部 / 不限, no chip — the whole roster."""
+        self.open_filter()
+
     def refresh(self) -> None:
         """Shown again: re-run the query (others may have changed the data)."""
         self.model.reload()
@@ -301,11 +325,13 @@ class RosterScreen(QWidget):
     @Slot()
     def _show_count(self) -> None:
         self.count_label.setText(self.tr("共 {n} 家").format(n=self.model.rowCount()))
+        f = self.model.filter
+        self.clear_button.setEnabled(replace(f, text=f.text.strip()) != RosterFilter())
 
     @Slot()
     def focus_search(self) -> None:
-        """Ctrl+F: the search box, its text selected."""
-        self.search.setFocus()
+        """Ctrl+F (and the window's 编辑 › 查找): the search box, its text selected."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     # ----- columns -----
@@ -393,6 +419,20 @@ class RosterScreen(QWidget):
         row = self.model.row_of(enterprise_id)
         if row >= 0:
             self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self._tell_saved(enterprise_id, shown=row >= 0)
+
+    def _tell_saved(self, enterprise_id: int, shown: bool) -> None:
+        """The line beside the chip: what was saved when, and why it is not listed if it is not."""
+        with self._ctx.session() as s:
+            name = enterprises.get(s, enterprise_id).name
+        text = self.tr("已保存：{name}（{time}）").format(
+            name=name, time=datetime.now().strftime("%H:%M:%S")
+        )
+        if not shown:
+            text += self.tr("，不符合当前筛选，未列出")
+        self.notice.setText(text)
+        self.notice.show()
 
     @Slot()
     def delete_selected(self) -> None:
@@ -463,7 +503,8 @@ class RosterScreen(QWidget):
 
     @Slot(object)
     def _exported(self, path: object) -> None:
-        QMessageBox.information(self, self.tr("导出Excel"), self.tr("已导出到：{p}").format(p=path))
+        text = self.tr("已导出到：\n{p}").format(p=path)
+        self.export_notice = tell_saved(self, Path(str(path)), text, self.tr("导出Excel"))
 
 
 def _as_dict(f: RosterFilter) -> dict[str, Any]:
