@@ -3,7 +3,9 @@
 The counting conditions are those of db/services/queries.py (so the dashboard agrees with the
 returns and `bureau stats`). A refresh only counts, with SQL aggregates; each figure carries a
 small Selector naming what it counts, and `ids_for(session, selector)` lists the enterprises behind
-it when the figure is clicked — exactly those the roster then shows.
+it when the figure is clicked — exactly those the roster then shows. A refresh is two halves of
+about equal cost (high_tech_half, other_half) that 首页 runs side by side, each on its own session,
+and `assemble` puts together without the store; `dashboard()` runs both on one session.
 
 Rules and choices (domain.md "Counts that the bureau reports"):
 * 高企 on the as-of date; 科小 of the chosen year; targets of the chosen year; the 高企 year-end
@@ -14,7 +16,11 @@ Rules and choices (domain.md "Counts that the bureau reports"):
 * Trend since 2019: 高企 valid on 31 December of each year (on the as-of date for the as-of year);
   科小 entries of each evaluation year.
 * Expiring: enterprises counted as 高企 on the as-of date whose latest certificate (not revoked)
-  ends within N days (as-of + N included) — they drop out unless they are re-certified.
+  ends within N days (as-of + N included) — they drop out unless they are re-certified. Due this
+  year (年内到期, plans.md): the same with N reaching 30 December, so they are not valid on 31
+  December (有效数 − 年内到期 = the as-of year's year-end count).
+* Lapsed (已过期未重新认定): certificates (not revoked) that ended in the as-of year before the
+  as-of date, of enterprises holding none issued later — the 到期预警 return's 已到期 rows.
 * 两清零 (thresholds are settings): the figures of `rd_year` (default: the year before), list A =
   规上工业企业 with revenue ≥ A and R&D activity reported as none; list B = revenue ≥ B and
   R&D institution reported as none (as in the 两清零 return; unreported is not listed).
@@ -28,16 +34,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, distinct, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from db.models import Enterprise, EnterpriseYear, Qualification, Town
 from db.rules.validity import LADDER_NAMES
+from db.services.figures.dashboard_rows import (
+    ExpiringRow,
+    expiring_rows,
+    expiring_with_latest,
+    lapsed_rows,
+)
 from db.services.figures.returns_data import count_town_targets
 from db.services.figures.selectors import (
     BOTH,
     EXPIRING,
     HIGH_TECH,
     LADDER,
+    LAPSED,
     LIVE,
     RD_LIST_A,
     RD_LIST_B,
@@ -45,7 +58,6 @@ from db.services.figures.selectors import (
     Figure,
     Selector,
     dates_valid,
-    expiring_certificates,
     of_live,
     rd_condition,
     rd_figures,
@@ -54,6 +66,7 @@ from db.services.queries import HIGH_TECH as HIGH_TECH_CODE
 from db.services.queries import TECH_SME as TECH_SME_CODE
 from db.services.queries import (
     dates_cover,
+    high_tech_valid_on,
     ladder_stages,
     live_enterprise,
     tech_sme_in_year,
@@ -109,20 +122,19 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
-class ExpiringRow:
-    enterprise_id: int
-    name: str
-    town: str | None
-    number: str | None
-    valid_through: date
-    days_left: int
-
-
-@dataclass(frozen=True)
 class Expiring:
     days: int
     figure: Figure
     rows: tuple[ExpiringRow, ...]  # the EXPIRING_ROWS soonest first
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """Certificates lapsed since 1 January of the as-of year and not renewed (到期预警's 已到期)."""
+
+    since: date
+    figure: Figure
+    rows: tuple[ExpiringRow, ...]  # the EXPIRING_ROWS most recently lapsed first (days_left < 0)
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,8 @@ class Dashboard:
     towns: tuple[TownFigures, ...]
     trend: tuple[TrendPoint, ...]
     expiring: tuple[Expiring, ...]
+    due_this_year: Figure  # 年内到期: not valid on 31 December of the as-of year
+    lapsed: Lapsed
     rd_list_a: Figure
     rd_list_b: Figure
     rd_list_a_revenue: float
@@ -198,24 +212,10 @@ def _live_by_town(session: Session) -> dict[int | None, int]:
     return found
 
 
-def _count_by_town(session: Session, ids: Select[Any]) -> dict[int | None, int]:
-    """Per town, how many live enterprises a SELECT of qualification rows names."""
-    town = Enterprise.town_id + 0  # group with a sort, not by walking the town index
-    stmt = (
-        ids.with_only_columns(town, func.count(distinct(Qualification.enterprise_id)))
-        .join(Enterprise, Enterprise.id == Qualification.enterprise_id)
-        .where(live_enterprise())
-        .group_by(town)
-    )
-    return {town_id: int(n) for town_id, n in session.execute(stmt)}
-
-
 def _by_town(
-    session: Session, ht: dict[int | None, int], year: int
+    live: dict[int | None, int], ht: dict[int | None, int], sme: dict[int | None, int]
 ) -> dict[int | None, _TownCounts]:
-    """Per town: live enterprises, 高企 (counted by _high_tech_counts) and 科小 of `year`."""
-    live = _live_by_town(session)
-    sme = _count_by_town(session, _tech_sme_of(year))
+    """Per town: live enterprises, 高企 (_high_tech_counts) and 科小 of the year (_tech_sme_counts)."""
     return {
         town: _TownCounts(live.get(town, 0), ht.get(town, 0), sme.get(town, 0))
         for town in {*live, *ht, *sme}
@@ -226,32 +226,33 @@ def _by_town(
 class _HighTechCounts:
     on: dict[date, int]  # day → 高企 valid that day
     expiring: dict[int, int]  # window in days → 高企 on as_of expiring within it
-    by_town: dict[int | None, int]  # 高企 on as_of per town
-    both: int  # 高企 on as_of that are 科小 of the year
 
 
-_NO_TOWN = -1  # grouping keys of _high_tech_counts
-_NOT_HELD = -2
+_NO_TOWN = -1  # the grouping key of enterprises without a town
+
+
+def _town_key(key: int | None) -> int | None:
+    return None if key is None or key == _NO_TOWN else int(key)
 
 
 def _high_tech_counts(
-    session: Session, dates: list[date], as_of: date, year: int, windows: Iterable[int]
+    session: Session, dates: list[date], as_of: date, windows: Iterable[int]
 ) -> _HighTechCounts:
-    """Every 高企 figure: one pass over the certificates, grouped per enterprise then per town.
+    """高企 on each date and expiring within each window: one pass over the certificates,
+    grouped per enterprise (in index order), then summed.
 
-    Per enterprise (in index order): held on each date and on as_of; `latest` = last day of its
-    latest certificate not revoked; `dated` = one not revoked is valid on as_of and has an end. It
-    is expiring within N days exactly when dated and latest ≤ as_of + N (as in
-    expiring_certificates). Only the enterprises held on as_of are joined to their town.
+    Per enterprise: held on each date; `latest` = last day of its latest certificate not
+    revoked; `dated` = one not revoked is valid on as_of and has an end. It is expiring within N
+    days exactly when dated and latest ≤ as_of + N (as in expiring_certificates).
     """
     live_cert = Qualification.revoked_on.is_(None)
     through = Qualification.valid_through
-    flags = [dates_valid(on) for on in dates] + [dates_valid(as_of)]
-    held = [func.max(case((flag, 1), else_=0)).label(f"d{i}") for i, flag in enumerate(flags)]
+    held = [
+        func.max(case((dates_valid(on), 1), else_=0)).label(f"d{i}") for i, on in enumerate(dates)
+    ]
     dated = and_(live_cert, dates_cover(as_of, covering=True), through.is_not(None))
     per_firm = (
         select(
-            Qualification.enterprise_id.label("enterprise_id"),
             *held,
             func.max(case((live_cert, through))).label("latest"),
             func.max(case((dated, 1), else_=0)).label("dated"),
@@ -259,13 +260,13 @@ def _high_tech_counts(
         .where(
             Qualification.type_id == type_id(HIGH_TECH_CODE),
             Qualification.deleted_at.is_(None),
+            # ended before the first date: counted on none, never a held firm's latest
+            or_(through.is_(None), through >= min([*dates, as_of])),
             of_live(Qualification.enterprise_id),
         )
         .group_by(Qualification.enterprise_id)
         .subquery()
     )
-    now = per_firm.c[f"d{len(dates)}"] == 1
-    town = case((now, func.coalesce(Enterprise.town_id + 0, _NO_TOWN)), else_=_NOT_HELD)
     days = list(windows)
     ending = [
         func.count(
@@ -273,31 +274,31 @@ def _high_tech_counts(
         )
         for n in days
     ]
-    sme = per_firm.c.enterprise_id.in_(_tech_sme_of(year))
+    sums = [func.sum(per_firm.c[f"d{i}"]) for i in range(len(dates))]
+    counts = [int(n or 0) for n in session.execute(select(*sums, *ending)).one()]
+    return _HighTechCounts(
+        dict(zip(dates, counts, strict=False)),
+        dict(zip(days, counts[len(dates) :], strict=True)),
+    )
+
+
+def _high_tech_by_town(session: Session, on: date, year: int) -> tuple[dict[int | None, int], int]:
+    """Per town, the live enterprises holding a 高企 certificate valid on `on`; and how many of
+    them have a 科小 entry of `year` (同时为高企和科小)."""
+    town = func.coalesce(Enterprise.town_id + 0, _NO_TOWN)  # grouped with a sort
+    firm = Qualification.enterprise_id
+    sme = firm.in_(_tech_sme_of(year))
     stmt = (
-        select(
-            town,
-            func.count(),
-            *(func.sum(per_firm.c[f"d{i}"]) for i in range(len(dates))),
-            *ending,
-            func.count(case((now, case((sme, 1))))),  # CASE: asks only for those held
-        )
-        .select_from(per_firm)
-        .outerjoin(Enterprise, and_(now, Enterprise.id == per_firm.c.enterprise_id))
+        select(town, func.count(distinct(firm)), func.count(distinct(case((sme, firm)))))
+        .join(Enterprise, Enterprise.id == firm)
+        .where(high_tech_valid_on(on, covering=True), live_enterprise())
         .group_by(town)
     )
-    on = dict.fromkeys(dates, 0)
-    expiring, by_town, both = dict.fromkeys(days, 0), {}, 0
-    for key, firms, *found in session.execute(stmt):
-        counts = [int(n or 0) for n in found]
-        for d, n in zip(dates, counts, strict=False):
-            on[d] += n
-        for w, n in zip(days, counts[len(dates) :], strict=False):
-            expiring[w] += n
-        both += counts[-1]
-        if key != _NOT_HELD:  # every enterprise of the group holds one on as_of
-            by_town[None if key == _NO_TOWN else int(key)] = int(firms)
-    return _HighTechCounts(on, expiring, by_town, both)
+    by_town, both = {}, 0
+    for t, n, n_both in session.execute(stmt):
+        by_town[_town_key(t)] = int(n)
+        both += int(n_both)
+    return by_town, both
 
 
 def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
@@ -319,84 +320,56 @@ def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
     return {int(y): int(n) for y, n in session.execute(stmt) if y is not None}
 
 
-def _expiring_rows(
-    session: Session, on: date, days: int, limit: int
-) -> list[tuple[ExpiringRow, date]]:
-    """expiring_rows, each with the end of the enterprise's latest certificate not revoked."""
-    # The latest expiring certificate of each enterprise (its number with its end), ranked in
-    # SQL: portable, where SQLite alone would take a bare column from the row holding the max.
-    ranked = (
-        expiring_certificates(on, days)
-        .add_columns(
-            Qualification.enterprise_id.label("enterprise_id"),
-            Qualification.number.label("number"),
-            Qualification.valid_through.label("through"),
-            func.row_number()
-            .over(
-                partition_by=Qualification.enterprise_id,
-                order_by=(Qualification.valid_through.desc(), Qualification.id.desc()),
-            )
-            .label("rank"),
-        )
-        .subquery()
-    )
-    later = aliased(Qualification)
-    latest = (
-        select(func.max(later.valid_through))
-        .where(
-            later.enterprise_id == ranked.c.enterprise_id,
-            later.type_id == type_id(HIGH_TECH_CODE),
-            later.deleted_at.is_(None),
-            later.revoked_on.is_(None),
-        )
-        .correlate(ranked)
-        .scalar_subquery()
-    )
+def _tech_sme_by_town(session: Session, year: int) -> dict[int | None, int]:
+    """Per town, the live enterprises with a 科小 entry of `year`."""
+    town = func.coalesce(Enterprise.town_id + 0, _NO_TOWN)  # grouped with a sort
+    firm = Qualification.enterprise_id
     stmt = (
-        select(Enterprise.id, Enterprise.name, Town.name, ranked.c.number, ranked.c.through, latest)
-        .select_from(ranked)
-        .join(Enterprise, Enterprise.id == ranked.c.enterprise_id)
-        .outerjoin(Town, Town.id == Enterprise.town_id)
-        .where(ranked.c.rank == 1)
-        .order_by(ranked.c.through, Enterprise.name, Enterprise.id)
-        .limit(limit)
+        _tech_sme_of(year)
+        .with_only_columns(town, func.count(distinct(firm)))
+        .join(Enterprise, Enterprise.id == firm)
+        .where(live_enterprise())
+        .group_by(town)
     )
-    return [
-        (ExpiringRow(int(eid), name, town, number, end, (end - on).days), last)
-        for eid, name, town, number, end, last in session.execute(stmt)
-    ]
+    return {_town_key(t): int(n) for t, n in session.execute(stmt)}
 
 
-def expiring_rows(session: Session, on: date, days: int, limit: int) -> list[ExpiringRow]:
-    """The `limit` soonest 高企 on `on` whose latest certificate ends by on + days (inclusive)."""
-    return [row for row, _latest in _expiring_rows(session, on, days, limit)]
-
-
-def _expiring(session: Session, on: date, counts: dict[int, int]) -> tuple[Expiring, ...]:
-    """Every window's figure; the rows of the widest window also give the narrower ones'.
+def _expiring_found(
+    session: Session, on: date, windows: Iterable[int], limit: int
+) -> dict[int, tuple[ExpiringRow, ...]]:
+    """Each window's soonest rows; the rows of the widest window also give the narrower ones'.
 
     A narrower window's enterprises are those of the widest whose latest certificate ends within
-    it, in the same order: its soonest rows are those found among the widest window's rows unless
-    fewer than it has were found (then it is asked for on its own).
+    it, in the same order: its soonest rows are those found among the widest window's rows, unless
+    the widest list was cut and fewer than `limit` of them are in it (then it is asked for on its
+    own).
     """
-    widest = max(counts)
-    found = _expiring_rows(session, on, widest, EXPIRING_ROWS)
-    out = []
-    for days, n in counts.items():
+    widest = max(windows)
+    found = expiring_with_latest(session, on, widest, limit)
+    out = {}
+    for days in windows:
         end = on + timedelta(days=days)
         rows = [row for row, latest in found if latest <= end]
-        if len(rows) < min(n, EXPIRING_ROWS):
-            rows = expiring_rows(session, on, days, EXPIRING_ROWS)
-        figure = Figure(n, Selector(EXPIRING, on=on, days=days))
-        out.append(Expiring(days, figure, tuple(rows)))
-    return tuple(out)
+        if len(found) >= limit > len(rows):
+            rows = expiring_rows(session, on, days, limit)
+        out[days] = tuple(rows)
+    return out
 
 
-def _ladder(session: Session, on: date, live: int) -> tuple[LadderBar, ...]:
+def _days_to_year_end(on: date) -> int:
+    """The window of 年内到期: certificates ending by 30 December are not valid on the 31st."""
+    return (date(on.year, 12, 30) - on).days
+
+
+def _ladder_counts(session: Session, on: date) -> dict[int, int]:
+    """Stage → live enterprises at it on `on` (stage 0 is derived from the live count)."""
     stages = ladder_stages(on, extra=of_live(Qualification.enterprise_id))
     stmt = select(stages.c.stage, func.count()).group_by(stages.c.stage)
-    counts = {int(stage): int(n) for stage, n in session.execute(stmt)}
-    counts[0] = live - sum(n for stage, n in counts.items() if stage != 0)
+    return {int(stage): int(n) for stage, n in session.execute(stmt)}
+
+
+def _ladder(on: date, counts: dict[int, int], live: int) -> tuple[LadderBar, ...]:
+    counts = {**counts, 0: live - sum(n for stage, n in counts.items() if stage != 0)}
     return tuple(
         LadderBar(stage, name, Figure(counts.get(stage, 0), Selector(LADDER, on=on, stage=stage)))
         for stage, name in sorted(LADDER_NAMES.items())
@@ -420,18 +393,18 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _towns(
-    session: Session,
+    names: list[tuple[int, str]],
+    targets: dict[str, dict[str, int]],
     c: dict[int | None, _TownCounts],
     as_of: date,
     year: int,
 ) -> tuple[TownFigures, ...]:
-    towns: list[tuple[int | None, str | None]] = list(town_names(session))
+    towns: list[tuple[int | None, str | None]] = list(names)
     if None in c and c[None].live:
         towns.append((None, None))
     _n_all, n_ht, n_sme = (sum(getattr(t, k) for t in c.values()) for k in _KINDS)
     live, ht = Selector(LIVE), Selector(HIGH_TECH, on=as_of)
     sme = Selector(TECH_SME, year=year)
-    targets = count_town_targets(session, year)
     out = []
     for town_id, name in towns:
         n = c.get(town_id, _TownCounts(0, 0, 0))
@@ -477,42 +450,135 @@ def _trend(
     )
 
 
-def dashboard(
-    session: Session, as_of: date, year: int | None = None, rd_year: int | None = None
-) -> Dashboard:
-    """Every figure of the dashboard on `as_of` for `year` (default as_of's year)."""
+@dataclass(frozen=True)
+class DashboardPlan:
+    """What one refresh counts: the as-of date, the target year, the 两清零 figures' year."""
+
+    as_of: date
+    year: int
+    rd_year: int
+
+    @property
+    def points(self) -> list[tuple[int, date]]:
+        return _trend_dates(self.as_of, self.year)
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def this_year(self) -> int:
+        return _days_to_year_end(self.as_of)
+
+
+def plan(as_of: date, year: int | None = None, rd_year: int | None = None) -> DashboardPlan:
+    """The refresh on `as_of` for `year` (default as_of's year), 两清零 of rd_year (year − 1)."""
     year = as_of.year if year is None else year
-    rd_year = year - 1 if rd_year is None else rd_year
+    return DashboardPlan(as_of, year, year - 1 if rd_year is None else rd_year)
+
+
+@dataclass(frozen=True)
+class HighTechHalf:
+    """The 高企 pass and the 两清零 lists: one half of a refresh (see other_half)."""
+
+    counts: _HighTechCounts
+    by_town: dict[int | None, int]  # 高企 on as_of
+    both: int  # of them, 科小 of the year
+    rd: tuple[int, int]
+    rd_revenue: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class OtherHalf:
+    """科小, towns, ladder and the certificate lists: the other half of a refresh."""
+
+    targets: dict[str, int | None]
+    tech_sme: dict[int, int]
+    tech_sme_by_town: dict[int | None, int]
+    live_by_town: dict[int | None, int]
+    ladder: dict[int, int]
+    expiring_rows: dict[int, tuple[ExpiringRow, ...]]
+    lapsed: Lapsed
+    town_names: list[tuple[int, str]]
+    town_targets: dict[str, dict[str, int]]
+
+
+def high_tech_half(session: Session, p: DashboardPlan) -> HighTechHalf:
+    """The half of a refresh that counts 高企 (every date, window and town) and 两清零."""
+    days = sorted({p.year_end, *(on for _, on in p.points)})
+    windows = {*EXPIRY_WINDOWS, p.this_year}
+    ht = _high_tech_counts(session, days, p.as_of, windows)
     settings = get_settings(session)
-    targets = get_count_targets(session, year)
-    points = _trend_dates(as_of, year)
-    year_end = date(year, 12, 31)
-    days = sorted({year_end, *(on for _, on in points)})
-    ht = _high_tech_counts(session, days, as_of, year, EXPIRY_WINDOWS)
-    sme = _tech_sme_counts(session, TREND_FIRST_YEAR, max(year, as_of.year))
-    towns = _by_town(session, ht.by_town, year)
-    total = _TownCounts(*(sum(getattr(t, f) for t in towns.values()) for f in _KINDS))
     a, b = settings.rd_list_a_revenue, settings.rd_list_b_revenue
-    n_a, n_b = _rd_counts(session, rd_year, a, b)
+    n_a, n_b = _rd_counts(session, p.rd_year, a, b)
+    by_town, both = _high_tech_by_town(session, p.as_of, p.year)
+    return HighTechHalf(ht, by_town, both, (n_a, n_b), (a, b))
+
+
+def other_half(session: Session, p: DashboardPlan) -> OtherHalf:
+    """The other half: targets, 科小 by year and town, live firms, ladder, certificate lists."""
+    first = min(TREND_FIRST_YEAR, p.year)
+    sme = _tech_sme_counts(session, first, max(p.year, p.as_of.year))
+    rows, n_lapsed = lapsed_rows(session, p.as_of, EXPIRING_ROWS)
+    since = date(p.as_of.year, 1, 1)
+    lapsed = Lapsed(since, Figure(n_lapsed, Selector(LAPSED, on=p.as_of)), tuple(rows))
+    return OtherHalf(
+        targets=get_count_targets(session, p.year),
+        tech_sme=sme,
+        tech_sme_by_town=_tech_sme_by_town(session, p.year),
+        live_by_town=_live_by_town(session),
+        ladder=_ladder_counts(session, p.as_of),
+        expiring_rows=_expiring_found(session, p.as_of, EXPIRY_WINDOWS, EXPIRING_ROWS),
+        lapsed=lapsed,
+        town_names=town_names(session),
+        town_targets=count_town_targets(session, p.year),
+    )
+
+
+def assemble(p: DashboardPlan, first: HighTechHalf, other: OtherHalf) -> Dashboard:
+    """The dashboard from its two halves (no store: the halves may come from two threads)."""
+    as_of, year, ht = p.as_of, p.year, first.counts
+    towns = _by_town(other.live_by_town, first.by_town, other.tech_sme_by_town)
+    total = _TownCounts(*(sum(getattr(t, f) for t in towns.values()) for f in _KINDS))
+    (a, b), (n_a, n_b) = first.rd_revenue, first.rd
+    expiring = tuple(
+        Expiring(
+            n, Figure(ht.expiring[n], Selector(EXPIRING, on=as_of, days=n)), other.expiring_rows[n]
+        )
+        for n in EXPIRY_WINDOWS
+    )
+    due = Selector(EXPIRING, on=as_of, days=p.this_year)
     return Dashboard(
         as_of=as_of,
         year=year,
-        rd_year=rd_year,
+        rd_year=p.rd_year,
         high_tech=CountSummary(
-            Figure(total.high_tech, Selector(HIGH_TECH, on=as_of)), targets["high_tech"]
+            Figure(total.high_tech, Selector(HIGH_TECH, on=as_of)), other.targets["high_tech"]
         ),
         tech_sme=CountSummary(
-            Figure(total.tech_sme, Selector(TECH_SME, year=year)), targets["tech_sme"]
+            Figure(total.tech_sme, Selector(TECH_SME, year=year)), other.targets["tech_sme"]
         ),
-        projection_high_tech=Figure(ht.on[year_end], Selector(HIGH_TECH, on=year_end)),
-        both=Figure(ht.both, Selector(BOTH, on=as_of, year=year)),
+        projection_high_tech=Figure(ht.on[p.year_end], Selector(HIGH_TECH, on=p.year_end)),
+        both=Figure(first.both, Selector(BOTH, on=as_of, year=year)),
         enterprises=Figure(total.live, Selector(LIVE)),
-        towns=_towns(session, towns, as_of, year),
-        trend=_trend(points, ht.on, sme),
-        expiring=_expiring(session, as_of, ht.expiring),
-        rd_list_a=Figure(n_a, Selector(RD_LIST_A, year=rd_year, revenue=a)),
-        rd_list_b=Figure(n_b, Selector(RD_LIST_B, year=rd_year, revenue=b)),
+        towns=_towns(other.town_names, other.town_targets, towns, as_of, year),
+        trend=_trend(p.points, ht.on, other.tech_sme),
+        expiring=expiring,
+        due_this_year=Figure(ht.expiring[p.this_year], due),
+        lapsed=other.lapsed,
+        rd_list_a=Figure(n_a, Selector(RD_LIST_A, year=p.rd_year, revenue=a)),
+        rd_list_b=Figure(n_b, Selector(RD_LIST_B, year=p.rd_year, revenue=b)),
         rd_list_a_revenue=a,
         rd_list_b_revenue=b,
-        ladder=_ladder(session, as_of, total.live),
+        ladder=_ladder(as_of, other.ladder, total.live),
     )
+
+
+def dashboard(
+    session: Session, as_of: date, year: int | None = None, rd_year: int | None = None
+) -> Dashboard:
+    """Every figure of the dashboard on `as_of` for `year` (default as_of's year).
+
+    Both halves on one session here; 首页 runs them as two background tasks side by side."""
+    p = plan(as_of, year, rd_year)
+    return assemble(p, high_tech_half(session, p), other_half(session, p))

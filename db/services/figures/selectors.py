@@ -30,6 +30,7 @@ HIGH_TECH = "high_tech"
 TECH_SME = "tech_sme"
 BOTH = "both"
 EXPIRING = "expiring"
+LAPSED = "lapsed"
 RD_LIST_A = "rd_a"
 RD_LIST_B = "rd_b"
 LADDER = "ladder"
@@ -41,7 +42,7 @@ class Selector:
     """What a figure counts; `ids_for` turns it into the ids of those enterprises.
 
     kind and its parameters: LIVE; HIGH_TECH (on); TECH_SME (year); BOTH (on, year); EXPIRING
-    (on, days); RD_LIST_A / RD_LIST_B (year, revenue threshold); LADDER (on, stage); ONE
+    (on, days); LAPSED (on: lapsed in its year before it, not renewed); RD_LIST_A / RD_LIST_B (year, revenue threshold); LADDER (on, stage); ONE
     (enterprise_id). With by_town only the enterprises of town_id (None = without a town).
     """
 
@@ -144,6 +145,35 @@ def expiring_certificates(on: date, days: int) -> Select[Any]:
     )
 
 
+def lapsed_certificates(on: date) -> Select[Any]:
+    """Certificates (not revoked) that ended in `on`'s year before `on`, of firms not re-certified.
+
+    The 到期预警 return's 已到期 rows (returns_data.high_tech_expiring, renewed_certificates): its
+    year is `on`'s, and an enterprise is re-certified when it holds a certificate (not revoked)
+    issued after the lapsed one.
+    """
+    later = aliased(Qualification)
+    renewed = (
+        select(later.id)
+        .where(
+            later.type_id == type_id(HIGH_TECH_CODE),
+            later.enterprise_id == Qualification.enterprise_id,
+            later.id != Qualification.id,  # from the index: most firms have no other one
+            later.deleted_at.is_(None),
+            later.revoked_on.is_(None),
+            later.issued_on > Qualification.issued_on,
+        )
+        .correlate(Qualification)
+        .exists()
+    )
+    return _high_tech_certificates().where(
+        Qualification.revoked_on.is_(None),
+        Qualification.valid_through >= date(on.year, 1, 1),
+        Qualification.valid_through < on,
+        ~renewed,
+    )
+
+
 def rd_figures(year: int) -> Select[Any]:
     """Figures of a year of live 规上工业企业 (the row source of the 两清零 return)."""
     return (
@@ -174,6 +204,8 @@ def _selected(s: Selector) -> Select[Any]:
         return high_tech_ids(s.on).intersect(tech_sme_ids(s.year))  # type: ignore[return-value]
     if s.kind == EXPIRING and s.on is not None and s.days is not None:
         return expiring_certificates(s.on, s.days).add_columns(Qualification.enterprise_id)
+    if s.kind == LAPSED and s.on is not None:
+        return lapsed_certificates(s.on).add_columns(Qualification.enterprise_id)
     if s.kind in (RD_LIST_A, RD_LIST_B) and s.year is not None and s.revenue is not None:
         cond = rd_condition(s.kind, s.revenue)
         return rd_figures(s.year).add_columns(EnterpriseYear.enterprise_id).where(cond)

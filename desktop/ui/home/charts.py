@@ -2,6 +2,8 @@
 
 Deterministic (no QtCharts): a chart draws its axes, grid, values and legend from plain lists,
 remembers where each bar or point was drawn, and emits `clicked(category, series)` on a click there.
+A category label breaks only where its text has a "\n" (`wrap_label` puts one at a sensible place),
+a line still too wide is elided ("…"), and hovering a label or a bar shows the whole name.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import itertools
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 BLUE = QColor("#2b5797")
 TEAL = QColor("#2a9d8f")
@@ -47,6 +49,15 @@ def nice_step(top: float, ticks: int = 4) -> float:
     return float(10 * power)
 
 
+def wrap_label(name: str) -> str:
+    """A long category name with a line break where a clerk would put one, never inside a word:
+    科技型中小企业 → 科技型 / 中小企业, 高新技术企业 → 高新技术 / 企业; short names stay whole."""
+    for tail in ("中小企业", "企业"):
+        if len(name) > 4 and name.endswith(tail) and len(name) > len(tail):
+            return f"{name[: -len(tail)]}\n{tail}"
+    return name
+
+
 def format_value(value: float) -> str:
     """Counts as integers, shares with one decimal."""
     return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
@@ -65,6 +76,8 @@ class _Chart(QWidget):
         self.label_lines = 1  # category labels may wrap onto this many lines
         self.empty_text = self.tr("暂无数据")
         self._hits: list[tuple[QRectF, int, int]] = []
+        self._labels: list[tuple[QRectF, int]] = []  # where each category label was drawn
+        self.drawn_labels: list[list[str]] = []  # the lines last drawn per category (tests)
         self.setMinimumHeight(200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
@@ -147,17 +160,54 @@ class _Chart(QWidget):
                 painter.fillRect(box, color)
             x -= 14
 
+    def label_rect(self, category: int) -> QRectF | None:
+        """Where a category's label was last drawn (tests hover there)."""
+        return next((r for r, c in self._labels if c == category), None)
+
+    def full_name(self, category: int) -> str:
+        """A category's name on one line (its tooltip)."""
+        return self.categories[category].replace("\n", "")
+
     def _draw_category_labels(self, painter: QPainter, plot: QRectF, slot: float) -> None:
         fm = painter.fontMetrics()
         painter.setPen(TEXT)
+        self._labels, self.drawn_labels = [], []
         for i, name in enumerate(self.categories):
-            height = fm.height() * self.label_lines + 4
+            parts = name.split("\n")
+            if len(parts) > self.label_lines:  # keep the first lines, the rest joins the last
+                parts = [*parts[: self.label_lines - 1], "".join(parts[self.label_lines - 1 :])]
+            lines = [fm.elidedText(p, Qt.TextElideMode.ElideRight, int(slot) - 2) for p in parts]
+            height = fm.height() * len(lines) + 4
             rect = QRectF(plot.left() + i * slot, plot.bottom() + 4, slot, height)
-            text = name
-            if self.label_lines == 1:
-                text = fm.elidedText(name, Qt.TextElideMode.ElideRight, int(slot) - 2)
             flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-            painter.drawText(rect, int(flags) | int(Qt.TextFlag.TextWrapAnywhere), text)
+            painter.drawText(rect, int(flags), "\n".join(lines))
+            self._labels.append((rect, i))
+            self.drawn_labels.append(lines)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tip_at(QPointF(event.pos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def tip_at(self, pos: QPointF) -> str:
+        """The tooltip at a point: a bar's or point's category, series and value; a label's name."""
+        for rect, c, s in self._hits:
+            if rect.adjusted(-3, -3, 3, 3).contains(pos):
+                series = self.series[s]
+                what = f"{series.name}：" if series.name else ""
+                value = format_value(series.values[c])
+                return self.tr("{0}\n{1}{2}（点击查看这些企业）").format(
+                    self.full_name(c), what, value
+                )
+        for rect, c in self._labels:
+            if rect.contains(pos):
+                return self.full_name(c)
+        return ""
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -37,10 +37,11 @@ def headline(rows: Sequence[IndicatorValue], count: int = HEADLINE_COUNT) -> lis
 def load_headlines(
     store: Store, year: int, as_of: date | None
 ) -> Generator[Progress, None, tuple[int, list[IndicatorValue]]]:
-    """Work for run_task: the year's headline indicators."""
+    """Work for run_task: the year's headline indicators (a tile shows no trend: the past years
+    are not evaluated)."""
     yield Progress(0, 1, "正在计算指标…")
     with store.session() as session:
-        return year, headline(indicator_table(session, year, as_of=as_of))
+        return year, headline(indicator_table(session, year, as_of=as_of, trend=False))
 
 
 def load_pipeline(store: Store, year: int) -> Generator[Progress, None, tuple[int, PipelineCounts]]:

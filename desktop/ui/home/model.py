@@ -13,7 +13,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from db.services.figures.dashboard import ExpiringRow, TownFigures
+from db.services.figures.dashboard import TownFigures
+from db.services.figures.dashboard_rows import ExpiringRow
 from db.services.figures.selectors import Figure, district_total
 
 NO_TOWN = "（未填镇街）"
@@ -170,11 +171,28 @@ def _total(rows: list[TownFigures]) -> TownFigures:
     )
 
 
-EXPIRING_HEADERS = ("企业名称", "所属镇街", "证书编号", "有效期至", "剩余天数")
+EXPIRING_HEADERS = ("有效期至", "剩余天数", "企业名称", "所属镇街")
+COL_THROUGH, COL_DAYS, COL_NAME, COL_CERT_TOWN = range(4)
+URGENT_DAYS = 90  # rows this close (or lapsed) are red
+RED = QColor("#c0392b")
+
+
+def days_text(days_left: int) -> str:
+    """剩余天数 as the clerk reads it: '45 天', '今天到期', '已过期 9 天'."""
+    if days_left < 0:
+        return _tr("已过期 {0} 天").format(-days_left)
+    if days_left == 0:
+        return _tr("今天到期")
+    return _tr("{0} 天").format(days_left)
 
 
 class ExpiringModel(QAbstractTableModel):
-    """The soonest-expiring high-tech certificates (a short list)."""
+    """The certificates to act on: those expiring soon, then those lapsed and not renewed.
+
+    Every row shows its last valid day and the days left; urgent rows (≤ 90 days, or lapsed) are
+    red in both, so a red row always carries its date. The certificate number is in the name's
+    tooltip (the list stays narrow enough for whole names).
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -189,6 +207,10 @@ class ExpiringModel(QAbstractTableModel):
     def enterprise_id(self, row: int) -> int | None:
         """The enterprise of a row."""
         return self._rows[row].enterprise_id if 0 <= row < len(self._rows) else None
+
+    def name_at(self, row: int) -> str:
+        """The enterprise name of a row."""
+        return self._rows[row].name if 0 <= row < len(self._rows) else ""
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -210,15 +232,20 @@ class ExpiringModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             values = (
+                r.valid_through.isoformat(),
+                days_text(r.days_left),
                 r.name,
                 r.town or _tr(NO_TOWN),
-                r.number or "",
-                r.valid_through.isoformat(),
-                r.days_left,
             )
             return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DAYS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and r.days_left <= 90:
-            return QColor("#c0392b")
+        urgent = r.days_left <= URGENT_DAYS
+        if role == Qt.ItemDataRole.ForegroundRole and col in (COL_THROUGH, COL_DAYS) and urgent:
+            return RED
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
+            number = _tr("证书编号：{0}").format(r.number) if r.number else _tr("无证书编号")
+            return f"{r.name}\n{number}"
+        if role == Qt.ItemDataRole.ToolTipRole and r.days_left < 0 and col == COL_DAYS:
+            return _tr("证书已过期，尚未重新认定（双击查看企业）")
         return None

@@ -11,7 +11,6 @@ counts; the ids behind a figure are listed (dashboard.ids_for) when it is clicke
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal, Slot
@@ -31,30 +30,40 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
-from db.services.figures.dashboard import Dashboard, dashboard
+from db.services.figures.dashboard import Dashboard
 from db.services.figures.selectors import Figure, ids_for, one_enterprise
 from db.services.plans.cultivation_pipeline import PipelineCounts
 from db.services.plans.indicators import IndicatorValue
-from db.store import Store
-from desktop.progress import Progress
+from desktop.ui.common.cells import TipDelegate
 from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
-from desktop.ui.home.charts import BLUE, LADDER_COLORS, TEAL, BarChart, LineChart, Series
+from desktop.ui.home.charts import (
+    BLUE,
+    LADDER_COLORS,
+    TEAL,
+    BarChart,
+    LineChart,
+    Series,
+    wrap_label,
+)
 from desktop.ui.home.headlines import HeadlineRow, load_headlines, load_pipeline
-from desktop.ui.home.model import COL_ENTERPRISES, COL_TOWN, NO_TOWN, ExpiringModel, TownCountsModel
-from desktop.ui.home.widgets import CountCard, PairCard
+from desktop.ui.home.loading import DashboardLoader
+from desktop.ui.home.model import (
+    COL_ENTERPRISES,
+    COL_NAME,
+    COL_TOWN,
+    NO_TOWN,
+    ExpiringModel,
+    TownCountsModel,
+)
+from desktop.ui.home.widgets import CountCard, FigureCard, PairCard
 from desktop.ui.shell.context import AppContext
 from desktop.ui.shell.tasks import run_task
 
-SHORT_LIST = 8
+NAME_CHARS = 8  # the expiring list keeps at least this much of a name (the rest elides)
+# a cell's padding (style.qss: 10 px each side), Qt's text margins and a grid line
+CELL_PADDING = 32
 log = logging.getLogger(__name__)
-
-
-def load_dashboard(store: Store, as_of: date, year: int) -> Generator[Progress, None, Dashboard]:
-    """Work for run_task: every figure of the dashboard."""
-    yield Progress(0, 1, "正在统计…")
-    with store.session() as session:
-        return dashboard(session, as_of, year)
 
 
 def _money(value: float) -> str:
@@ -93,6 +102,8 @@ class HomeScreen(QWidget):
         self._make_controls()
         self._make_cards()
         self._make_panels()
+        self.loader = DashboardLoader(self)
+        self.loader.loaded.connect(self._on_loaded)
         self.extras = QVBoxLayout()
         self._lay_out()
         self._connect()
@@ -114,8 +125,20 @@ class HomeScreen(QWidget):
     def _make_cards(self) -> None:
         self.high_tech_card = CountCard(self.tr("高新技术企业（统计日有效）"))
         self.tech_sme_card = CountCard(self.tr("科技型中小企业（年度入库）"))
-        self.expiry_card = PairCard(
-            self.tr("高企证书到期预警"), (self.tr("90 天内到期"), self.tr("180 天内到期"))
+        self.expiry_card = FigureCard(
+            self.tr("高企证书到期预警"),
+            (
+                self.tr("已过期未重新认定"),
+                self.tr("年内到期"),
+                self.tr("90 天内到期"),
+                self.tr("180 天内到期"),
+            ),
+        )
+        self.expiry_card.links[0].setToolTip(
+            self.tr("统计日期所在年度内已过期、且未取得新证书的企业（与“到期预警表”一致）")
+        )
+        self.expiry_card.links[1].setToolTip(
+            self.tr("统计日有效、但12月31日不再有效的企业（未重新认定）")
         )
         self.rd_card = PairCard(self.tr("两清零一提升"), ("", ""))
         self.rd_open = QPushButton(self.tr("查看名单"))
@@ -137,17 +160,16 @@ class HomeScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.expiring_model = ExpiringModel(self)
         self.expiring_table = _table(self.expiring_model)
+        self.expiring_table.setItemDelegate(TipDelegate(self.expiring_table))  # elided: tooltip
+        self.expiring_table.setWordWrap(False)
         self.expiring_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.expiring_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
+            COL_NAME, QHeaderView.ResizeMode.Stretch
         )
         self.town_panel = Panel(self.tr("分镇街：数量与镇街目标"), self.town_chart)
         self.table_panel = Panel(self.tr("分镇街统计表"), self.table)
         self.trend_panel = Panel(self.tr("历年趋势"), self.trend_chart)
         self.ladder_panel = Panel(self.tr("企业梯度分布"), self.ladder_chart)
-        self.expiring_panel = Panel(self.tr("即将到期的高企证书"), self.expiring_table)
+        self.expiring_panel = Panel(self.tr("高企证书到期明细"), self.expiring_table)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
@@ -170,12 +192,12 @@ class HomeScreen(QWidget):
             cards.addWidget(card, stretch)
         grid = QGridLayout()
         grid.setSpacing(12)
-        grid.addWidget(self.town_panel, 0, 0, 1, 4)
-        grid.addWidget(self.ladder_panel, 0, 4, 1, 2)
-        grid.addWidget(self.trend_panel, 1, 0, 1, 3)
-        grid.addWidget(self.expiring_panel, 1, 3, 1, 3)
-        grid.addWidget(self.table_panel, 2, 0, 1, 6)
-        for col in range(6):
+        grid.addWidget(self.town_panel, 0, 0, 1, 7)
+        grid.addWidget(self.ladder_panel, 0, 7, 1, 5)
+        grid.addWidget(self.trend_panel, 1, 0, 1, 5)
+        grid.addWidget(self.expiring_panel, 1, 5, 1, 7)
+        grid.addWidget(self.table_panel, 2, 0, 1, 12)
+        for col in range(12):
             grid.setColumnStretch(col, 1)
         grid.setRowMinimumHeight(0, 280)
         grid.setRowMinimumHeight(1, 270)
@@ -206,8 +228,10 @@ class HomeScreen(QWidget):
         self.high_tech_card.clicked.connect(self._open_high_tech)
         self.tech_sme_card.clicked.connect(self._open_tech_sme)
         self.high_tech_card.extra.linkActivated.connect(self._open_projection)
-        self.expiry_card.links[0].clicked.connect(self._open_expiring_90)
-        self.expiry_card.links[1].clicked.connect(self._open_expiring_180)
+        self.expiry_card.links[0].clicked.connect(self._open_lapsed)
+        self.expiry_card.links[1].clicked.connect(self._open_due_this_year)
+        self.expiry_card.links[2].clicked.connect(self._open_expiring_90)
+        self.expiry_card.links[3].clicked.connect(self._open_expiring_180)
         self.rd_card.links[0].clicked.connect(self._open_list_a)
         self.rd_card.links[1].clicked.connect(self._open_list_b)
         self.rd_open.clicked.connect(self._open_rd_lists)
@@ -232,12 +256,11 @@ class HomeScreen(QWidget):
         as_of, year = self.as_of_date(), self.year.value()
         store = self.ctx.store
         self._wanted = (as_of, year)
-        run_task(
-            self,
-            lambda _cancel: load_dashboard(store, as_of, year),
-            label=self.tr("正在统计…"),
-            on_done=self._on_loaded,
-        )
+        self.loader.load(store, as_of, year)  # the indicators follow once the counts are in
+
+    def _load_indicators(self, as_of: date, year: int) -> None:
+        """The headline indicators and the 培育库 link (after the counts: those come first)."""
+        store = self.ctx.store
         run_task(
             self,
             lambda _cancel: load_headlines(store, year, as_of if as_of.year == year else None),
@@ -283,9 +306,11 @@ class HomeScreen(QWidget):
             year, as_of = self.year.value(), self.as_of_date()
             window.navigate("indicators", year=year, code=code, as_of=as_of)
 
+    @Slot(object)
     def _on_loaded(self, result: Dashboard) -> None:
         if (result.as_of, result.year) == self._wanted:
             self.show_result(result)
+            self._load_indicators(result.as_of, result.year)
 
     def show_result(self, r: Dashboard) -> None:
         """Fill every part of the dashboard with a result."""
@@ -309,9 +334,12 @@ class HomeScreen(QWidget):
             r.high_tech.target,
             r.high_tech.gap,
             r.high_tech.completion,
-            self.tr("预计年末（{0}年12月31日）有效：<a href='projection'>{1:,} 家</a>").format(
-                r.year, r.projection_high_tech.value
+            self.tr("年末预计有效：<a href='projection'>{0:,} 家</a>").format(
+                r.projection_high_tech.value
             ),
+        )
+        self.high_tech_card.extra.setToolTip(
+            self.tr("{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）").format(r.year)
         )
         self.tech_sme_card.show_count(
             r.tech_sme.count.value,
@@ -320,10 +348,15 @@ class HomeScreen(QWidget):
             r.tech_sme.completion,
             self.tr("{0}年度入库（按评价年度）").format(r.year),
         )
+        lapsed = r.lapsed.figure.value
         self.expiry_card.show_values(
-            r.expiring_within(90).figure.value, r.expiring_within(180).figure.value
+            lapsed,
+            r.due_this_year.value,
+            r.expiring_within(90).figure.value,
+            r.expiring_within(180).figure.value,
         )
-        self.expiry_card.footer.setText(self.tr("自 {0} 起，未重新认定").format(r.as_of))
+        self.expiry_card.links[0].set_warning(lapsed > 0)
+        self.expiry_card.footer.setText(self.tr("统计日 {0} · 均未重新认定").format(r.as_of))
         self.rd_card.show_values(r.rd_list_a.value, r.rd_list_b.value)
         self.rd_card.captions[0].setText(
             self.tr("A类：营收≥{0}\n且无研发活动").format(_money(r.rd_list_a_revenue))
@@ -377,20 +410,40 @@ class HomeScreen(QWidget):
     def _show_ladder(self, r: Dashboard) -> None:
         colors = [BLUE.__class__(LADDER_COLORS[b.stage % len(LADDER_COLORS)]) for b in r.ladder]
         self.ladder_chart.set_data(
-            [b.name.removesuffix("层") for b in r.ladder],
+            [wrap_label(b.name.removesuffix("层")) for b in r.ladder],
             [Series("", BLUE, [b.figure.value for b in r.ladder], colors=colors)],
         )
         self.ladder_panel.note.setText(self.tr("统计日 {0}").format(r.as_of))
 
     def _show_expiring(self, r: Dashboard) -> None:
         within = r.expiring_within(180)
-        self.expiring_model.set_rows(within.rows[:SHORT_LIST])
-        more = within.figure.value - min(within.figure.value, SHORT_LIST)
+        self.expiring_model.set_rows(within.rows + r.lapsed.rows)
+        self._fit_expiring()
         self.expiring_panel.note.setText(
-            self.tr("180 天内共 {0} 家{1}").format(
-                within.figure.value, self.tr("，另有 {0} 家").format(more) if more else ""
+            self.tr("180 天内到期 {0} 家 · 已过期未重新认定 {1} 家").format(
+                within.figure.value, r.lapsed.figure.value
             )
         )
+
+    def _fit_expiring(self) -> None:
+        """Every column but the name to its widest text, whole; the name takes the rest (at least
+        NAME_CHARS characters, so the table never gets narrower) and elides with a tooltip."""
+        table, model = self.expiring_table, self.expiring_model
+        table.ensurePolished()  # measured in the font the style gives it
+        table.horizontalHeader().ensurePolished()
+        cells, titles = table.fontMetrics(), table.horizontalHeader().fontMetrics()
+        fixed = 0
+        for col in range(model.columnCount()):
+            title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+            texts = (str(model.index(row, col).data()) for row in range(model.rowCount()))
+            widest = max((cells.horizontalAdvance(t) for t in texts), default=0)
+            width = max(widest, titles.horizontalAdvance(title)) + CELL_PADDING
+            if col != COL_NAME:
+                table.setColumnWidth(col, width)
+                fixed += width
+        name = cells.horizontalAdvance("汉") * NAME_CHARS + CELL_PADDING
+        scroll = table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(fixed + name + scroll + 2 * table.frameWidth())
 
     # ----- click-through -----
 
@@ -434,6 +487,15 @@ class HomeScreen(QWidget):
     @Slot(str)
     def _open_projection(self, _link: str) -> None:
         self._open(self._in_year(self.tr("年末仍有效的高企")), lambda r: r.projection_high_tech)
+
+    @Slot()
+    def _open_lapsed(self) -> None:
+        self._open(self.tr("已过期未重新认定"), lambda r: r.lapsed.figure)
+
+    @Slot()
+    def _open_due_this_year(self) -> None:
+        year = self.result.as_of.year if self.result is not None else self.as_of_date().year
+        self._open(self.tr("高企证书{0}年内到期").format(year), lambda r: r.due_this_year)
 
     @Slot()
     def _open_expiring_90(self) -> None:
@@ -501,8 +563,8 @@ class HomeScreen(QWidget):
         index = self.expiring_table.currentIndex()
         eid = self.expiring_model.enterprise_id(index.row()) if index.isValid() else None
         if eid is not None:
-            name = self.expiring_model.index(index.row(), 0).data()
-            self.open_enterprises(self.tr("即将到期：{0}").format(name), one_enterprise(eid))
+            name = self.expiring_model.name_at(index.row())
+            self.open_enterprises(self.tr("证书到期：{0}").format(name), one_enterprise(eid))
 
     @Slot(QDate)
     def _on_date_changed(self, d: QDate) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ LINK_STYLE = (
     " font-size: 16pt; font-weight: 600; padding: 0px; text-align: left; }"
     "QPushButton#figureLink:hover { color: #163c6e; text-decoration: underline; }"
 )
+WARN_STYLE = LINK_STYLE.replace("#2b5797", "#c0392b").replace("#163c6e", "#8e2a20")
 CARD_STYLE = "QFrame#card:hover { border: 1px solid #8fb0dc; }"
 
 
@@ -43,6 +46,10 @@ class FigureLink(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setStyleSheet(LINK_STYLE)
         self.setToolTip(self.tr("点击查看这些企业"))
+
+    def set_warning(self, warn: bool) -> None:
+        """Red while the figure asks for action (e.g. certificates lapsed and not renewed)."""
+        self.setStyleSheet(WARN_STYLE if warn else LINK_STYLE)
 
 
 class CountCard(QFrame):
@@ -80,12 +87,12 @@ class CountCard(QFrame):
         value_row.addWidget(self.value)
         value_row.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignBottom)
         value_row.addStretch(1)
+        value_row.addWidget(self.completion, 0, Qt.AlignmentFlag.AlignBottom)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.addWidget(self.target, 0, 0)
         grid.addWidget(self.gap, 0, 1)
-        grid.addWidget(self.completion, 0, 2)
-        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(5)
@@ -115,29 +122,38 @@ class CountCard(QFrame):
         super().mouseReleaseEvent(event)
 
 
-class PairCard(QFrame):
-    """A card with two clickable figures side by side (e.g. 90 / 180 days)."""
+class FigureCard(QFrame):
+    """A card of clickable figures in a grid, each above its caption (e.g. 90 / 180 days)."""
 
-    def __init__(self, title: str, captions: tuple[str, str], parent: QWidget | None = None):
+    def __init__(
+        self,
+        title: str,
+        captions: Sequence[str],
+        parent: QWidget | None = None,
+        columns: int = 2,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         self.title = QLabel(title)
         self.title.setObjectName("cardTitle")
-        self.links = (FigureLink(), FigureLink())
-        self.captions = (QLabel(captions[0]), QLabel(captions[1]))
+        self.links = tuple(FigureLink() for _ in captions)
+        self.captions = tuple(QLabel(c) for c in captions)
         self.footer = QLabel()
         self.footer.setObjectName("hint")
         self.footer.setWordWrap(True)
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(2)
-        for i in range(2):
-            self.captions[i].setObjectName("cardDetail")
-            self.captions[i].setWordWrap(False)
-            grid.addWidget(self.links[i], 0, i)
-            grid.addWidget(self.captions[i], 1, i, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        for i, (link, caption) in enumerate(zip(self.links, self.captions, strict=True)):
+            row, col = divmod(i, columns)
+            caption.setObjectName("cardDetail")
+            caption.setWordWrap(False)
+            grid.addWidget(link, row * 2, col)
+            grid.addWidget(caption, row * 2 + 1, col, Qt.AlignmentFlag.AlignTop)
+            if row:  # a little air above the second row of figures
+                grid.setRowMinimumHeight(row * 2 - 1, caption.sizeHint().height() + 6)
+        for col in range(columns):
+            grid.setColumnStretch(col, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(6)
@@ -146,7 +162,14 @@ class PairCard(QFrame):
         layout.addStretch(1)
         layout.addWidget(self.footer)
 
-    def show_values(self, first: int, second: int) -> None:
-        """Set the two numbers."""
-        self.links[0].setText(self.tr("{0} 家").format(f"{first:,}"))
-        self.links[1].setText(self.tr("{0} 家").format(f"{second:,}"))
+    def show_values(self, *values: int) -> None:
+        """Set the numbers, in the order of the captions."""
+        for link, value in zip(self.links, values, strict=True):
+            link.setText(self.tr("{0} 家").format(f"{value:,}"))
+
+
+class PairCard(FigureCard):
+    """A card with two clickable figures side by side (e.g. the 两清零 lists A and B)."""
+
+    def __init__(self, title: str, captions: tuple[str, str], parent: QWidget | None = None):
+        super().__init__(title, captions, parent)
