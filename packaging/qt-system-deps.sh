@@ -2,12 +2,15 @@
 # Installs the system packages the app and its tests need when they are missing and we are root:
 # Qt's libraries (offscreen and xcb), Xvfb and poppler for screenshots, a CJK font, and PostgreSQL
 # (server for the test run's own throw-away cluster, client tools for pg_dump / pg_restore).
+# NSIS: makensis compiles the installer (a test compiles the script). With --package (make
+# package): also wine64, under which the installer is installed and uninstalled silently.
 set -euo pipefail
 pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
       libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
       libxcb-randr0 libxcb-render-util0 libxcb-image0 libnss3 libxcomposite1 libxdamage1 libxrandr2
       libxtst6 libxkbfile1 libasound2 xvfb poppler-utils fonts-wqy-microhei
-      postgresql postgresql-client)
+      postgresql postgresql-client nsis)
+if [ "${1:-}" = "--package" ]; then pkgs+=(wine64); fi
 command -v dpkg-query >/dev/null || exit 0
 missing=()
 for p in "${pkgs[@]}"; do
