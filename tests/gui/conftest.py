@@ -40,14 +40,20 @@ def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def app_ctx(store: Store) -> AppContext:
-    """What the screens receive: the test's store, the operator 测试员 and fresh preferences."""
-    return AppContext(
+def app_ctx(store: Store) -> Iterator[AppContext]:
+    """What the screens receive: the test's store, the operator 测试员 and fresh preferences.
+
+    Afterwards the tasks the test's screens started end before the store is closed (a task
+    reading a dropped PostgreSQL database would fail in the next test's event loop)."""
+    from desktop.ui.shell.tasks import wait_for_tasks
+
+    yield AppContext(
         store=store,
         operator="测试员",
         prefs=Preferences.load(),
         enterprise_editor=editors.enterprise_editor,
     )
+    wait_for_tasks(30_000)
 
 
 class MessageBoxes:

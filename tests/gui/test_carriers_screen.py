@@ -58,7 +58,9 @@ def _pick(qtbot: Any, dialog: Any, text: str) -> None:
     dialog.picker.results.setCurrentRow(0)
 
 
-def test_full_flow(qtbot: Any, screen: CarriersScreen, app_ctx: AppContext) -> None:
+def test_full_flow(
+    qtbot: Any, screen: CarriersScreen, app_ctx: AppContext, message_boxes: Any
+) -> None:
     _enterprise(app_ctx, 1, "亳州药谷生物科技有限公司")
     _enterprise(app_ctx, 2, "亳州云帆软件有限公司")
     _add_carrier(qtbot, screen, "药谷孵化器")
@@ -96,7 +98,8 @@ def test_full_flow(qtbot: Any, screen: CarriersScreen, app_ctx: AppContext) -> N
     assert exit_dialog.boxes["exited_on"].message.text() == "离孵日期不能早于入孵日期"
     exit_dialog.widget("exited_on").set_value(date(2025, 6, 30))
     assert exit_dialog.widget("exit_kind").currentData() == "毕业"
-    _save(qtbot, exit_dialog)
+    _save(qtbot, exit_dialog)  # no graduation route met: asked first (answered 是)
+    assert [t for _k, t, _x in message_boxes.shown] == ["暂不满足毕业条件"]
     statuses = {v.name: v.status(date(2025, 7, 1)) for v in screen.incubatee_model.rows()}
     assert statuses["亳州药谷生物科技有限公司"] == "毕业"
     assert screen.carrier_model.row_at(0).incubating == 2

@@ -66,7 +66,9 @@ def test_id_column_masked_until_shown(qtbot: Any, app_ctx: AppContext) -> None:
     index = tab.model.index(row, COL_ID_NUMBER)
     assert tab.model.data(index) == mask_resident_id(ID_NUMBER)
     assert ID_NUMBER not in tab.model.data(index)
+    tab.view.selectRow(row)
     qtbot.mouseClick(tab.reveal, Qt.MouseButton.LeftButton)
+    assert wait_for_tasks()
     assert tab.model.data(index) == ID_NUMBER
     qtbot.mouseClick(tab.reveal, Qt.MouseButton.LeftButton)
     assert tab.model.data(index) == mask_resident_id(ID_NUMBER)
@@ -180,6 +182,7 @@ def test_demand_suggest_dispatch_records_grade(
     combo.setCurrentText("优秀")
     qtbot.keyClick(combo, Qt.Key.Key_Return)
     QCoreApplication.processEvents()  # the delegate commits the grade queued
+    QCoreApplication.processEvents()  # and the tab saves it queued (a confirmation may open)
     assert wait_for_tasks()
     with app_ctx.session() as s:
         assert assessments.get_grade(s, ids["fit"], this_year) == "优秀"

@@ -21,6 +21,7 @@ from desktop.ui.commissioners.screen import CommissionersScreen
 from desktop.ui.common import files
 from desktop.ui.platforms.screen import PlatformsScreen
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import wait_for_tasks
 
 OP = "测试员"
 BODY = "34160219800101001"
@@ -78,7 +79,22 @@ def test_commissioners_lists_export_what_they_show(
 ) -> None:
     screen = _widget(qtbot, CommissionersScreen(seeded))
     tab = screen.roster
-    qtbot.mouseClick(tab.reveal, Qt.MouseButton.LeftButton)  # IDs shown in full on screen …
+    model = tab.view.model()
+
+    def shown_in_full() -> bool:
+        return any(
+            model.index(r, c).data() == ID_NUMBER
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        )
+
+    for row in range(model.rowCount()):  # the commissioner with an ID, shown in full on screen …
+        tab.view.selectRow(row)
+        qtbot.mouseClick(tab.reveal, Qt.MouseButton.LeftButton)
+        assert wait_for_tasks()
+        if shown_in_full():
+            break
+    assert shown_in_full()
     rows = _export(qtbot, tab.export_button, tmp_path / "名录.xlsx", monkeypatch)
     assert rows[0][0] == "姓名/名称" and len(rows) == 3
     cells = {str(v) for row in rows for v in row if v is not None}

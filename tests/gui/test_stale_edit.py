@@ -77,6 +77,7 @@ def test_saving_over_another_desks_change_is_refused_and_lists_the_input(
     with app_ctx.session() as s:
         assert enterprises.get(s, enterprise_id).phone == "0558-9999"  # not overwritten
     assert editor.basic.inputs["phone"].text() == "0558-1234"  # 取消 keeps the input
+    editor.hide()  # 取消 would keep it open past the test (its name check then reads the store)
 
 
 def test_reload_shows_the_stored_values_and_a_new_save_works(

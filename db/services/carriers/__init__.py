@@ -39,6 +39,7 @@ from db.services.carriers.common import (
 from db.services.carriers.graduation import (
     GraduationCheck,
     graduation_check,
+    incubatee_graduation_check,
     two_year_revenue,
 )
 from db.services.carriers.incubatees import (
@@ -142,6 +143,7 @@ __all__ = [
     "grade_code",
     "graduated_in",
     "graduation_check",
+    "incubatee_graduation_check",
     "incubatee_problems",
     "incubating_on",
     "incubation_history",

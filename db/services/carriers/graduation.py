@@ -23,7 +23,7 @@ from db.services.carriers.common import (
     ROUTE_LISTED,
     ROUTE_REVENUE,
 )
-from db.services.carriers.incubatees import IncubateeView, list_incubatees
+from db.services.carriers.incubatees import IncubateeView, get_incubatee, list_incubatees
 from db.services.queries import high_tech_valid_on
 
 # ------------------------------------------------------------------ graduation routes
@@ -108,3 +108,14 @@ def graduation_check(session: Session, carrier_id: int, on: date) -> list[Gradua
         routes, details = _routes(i, high_tech, revenues)
         checks.append(GraduationCheck(i.id, i.name, tuple(routes), tuple(details)))
     return sorted(checks, key=lambda c: (not c.eligible, c.name))
+
+
+def incubatee_graduation_check(session: Session, incubatee_id: int, on: date) -> GraduationCheck:
+    """The graduation routes one incubatee meets on `on`, whatever its status (the 毕业/离孵
+    dialog asks before a graduation no route supports: 暂不满足)."""
+    i = get_incubatee(session, incubatee_id)
+    ids = [i.enterprise_id] if i.enterprise_id is not None else []
+    routes, details = _routes(
+        i, _high_tech_holders(session, ids, on), _revenues(session, ids, on.year)
+    )
+    return GraduationCheck(i.id, i.name, tuple(routes), tuple(details))

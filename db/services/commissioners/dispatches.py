@@ -156,6 +156,41 @@ def end_dispatch(
     audit.apply_changes(session, row, {"end_on": end_on}, operator, ENTITY)
 
 
+def update_dispatch(
+    session: Session,
+    dispatch_id: int,
+    target: Target,
+    town_id: int | None,
+    start_on: date,
+    end_on: date | None,
+    agreement: bool,
+    *,
+    operator: str,
+    expected_version: int | None = None,
+) -> int:
+    """Correct a dispatch — its service target, town, period, 三方协议 (e.g. signed later); the
+    commissioner and the demand it answers stay. Audited per changed field; refused (StaleEdit)
+    when another desk changed it since the version `expected_version` was shown. Returns its id."""
+    claim(session, Dispatch, dispatch_id, expected_version, (ENTITY, dispatch_id))
+    row = _get(session, dispatch_id)
+    if row.deleted_at is not None:
+        raise InputError("派遣记录已删除", "target")
+    enterprise_id, target_name = _target(session, target)
+    _check_period(start_on, end_on)
+    if town_id is not None and session.get(Town, town_id) is None:
+        raise InputError("镇街不存在", "town_id")
+    values = {
+        "enterprise_id": enterprise_id,
+        "target_name": target_name,
+        "town_id": town_id,
+        "start_on": start_on,
+        "end_on": end_on,
+        "agreement": bool(agreement),
+    }
+    audit.apply_changes(session, row, values, operator, ENTITY)
+    return dispatch_id
+
+
 def _get(session: Session, dispatch_id: int) -> Dispatch:
     return fetch(session, Dispatch, dispatch_id, "派遣记录不存在")
 

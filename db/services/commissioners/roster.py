@@ -34,6 +34,11 @@ from db.services.errors import DuplicateError
 from db.services.versions import claim
 
 ENTITY = "commissioner"
+# Who saw whose ID number in full, and when (spec/domain.md: masked unless the user explicitly
+# reveals it): audit rows of their own entity, so a reveal is no edit of the commissioner (no
+# "changed by" for the next save, no "edited after" for an import's undo).
+REVEAL_ENTITY = "personal_id"
+REVEAL = "reveal"
 EDITABLE = (
     "name",
     "kind",
@@ -232,6 +237,18 @@ def update(
     return audit.apply_changes(
         session, c, data, operator, ENTITY, batch_id, on_change=lambda: _refresh_search(c)
     )
+
+
+def reveal_id_number(session: Session, commissioner_id: int, operator: str) -> str | None:
+    """The commissioner's ID number in full, for the operator who chose to see it; the reveal is
+    audited (action "reveal", entity REVEAL_ENTITY, the commissioner's id, the masked number).
+    None, and nothing audited, when the commissioner has no ID number."""
+    c = _live(session, commissioner_id)
+    if not c.id_number:
+        return None
+    masked = mask_resident_id(c.id_number)
+    audit.record(session, operator, REVEAL, REVEAL_ENTITY, c.id, {"id_number": (None, masked)})
+    return c.id_number
 
 
 def soft_delete(session: Session, commissioner_id: int, operator: str) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QWidget,
 )
@@ -23,6 +24,7 @@ from desktop.ui.common.fields import NumberEdit, OptionalDateEdit
 from desktop.ui.common.forms import FormDialog, choice_row, combo, select_data
 from desktop.ui.common.picker import EnterprisePicker
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.tasks import TaskHandle
 
 
 def _text(widget: QLineEdit, value: object) -> None:
@@ -240,6 +242,33 @@ class ExitDialog(FormDialog):
         if on < self._view.entered_on:
             return {"exited_on": self.tr("离孵日期不能早于入孵日期")}
         return {}
+
+    @Slot()
+    def save(self) -> TaskHandle[object] | None:
+        """保存; a graduation that no route supports (暂不满足) asks first — 取消 keeps the
+        dialog open as it is."""
+        values = self.values()
+        on = values.get("exited_on")
+        if values.get("exit_kind") == carriers.GRADUATED and on is not None and self.validate():
+            with self._ctx.session() as s:
+                check = carriers.incubatee_graduation_check(s, self._incubatee_id, on)
+            if not check.eligible and not self._confirm_graduation():
+                return None
+        return super().save()
+
+    def _confirm_graduation(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("暂不满足毕业条件"),
+            self.tr(
+                "“{name}”暂不满足毕业条件：未认定为高新技术企业，获投资不足500万元，"
+                "没有连续两年营业收入累计超过1000万元，也未被兼并、收购或上市。\n"
+                "仍要登记为毕业吗？"
+            ).format(name=self._view.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def operation(self, values: dict[str, Any]) -> Operation[object]:
         """Record the exit."""

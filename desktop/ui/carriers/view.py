@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -125,11 +124,6 @@ class CarriersView(QWidget):
         self.chip = FilterChip()  # the carriers or incubatees a click-through named
         self.carrier_table = table_view(self.carrier_model)
         self.carrier_table.setSortingEnabled(True)
-        for col, width in enumerate((230, 110, 60, 70, 90, 200, 80, 60, 60, 70)):
-            self.carrier_table.setColumnWidth(col, width)
-        header = self.carrier_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.detail_title = QLabel()
         self.detail_title.setObjectName("sectionHeader")
         self.tabs = QTabWidget()
@@ -168,8 +162,6 @@ class CarriersView(QWidget):
         self.incubatee_table = table_view(self.incubatee_model)
         self.incubatee_table.setSortingEnabled(True)
         self.incubatee_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-        for col, width in enumerate((240, 70, 170, 90, 90, 60, 100)):
-            self.incubatee_table.setColumnWidth(col, width)
         layout = QVBoxLayout(page)
         layout.addLayout(row)
         layout.addWidget(self.incubatee_table, 1)
@@ -188,8 +180,6 @@ class CarriersView(QWidget):
         self.export_years_button = QPushButton(self.tr("导出…"))
         row.addWidget(self.export_years_button)
         self.year_table = table_view(self.year_model)
-        for col in range(1, 10):
-            self.year_table.setColumnWidth(col, 78)
         layout = QVBoxLayout(page)
         layout.addLayout(row)
         layout.addWidget(self.year_table, 1)
@@ -214,8 +204,6 @@ class CarriersView(QWidget):
         )
         self.graduation_table = table_view(self.graduation_model)
         self.graduation_table.setSortingEnabled(True)
-        for col, width in enumerate((240, 90, 260)):
-            self.graduation_table.setColumnWidth(col, width)
         layout = QVBoxLayout(page)
         layout.addLayout(row)
         layout.addWidget(self.graduation_table, 1)
@@ -225,8 +213,6 @@ class CarriersView(QWidget):
         page = QWidget()
         self.readiness_note = hint("")
         self.readiness_table = table_view(self.readiness_model)
-        for col, width in enumerate((260, 140, 140)):
-            self.readiness_table.setColumnWidth(col, width)
         layout = QVBoxLayout(page)
         layout.addWidget(self.readiness_note)
         layout.addWidget(self.readiness_table, 1)

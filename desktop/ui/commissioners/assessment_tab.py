@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -104,7 +105,8 @@ class AssessmentTab(Tab):
         self.year = year_box()
         with ctx.session() as s:
             grades = get_settings(s).grades
-        self.view = table(self.model, (170, 60, 200, 70, 70, 90, 110))
+        self.top_grade = grades[0] if grades else None  # 优秀 by default
+        self.view = table(self.model)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.SelectedClicked
@@ -125,7 +127,8 @@ class AssessmentTab(Tab):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         self.year.valueChanged.connect(self.reload)
-        self.model.gradeEdited.connect(self.set_grade)
+        # queued: a confirmation may open, never inside the delegate's commit
+        self.model.gradeEdited.connect(self.set_grade, Qt.ConnectionType.QueuedConnection)
         if not ctx.guard("edit", self.view):
             hint.setText(ctx.refusal("edit"))
         self.reload()
@@ -139,10 +142,27 @@ class AssessmentTab(Tab):
         graded = sum(1 for r in rows if r.grade)
         self.totals.setText(self.tr("共 {n} 名，已评定 {g} 名").format(n=len(rows), g=graded))
 
+    def confirm_grade(self, row: AssessmentRow, grade: str) -> bool:
+        """The best grade for a commissioner with no service record that year asks first."""
+        if not grade or grade != self.top_grade or row.summary.services > 0:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("确认考核等次"),
+            self.tr("{name} {y}年没有服务记录（服务次数 0），仍评为“{g}”吗？").format(
+                name=row.name, y=self.year.value(), g=grade
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     @Slot(int, str)
     def set_grade(self, commissioner_id: int, grade: str) -> None:
         """Save a grade for the shown year, based on the grade shown (refused when stale)."""
         shown = self.model.row_at(self.model.row_of(commissioner_id))
+        if shown is not None and not self.confirm_grade(shown, grade):
+            return
         save = partial(
             assessments.set_grade,
             commissioner_id=commissioner_id,

@@ -20,12 +20,10 @@ from desktop.ui.shell.operations import run_op
 from desktop.ui.shell.tasks import TaskHandle, show_error
 
 
-def table(model: Any, widths: tuple[int, ...] = ()) -> QTableView:
-    """A read-only row-selecting table over a model, with initial column widths."""
-    view = table_view(model)
-    for col, width in enumerate(widths):
-        view.setColumnWidth(col, width)
-    return view
+def table(model: Any) -> QTableView:
+    """A read-only row-selecting table over a model; its columns follow their content (a fixed
+    width set here would keep a column from refitting, and clip dates and states at 150%)."""
+    return table_view(model)
 
 
 def year_box(parent: QWidget | None = None) -> QSpinBox:

@@ -38,7 +38,7 @@ class CoverageTab(Tab):
         self.year = year_box()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.view = table(self.model, (140, 80, 90, 80, 90, 90))
+        self.view = table(self.model)
         self.view.horizontalHeader().setStretchLastSection(False)
         self.units = QLabel()
         self.units.setWordWrap(True)

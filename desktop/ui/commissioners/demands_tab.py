@@ -32,11 +32,11 @@ from desktop.ui.shell.context import AppContext
 
 DEMAND_COLUMNS: list[Col[DemandView]] = [
     Col("提出日期", lambda d: d.raised_on.isoformat()),
+    Col("状态", lambda d: d.status),  # beside the date: seen whole however narrow the pane
     Col("需求方", lambda d: d.requester),
     Col("类型", lambda d: d.requester_kind),
     Col("镇街", lambda d: d.town or ""),
     Col("需求领域", lambda d: d.field or ""),
-    Col("状态", lambda d: d.status),
     Col("需求内容", lambda d: d.problem),
 ]
 SUGGESTION_COLUMNS: list[Col[Suggestion]] = [
@@ -73,10 +73,10 @@ class DemandsTab(Tab):
             )
         }
         self.buttons["bin"].setToolTip(self.tr("查看已删除的需求并恢复"))
-        self.view = table(self.model, (90, 150, 60, 80, 100, 60))
+        self.view = table(self.model)
         self.suggest_title = QLabel(self.tr("推荐特派员"))
         self.suggest_title.setObjectName("sectionHeader")
-        self.suggest_view = table(self.suggestions, (110, 100, 45))
+        self.suggest_view = table(self.suggestions)
         self.dispatch_button = QPushButton(self.tr("派遣"))
         self.dispatch_button.setEnabled(False)
         top = QHBoxLayout()

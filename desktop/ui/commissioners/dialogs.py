@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -33,6 +34,7 @@ from desktop.ui.shell.tasks import TaskHandle, show_error
 ERROR_STYLE = "color:#a61b1b;"
 WARNING_STYLE = "color:#8a5a00;"
 BAD_FIELD = "border:1px solid #d04040;"
+MESSAGE_LINES = 3
 
 
 def date_edit(value: date | None = None) -> QDateEdit:
@@ -83,6 +85,9 @@ class RecordDialog(QDialog):
         self.form = QFormLayout()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # room for three lines of messages kept: 保存 does not move as they come and go
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * MESSAGE_LINES + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -109,6 +114,10 @@ class RecordDialog(QDialog):
         """Add a labelled widget; its changes mark the form dirty and re-validate."""
         self.fields[key] = widget
         self.labels[key] = label
+        if isinstance(widget, QLineEdit | QComboBox | QAbstractSpinBox):
+            # a red border (BAD_FIELD) replaces the native frame and would make the field a few
+            # pixels lower, moving every field below it while the clerk types: keep its height
+            widget.setFixedHeight(widget.sizeHint().height())
         self.form.addRow(self.tr(label), widget)
         for name in (
             "textChanged",

@@ -1,4 +1,4 @@
-"""选派结对: the dispatches of a year; 新建派遣, 今天结束, 删除."""
+"""选派结对: the dispatches of a year; 新建派遣, 编辑 (e.g. a 三方协议 signed later), 今天结束, 删除."""
 
 from __future__ import annotations
 
@@ -35,14 +35,22 @@ class DispatchesTab(Tab):
         self.model: RowsModel[DispatchView] = RowsModel(DISPATCH_COLUMNS, lambda d: d.id, self)
         self.year = year_box()
         self.new_button = QPushButton(self.tr("新建派遣"))
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.edit_button.setToolTip(self.tr("修改服务对象、镇街、服务期或三方协议"))
         self.end_button = QPushButton(self.tr("今天结束"))
         self.delete_button = QPushButton(self.tr("删除"))
         self.count = QLabel()
-        self.view = table(self.model, (150, 340, 90, 200, 70))
+        self.view = table(self.model)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("年度")))
         self.export_button = export_button(self.view, self.tr("选派结对"), self._ctx, self)
-        for w in (self.year, self.new_button, self.end_button, self.delete_button):
+        for w in (
+            self.year,
+            self.new_button,
+            self.edit_button,
+            self.end_button,
+            self.delete_button,
+        ):
             top.addWidget(w)
         top.addWidget(self.export_button)
         top.addStretch(1)
@@ -52,9 +60,12 @@ class DispatchesTab(Tab):
         layout.addWidget(self.view, 1)
         self.year.valueChanged.connect(self.reload)
         self.new_button.clicked.connect(self.new_dispatch)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.view.doubleClicked.connect(self.edit_current)
         self.end_button.clicked.connect(self.end_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self._ctx.guard("edit", self.new_button, self.end_button, self.delete_button)
+        buttons = (self.new_button, self.edit_button, self.end_button, self.delete_button)
+        self._ctx.guard("edit", *buttons)
         self.reload()
 
     @Slot()
@@ -69,6 +80,18 @@ class DispatchesTab(Tab):
     def new_dispatch(self) -> Any:
         """The new dispatch dialog."""
         dialog = DispatchDialog(self._ctx, self)
+        dialog.saved.connect(self._written)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def edit_current(self) -> Any:
+        """The current dispatch in the dialog (saved with the version shown, audited)."""
+        did = current_id(self.view)
+        if did is None:
+            return None
+        dialog = self._ctx.guard_dialog(DispatchDialog(self._ctx, self, dispatch_id=did))
         dialog.saved.connect(self._written)
         self.last_dialog = dialog
         dialog.open()

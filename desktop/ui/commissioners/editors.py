@@ -189,7 +189,8 @@ class DemandEditor(RecordDialog):
 
 
 class DispatchDialog(RecordDialog):
-    """A new dispatch; the target is an enterprise of the roster (picked by name) or any unit."""
+    """A new dispatch, or a stored one corrected (`dispatch_id`: its target, town, period and
+    三方协议; the commissioner stays); the target is an enterprise of the roster or any unit."""
 
     def __init__(
         self,
@@ -198,9 +199,11 @@ class DispatchDialog(RecordDialog):
         *,
         commissioner_id: int | None = None,
         demand_id: int | None = None,
+        dispatch_id: int | None = None,
     ) -> None:
-        super().__init__(ctx, "新建选派结对", parent)
+        super().__init__(ctx, "新建选派结对" if dispatch_id is None else "编辑选派结对", parent)
         self.demand_id = demand_id
+        self.dispatch_id = dispatch_id
         with ctx.session() as s:
             people = roster.search(s, roster.CommissionerFilter())
             self._enterprises = {name: eid for eid, name in dispatches.enterprise_choices(s)}
@@ -232,12 +235,34 @@ class DispatchDialog(RecordDialog):
         has_end.toggled.connect(self.fields["end_on"].setEnabled)
         self.fields["end_on"].setEnabled(False)
         select_data(self.fields["commissioner_id"], commissioner_id)  # type: ignore[arg-type]
-        if demand is not None:
+        if dispatch_id is not None:
+            self._load(dispatch_id)
+            self.fields["commissioner_id"].setEnabled(False)  # the records hang under them
+        elif demand is not None:
             target.setCurrentText(demand.requester)
             select_data(self.fields["town_id"], demand.town_id)  # type: ignore[arg-type]
             self.form.insertRow(0, self.tr("对接需求"), QLineEdit(demand.problem, readOnly=True))
         self.dirty = False
         self.revalidate()
+
+    def _load(self, dispatch_id: int) -> None:
+        with self._ctx.session() as s:
+            d = dispatches.get(s, dispatch_id)
+        self.version = d.version
+        select_data(self.fields["commissioner_id"], d.commissioner_id)  # type: ignore[arg-type]
+        self.fields["target"].setCurrentText(d.target_name)  # type: ignore[attr-defined]
+        select_data(self.fields["town_id"], d.town_id)  # type: ignore[arg-type]
+        self.fields["start_on"].setDate(d.start_on)  # type: ignore[attr-defined]
+        self.fields["has_end"].setChecked(d.end_on is not None)  # type: ignore[attr-defined]
+        if d.end_on is not None:
+            self.fields["end_on"].setDate(d.end_on)  # type: ignore[attr-defined]
+        self.fields["agreement"].setChecked(d.agreement)  # type: ignore[attr-defined]
+        self.remember_loaded()
+
+    def load_current(self) -> None:
+        """The dispatch as stored now (another desk changed it)."""
+        if self.dispatch_id is not None:
+            self._load(self.dispatch_id)
 
     def target(self) -> int | str:
         """The roster enterprise's id when the name is one, else the name typed."""
@@ -246,7 +271,7 @@ class DispatchDialog(RecordDialog):
 
     def check(self) -> tuple[dict[str, str], tuple[str, ...]]:
         errors: dict[str, str] = {}
-        if self.data("commissioner_id") is None:
+        if self.data("commissioner_id") is None and self.dispatch_id is None:
             errors["commissioner_id"] = "请选择科技特派员"
         if not self.text("target"):
             errors["target"] = "请填写服务对象"
@@ -266,6 +291,18 @@ class DispatchDialog(RecordDialog):
         return py_date(self.fields["end_on"])  # type: ignore[arg-type]
 
     def operation(self) -> Operation[int]:
+        if self.dispatch_id is not None:
+            return partial(
+                dispatches.update_dispatch,
+                dispatch_id=self.dispatch_id,
+                target=self.target(),
+                town_id=self.data("town_id"),
+                start_on=py_date(self.fields["start_on"]),  # type: ignore[arg-type]
+                end_on=self._end_on(),
+                agreement=self.fields["agreement"].isChecked(),  # type: ignore[attr-defined]
+                operator=self._ctx.operator,
+                expected_version=self.version,
+            )
         return partial(
             dispatches.dispatch,
             commissioner_id=self.data("commissioner_id"),

@@ -92,7 +92,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return None
         r = self._rows[index.row()]
         col = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:  # an elided cell's tooltip: cells.TipDelegate
             return col.text(r)
         if role == ID_ROLE:
             return self._row_id(r)
@@ -104,18 +104,12 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return None
 
 
-def _id_text(view: CommissionerView, reveal: bool) -> str:
-    if not view.id_number:
-        return ""
-    return view.id_number if reveal else view.masked_id
-
-
 ROSTER_COLUMNS: tuple[tuple[str, Callable[[CommissionerView], str]], ...] = (
     ("姓名/名称", lambda v: v.name),
     ("类型", lambda v: v.kind),
     ("级别", lambda v: v.level or ""),
     ("性别", lambda v: v.gender or ""),
-    ("身份证号码", lambda v: ""),  # filled by the model: masked unless revealed
+    ("身份证号码", lambda v: v.masked_id),  # one row shown in full when revealed
     ("联系电话", lambda v: v.phone or ""),
     ("派出单位", lambda v: v.unit or ""),
     ("职称", lambda v: v.title or ""),
@@ -127,31 +121,42 @@ COL_ID_NUMBER = 4
 
 
 class CommissionerTableModel(RowsModel[CommissionerView]):
-    """The roster: ID numbers are masked unless `set_revealed(True)` (the clerk's 显示 toggle)."""
+    """The roster: ID numbers are masked, but for the one row revealed by `reveal(id, number)`
+    (the clerk's 显示, audited by the services before the number is handed here)."""
 
     def __init__(self, parent: Any = None) -> None:
         columns = [Col(title, text) for title, text in ROSTER_COLUMNS]
         super().__init__(columns, lambda v: v.id, parent)
-        self._revealed = False
+        self._revealed: tuple[int, str] | None = None
 
     @property
-    def revealed(self) -> bool:
-        """Whether ID numbers are shown in full."""
-        return self._revealed
+    def revealed_id(self) -> int | None:
+        """The commissioner whose ID number is shown in full, None when all are masked."""
+        return self._revealed[0] if self._revealed is not None else None
 
-    def set_revealed(self, revealed: bool) -> None:
-        """Show ID numbers in full (True) or masked (False); repaints that column."""
-        self._revealed = revealed
-        if self.rowCount():
-            last = self.rowCount() - 1
-            top, bottom = self.index(0, COL_ID_NUMBER), self.index(last, COL_ID_NUMBER)
-            self.dataChanged.emit(top, bottom)
+    def reveal(self, commissioner_id: int | None, number: str | None = None) -> None:
+        """Show one commissioner's ID number in full (None: mask every row again)."""
+        before = self.revealed_id
+        self._revealed = (
+            (commissioner_id, number) if commissioner_id is not None and number else None
+        )
+        for cid in {before, self.revealed_id} - {None}:
+            row = self.row_of(cid)  # type: ignore[arg-type]
+            if row >= 0:
+                index = self.index(row, COL_ID_NUMBER)
+                self.dataChanged.emit(index, index)
+
+    def set_rows(self, rows: Sequence[CommissionerView]) -> None:
+        """Replace every row; the ID numbers are all masked again."""
+        self._revealed = None
+        super().set_rows(rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        shown = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
-        if shown and index.isValid() and index.column() == COL_ID_NUMBER:
+        shown = role == Qt.ItemDataRole.DisplayRole and index.isValid()
+        if shown and index.column() == COL_ID_NUMBER and self._revealed is not None:
             view = self.row_at(index.row())
-            return _id_text(view, self._revealed) if view is not None else None
+            if view is not None and view.id == self._revealed[0]:
+                return self._revealed[1]
         return super().data(index, role)
 
 

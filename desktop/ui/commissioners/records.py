@@ -48,14 +48,26 @@ def _kind(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+DATE_FORMAT_HINT = "日期格式应为 2025-03-01（也可填 2025-3-1、2025/3/1、2025年3月1日）"
+
+
+def _served_on(text: str, today: date) -> tuple[date | None, str | None]:
+    """A service date, or what is wrong with it in words (the format expected, not just red)."""
+    if not text:
+        return None, "请填写服务日期，" + DATE_FORMAT_HINT
+    checked = parse_date(text, today, allow_future=True)
+    if checked.value is None:
+        return None, f"“{text}”不是有效的日期，{DATE_FORMAT_HINT}"
+    if checked.value > today:
+        return None, f"服务日期不能晚于今天（{checked.value.isoformat()}）"
+    return checked.value, None
+
+
 def parse_cell(key: str, text: str, today: date) -> tuple[Any, str | None]:
     """The value of a typed cell and an error message (None when fine)."""
     text = text.strip()
     if key == "served_on":
-        checked = parse_date(text, today)
-        if checked.value is None and not checked.errors:
-            return None, "请填写服务日期"
-        return checked.value, (checked.errors[0] if checked.errors else None)
+        return _served_on(text, today)
     if key == "place":
         return text or None, None
     if key == "kind":
@@ -151,6 +163,15 @@ class RecordsModel(QAbstractTableModel):
         draft = self.drafts[row]
         return {} if draft.blank() else draft.parsed(self.today)[1]
 
+    def error_text(self, row: int) -> str:
+        """What is wrong with a row, in words (empty when nothing is)."""
+        errors = self.errors(row) if 0 <= row < len(self.drafts) else {}
+        if not errors:
+            return ""
+        titles = dict(COLUMNS)
+        head = self.tr("第{n}行：").format(n=row + 1)
+        return head + "；".join(f"{self.tr(titles[k])}：{e}" for k, e in errors.items())
+
     def mark_saved(self, row: int, record_id: int, version: int | None = None) -> None:
         """The store has this row now (at `version`)."""
         draft = self.drafts[row]
@@ -208,8 +229,7 @@ class RecordsModel(QAbstractTableModel):
         draft = self.drafts[index.row()]
         draft.texts[KEYS[index.column()]] = str(value or "")
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(KEYS) - 1))
-        errors = self.errors(index.row())
-        self.messageChanged.emit("；".join(f"{dict(COLUMNS)[k]}：{e}" for k, e in errors.items()))
+        self.messageChanged.emit(self.error_text(index.row()))
         if index.row() == len(self.drafts) - 1:
             self.ensure_blank_row()
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from functools import partial
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from db.errors import StaleEdit
@@ -20,6 +20,7 @@ from desktop.ui.commissioners.records import (
     RecordsTable,
     draft_of,
 )
+from desktop.ui.common.cells import fit_to_contents
 from desktop.ui.common.export import export_button
 from desktop.ui.common.stale_edit import EMPTY, stale_text
 from desktop.ui.shell.context import AppContext
@@ -37,14 +38,15 @@ class RecordsTab(Tab):
         self.model = RecordsModel(self)
         self.view = RecordsTable()
         self.view.setModel(self.model)
-        for col, width in enumerate((100, 160, 120, 80, 95, 110, 85)):
-            self.view.setColumnWidth(col, width)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setWordWrap(False)
+        fit_to_contents(self.view)  # dates and figures shown whole at any scale
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.message = QLabel()
         self.message.setStyleSheet("color:#a61b1b;")
         self.message.setWordWrap(True)
+        # two lines kept for it: the grid above does not jump as messages come and go
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2 + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         hint = QLabel(
             self.tr(
                 "直接输入，回车跳到下一格；离开一行时自动保存。日期如 2025-5-1，是/否可填 是、否、√、×。"
@@ -64,6 +66,7 @@ class RecordsTab(Tab):
         self.dispatch.currentIndexChanged.connect(self.load_records)
         self.model.messageChanged.connect(self.message.setText)
         self.view.rowLeft.connect(self.save_row)
+        self.view.selectionModel().currentChanged.connect(self._explain_current)
         if not self._ctx.guard("edit", self.view):  # readable, not typed in
             hint.setText(self._ctx.refusal("edit"))
         self._saving: deque[int] = deque()  # rows on the write worker, oldest first
@@ -101,6 +104,13 @@ class RecordsTab(Tab):
         self.view.setEnabled(True)
         with self._ctx.session() as s:
             self.model.load(records.list_records(s, did))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _explain_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """On a red row again: what is wrong with it, in words."""
+        text = self.model.error_text(current.row()) if current.isValid() else ""
+        if text:
+            self.message.setText(text)
 
     @Slot(int)
     def save_row(self, row: int) -> None:

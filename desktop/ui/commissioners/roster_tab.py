@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -34,6 +33,8 @@ from desktop.ui.common.chips import FilterChip
 from desktop.ui.common.export import export_button
 from desktop.ui.common.recycle import RecycleDialog
 from desktop.ui.shell.context import AppContext
+from desktop.ui.shell.operations import run_op
+from desktop.ui.shell.tasks import TaskHandle, show_error
 
 SEARCH_DEBOUNCE_MS = 150
 
@@ -63,7 +64,9 @@ class RosterTab(Tab):
         self._fill_choices()
         self.reveal = QPushButton(self.tr("显示"))
         self.reveal.setCheckable(True)
-        self.reveal.setToolTip(self.tr("显示完整的身份证号码（个人信息，请注意保密）"))
+        self.reveal.setToolTip(
+            self.tr("显示所选特派员的完整身份证号码（个人信息，请注意保密；查看记入操作日志）")
+        )
         self.buttons = {
             k: QPushButton(self.tr(t))
             for k, t in (("new", "新建"), ("edit", "编辑"), ("delete", "删除"), ("bin", "回收站"))
@@ -71,8 +74,7 @@ class RosterTab(Tab):
         self.buttons["bin"].setToolTip(self.tr("查看已删除的特派员并恢复"))
         self.count = QLabel()
         self.chip = FilterChip()
-        self.view = table(self.model, (150, 60, 60, 45, 170, 110, 200, 90, 110, 70))
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view = table(self.model)
         top = QHBoxLayout()
         top.addWidget(self.search)
         for w in (self.kind, self.level, self.field, self.town, self.year, self.grade):
@@ -118,7 +120,9 @@ class RosterTab(Tab):
         self.search.textChanged.connect(self._debounce.start)
         for box in (self.kind, self.level, self.field, self.town, self.year, self.grade):
             box.currentIndexChanged.connect(self.reload)
-        self.reveal.toggled.connect(self.model.set_revealed)
+        self.reveal.toggled.connect(self._reveal_toggled)
+        self.view.selectionModel().currentRowChanged.connect(self.mask_ids)
+        self.model.modelReset.connect(self.mask_ids)
         self.buttons["new"].clicked.connect(self.new_commissioner)
         self.buttons["edit"].clicked.connect(self.edit_current)
         self.buttons["delete"].clicked.connect(self.delete_current)
@@ -212,6 +216,44 @@ class RosterTab(Tab):
         title = self.tr("特派员回收站")
         return self.open_bin(title, COMMISSIONER_COLUMNS, commissioner_rows, roster.restore)
 
-    def mask_ids(self) -> None:
-        """Show ID numbers masked again (an export never carries them in full)."""
+    @Slot(bool)
+    def _reveal_toggled(self, on: bool) -> None:
+        if on:
+            self.reveal_current()
+        else:
+            self.model.reveal(None)
+
+    def reveal_current(self) -> TaskHandle[object] | None:
+        """显示: the selected commissioner's ID number in full — that row only, and the reveal
+        is audited (who saw whose number, when) before the number is shown."""
+        shown = self.model.row_at(self.view.currentIndex().row())
+        if shown is None or not shown.id_number or not self._ctx.allowed("export_ids"):
+            self.reveal.setChecked(False)
+            self.count.setText(self.tr("请先选择一位填有身份证号码的特派员"))
+            return None
+        op = partial(roster.reveal_id_number, commissioner_id=shown.id, operator=self._ctx.operator)
+        self.last_task = run_op(
+            self,
+            self._ctx,
+            op,
+            label=self.tr("正在读取…"),
+            on_done=partial(self._revealed, shown.id),
+            on_error=self._reveal_failed,
+        )
+        return self.last_task
+
+    def _revealed(self, commissioner_id: int, number: object) -> None:
+        still = self.model.row_at(self.view.currentIndex().row())
+        if self.reveal.isChecked() and still is not None and still.id == commissioner_id:
+            self.model.reveal(commissioner_id, number if isinstance(number, str) else None)
+
+    @Slot(object)
+    def _reveal_failed(self, exc: BaseException) -> None:
         self.reveal.setChecked(False)
+        show_error(self, exc)
+
+    @Slot()
+    def mask_ids(self) -> None:
+        """Show every ID number masked again (another row selected, a reload, an export)."""
+        self.reveal.setChecked(False)
+        self.model.reveal(None)

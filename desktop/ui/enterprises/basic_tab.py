@@ -142,7 +142,7 @@ class BasicTab(QWidget):
     def check_name(self) -> None:
         """Warn (amber) when a live enterprise has a very close name."""
         name = self.inputs["name"].text().strip()
-        if not name:
+        if not name or not self.isVisible():  # the editor closing takes the focus away: no check
             return
         with self._ctx.session() as s:
             close = enterprises.similar_names(s, name, self.enterprise_id)
