@@ -39,7 +39,8 @@ lint: $(STAMP)
 
 test: $(STAMP) sysdeps lint $(QM)
 	# The suite starts its own PostgreSQL server (tests/pgserver.py); here it must not be skipped.
-	QT_QPA_PLATFORM=offscreen BUREAU_REQUIRE_POSTGRES=1 $(VENV)/bin/pytest -q
+	# Two workers (each with its own PostgreSQL cluster), a test file kept on one worker.
+	QT_QPA_PLATFORM=offscreen BUREAU_REQUIRE_POSTGRES=1 $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP) sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.benchmarks
