@@ -38,6 +38,15 @@ class Qualification(Timestamped, SoftDeleted, Versioned, Base):
             "evaluation_year",
             "deleted_at",
         ),
+        # The 科小 of each evaluation year in enterprise order: 首页's counts per year (migration 0011).
+        Index(
+            "ix_qualifications_type_year_enterprise",
+            "type_id",
+            "evaluation_year",
+            "enterprise_id",
+            "revoked_on",
+            "deleted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -63,7 +63,6 @@ from db.services.figures.selectors import (
     rd_figures,
 )
 from db.services.queries import HIGH_TECH as HIGH_TECH_CODE
-from db.services.queries import TECH_SME as TECH_SME_CODE
 from db.services.queries import (
     dates_cover,
     high_tech_valid_on,
@@ -71,7 +70,6 @@ from db.services.queries import (
     live_enterprise,
     tech_sme_in_year,
     type_id,
-    unindexed,
 )
 from db.services.settings import get_count_targets, get_settings
 
@@ -238,44 +236,56 @@ def _town_key(key: int | None) -> int | None:
 def _high_tech_counts(
     session: Session, dates: list[date], as_of: date, windows: Iterable[int]
 ) -> _HighTechCounts:
-    """高企 on each date and expiring within each window: one pass over the certificates,
-    grouped per enterprise (in index order), then summed.
+    """高企 on each date and expiring within each window, in two passes over the certificates.
 
     Per enterprise: held on each date; `latest` = last day of its latest certificate not
     revoked; `dated` = one not revoked is valid on as_of and has an end. It is expiring within N
-    days exactly when dated and latest ≤ as_of + N (as in expiring_certificates).
+    days exactly when dated and latest ≤ as_of + N (as in expiring_certificates). An enterprise
+    with one certificate counts what that certificate counts: the first pass counts certificates
+    (no grouping, cheap), the second adds, for the enterprises holding several, what each counts
+    less what its certificates counted.
     """
     live_cert = Qualification.revoked_on.is_(None)
     through = Qualification.valid_through
-    held = [
-        func.max(case((dates_valid(on), 1), else_=0)).label(f"d{i}") for i, on in enumerate(dates)
-    ]
+    firm = Qualification.enterprise_id
+    held = [dates_valid(on) for on in dates]
     dated = and_(live_cert, dates_cover(as_of, covering=True), through.is_not(None))
-    per_firm = (
+    days = list(windows)
+    ends = [as_of + timedelta(n) for n in days]
+    rows = (
+        Qualification.type_id == type_id(HIGH_TECH_CODE),
+        Qualification.deleted_at.is_(None),
+        # ended before the first date: counted on none, never a held firm's latest
+        or_(through.is_(None), through >= min([*dates, as_of])),
+        of_live(firm),
+    )
+    per_cert = [*held, *(and_(dated, through <= end) for end in ends)]
+    counts = [
+        int(n or 0)
+        for n in session.execute(
+            select(*(func.count().filter(c) for c in per_cert)).where(*rows)
+        ).one()
+    ]
+    latest = func.max(case((live_cert, through)))
+    is_dated = func.max(case((dated, 1), else_=0)) == 1
+    per_firm = [
+        *(func.max(case((c, 1), else_=0)) for c in held),
+        *(case((and_(is_dated, latest <= end), 1), else_=0) for end in ends),
+    ]
+    several = select(firm).where(*rows).group_by(firm).having(func.count() > 1)
+    corrections = (
         select(
-            *held,
-            func.max(case((live_cert, through))).label("latest"),
-            func.max(case((dated, 1), else_=0)).label("dated"),
+            *(
+                (g - func.count().filter(c)).label(f"c{i}")
+                for i, (g, c) in enumerate(zip(per_firm, per_cert, strict=True))
+            )
         )
-        .where(
-            Qualification.type_id == type_id(HIGH_TECH_CODE),
-            Qualification.deleted_at.is_(None),
-            # ended before the first date: counted on none, never a held firm's latest
-            or_(through.is_(None), through >= min([*dates, as_of])),
-            of_live(Qualification.enterprise_id),
-        )
-        .group_by(Qualification.enterprise_id)
+        .where(*rows, firm.in_(several))
+        .group_by(firm)
         .subquery()
     )
-    days = list(windows)
-    ending = [
-        func.count(
-            case((and_(per_firm.c.dated == 1, per_firm.c.latest <= as_of + timedelta(n)), 1))
-        )
-        for n in days
-    ]
-    sums = [func.sum(per_firm.c[f"d{i}"]) for i in range(len(dates))]
-    counts = [int(n or 0) for n in session.execute(select(*sums, *ending)).one()]
+    more = session.execute(select(*(func.sum(c) for c in corrections.c))).one()
+    counts = [n + int(m or 0) for n, m in zip(counts, more, strict=True)]
     return _HighTechCounts(
         dict(zip(dates, counts, strict=False)),
         dict(zip(days, counts[len(dates) :], strict=True)),
@@ -302,22 +312,15 @@ def _high_tech_by_town(session: Session, on: date, year: int) -> tuple[dict[int 
 
 
 def _tech_sme_counts(session: Session, first: int, last: int) -> dict[int, int]:
-    """Evaluation year → 科小 count, for the years first..last (distinct pairs, in index order)."""
-    year = Qualification.evaluation_year
-    pairs = (
-        select(year.label("year"), Qualification.enterprise_id)
-        .where(
-            Qualification.type_id == type_id(TECH_SME_CODE),
-            Qualification.deleted_at.is_(None),
-            Qualification.revoked_on.is_(None),
-            unindexed(year).between(first, last),
-            of_live(Qualification.enterprise_id),
-        )
-        .distinct()
-        .subquery()
-    )
-    stmt = select(pairs.c.year, func.count()).group_by(pairs.c.year)
-    return {int(y): int(n) for y, n in session.execute(stmt) if y is not None}
+    """Evaluation year → 科小 count, for the years first..last: one count per year, each of the
+    distinct enterprises of that year's entries (read in enterprise order, no sort)."""
+    firm = Qualification.enterprise_id
+    per_year = [
+        _tech_sme_of(y).where(of_live(firm)).with_only_columns(func.count(distinct(firm)))
+        for y in range(first, last + 1)
+    ]
+    found = session.execute(select(*(q.scalar_subquery() for q in per_year))).one()
+    return {y: int(n) for y, n in zip(range(first, last + 1), found, strict=True) if n}
 
 
 def _tech_sme_by_town(session: Session, year: int) -> dict[int | None, int]:
