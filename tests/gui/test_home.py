@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QLabel, QScrollArea
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from db.services.figures.dashboard import dashboard
 from desktop.ui.common.cells import cell_fits
 from desktop.ui.enterprises.screen import RosterScreen
 from desktop.ui.home.charts import BLUE, BarChart, LineChart, Series
-from desktop.ui.home.model import COL_DAYS, COL_HIGH_TECH, COL_NAME, COL_THROUGH, TownCountsModel
 from desktop.ui.home.screen import HomeScreen
-from desktop.ui.home.widgets import FigureLink
+from desktop.ui.home.tables import COL_DAYS, COL_HIGH_TECH, COL_NAME, COL_THROUGH, TownCountsModel
+from desktop.ui.home.widgets import WARN_COLOUR, FigureLink
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.tasks import wait_for_tasks
 from tests.unit.test_dashboard import AS_OF, Known, fill
@@ -27,6 +28,12 @@ def open_home(qtbot: Any, window: MainWindow) -> HomeScreen:
     with qtbot.waitSignal(home.counts_changed, timeout=5000):
         home.as_of.setDate(QDate(AS_OF.year, AS_OF.month, AS_OF.day))
     return home
+
+
+def text_colour(widget: QWidget) -> str:
+    """The colour a widget's text is painted in (its style sheet applied)."""
+    widget.ensurePolished()
+    return widget.palette().color(QPalette.ColorRole.ButtonText).name()
 
 
 def roster_shows(qtbot: Any, window: MainWindow, ids: set[int]) -> None:
@@ -171,7 +178,8 @@ def test_expiry_card_opens_each_warning_with_a_chip(qtbot: Any, main_window: Mai
         "90 天内到期",
         "180 天内到期",
     ]
-    assert "#c0392b" in lapsed.styleSheet() and "#c0392b" not in this_year.styleSheet()
+    assert lapsed.property("warn") is True and this_year.property("warn") is False
+    assert text_colour(lapsed) == WARN_COLOUR != text_colour(this_year)  # red: asks for action
     for link, ids, chip in (
         (lapsed, {k.b}, "来自首页：已过期未重新认定 · 1家"),
         (this_year, {k.c, k.d}, "来自首页：高企证书2025年内到期 · 2家"),

@@ -93,7 +93,7 @@ def test_the_menu_bar_is_in_chinese_with_the_usual_items(main_window: MainWindow
         "查找…",
     ]
     assert item_texts(main_window, "视图") == [s.title for s in SCREENS] + ["刷新"]
-    assert item_texts(main_window, "帮助") == ["使用说明", "关于科创台账"]
+    assert item_texts(main_window, "帮助") == ["使用说明", "首次设置向导…", "关于科创台账"]
     actions = main_window.menus.actions
     shown_keys = {name: actions[name].shortcut().toString() for name in ("print", "quit", "find")}
     assert shown_keys == {"print": "Ctrl+P", "quit": "Ctrl+Q", "find": "Ctrl+F"}

@@ -196,9 +196,7 @@ def test_run_gui_opens_the_window_and_returns(
     seen: list[str] = []
 
     def close_it() -> None:
-        window = QApplication.activeWindow() or next(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
-        )
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
         seen.append(window.windowTitle())
         window.close()
 

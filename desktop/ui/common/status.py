@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.services.plans.indicators import BEHIND, DONE, NO_TARGET, ON_SCHEDULE
+from db.rules.indicators import BEHIND, DONE, NO_TARGET, ON_SCHEDULE
 
 # status → (text colour, background tint)
 STATUS_COLOURS: dict[str, tuple[str, str]] = {

@@ -9,22 +9,43 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from db.rules.cultivation import CULTIVATING, DECLARED
-from db.services.plans.cultivation_pipeline import PipelineCounts, pipeline_counts
-from db.services.plans.indicators import (
-    IndicatorValue,
-    indicator_table,
-)
-from db.store import Store
 from desktop.progress import Progress
-from desktop.ui.common.status import STATUS_COLOURS
+from desktop.ui.home.figures import PipelineRow, TileRow, pipeline_of, tiles_of
+
+if TYPE_CHECKING:  # the start-up snapshot shows the tiles before SQLAlchemy is imported
+    from db.services.plans.cultivation_pipeline import PipelineCounts
+    from db.services.plans.indicators import IndicatorValue
+    from db.store import Store
 
 HEADLINE_COUNT = 5
+TILE_RULES = (  # the tiles' rules, set once on the screen holding them (tiles_style)
+    "QLabel#tileValue { font-size: 13pt; font-weight: 600; color: #1f2d3d; }"
+    "QLabel#tileStatus { color: #4a5a6a; background: #eef1f4; border-radius: 8px;"
+    " padding: 1px 8px; }"
+)
+
+
+def status_colours() -> dict[str, tuple[str, str]]:
+    """The status pills' colours (imported when first needed: desktop.ui.common.status)."""
+    from desktop.ui.common.status import STATUS_COLOURS
+
+    return STATUS_COLOURS
+
+
+def tiles_style() -> str:
+    """The style sheet of the tiles: a status pill coloured by its `tone` (its status's index)."""
+    return TILE_RULES + "".join(
+        f'QLabel#tileStatus[tone="{i}"] {{ color: {fg}; background: {bg}; }}'
+        for i, (fg, bg) in enumerate(status_colours().values())
+    )
+
+
 OWN_CARDS = ("high_tech", "tech_sme")  # sources with a card of their own on 首页
 
 
@@ -39,6 +60,8 @@ def load_headlines(
 ) -> Generator[Progress, None, tuple[int, list[IndicatorValue]]]:
     """Work for run_task: the year's headline indicators (a tile shows no trend: the past years
     are not evaluated)."""
+    from db.services.plans.indicators import indicator_table
+
     yield Progress(0, 1, "正在计算指标…")
     with store.session() as session:
         return year, headline(indicator_table(session, year, as_of=as_of, trend=False))
@@ -47,17 +70,19 @@ def load_headlines(
 def load_pipeline(store: Store, year: int) -> Generator[Progress, None, tuple[int, PipelineCounts]]:
     """Work for run_task: the 培育库 of the figures year before `year` — the candidates expected to
     be recognised in `year` (plans.md: counts by stage feed the dashboard's 预计新增)."""
+    from db.services.plans.cultivation_pipeline import pipeline_counts
+
     yield Progress(0, 1, "正在统计培育库…")
     with store.session() as session:
         return year, pipeline_counts(session, year - 1)
 
 
-def pipeline_text(year: int, counts: PipelineCounts) -> str:
+def pipeline_text(year: int, counts: PipelineRow | PipelineCounts) -> str:
     """'培育库：2026年预计新增高企 6 家（已申报 3 · 培育中 9）'."""
-    stages = counts.district.by_stage
+    p = counts if isinstance(counts, PipelineRow) else pipeline_of(counts)
     return (
-        f"培育库：{year}年预计新增高企 {counts.district.expected_new} 家"
-        f"（已申报 {stages.get(DECLARED, 0)} · 培育中 {stages.get(CULTIVATING, 0)}）"
+        f"培育库：{year}年预计新增高企 {p.expected_new} 家"
+        f"（已申报 {p.declared} · 培育中 {p.cultivating}）"
     )
 
 
@@ -69,7 +94,7 @@ def _number(value: float | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _completion(v: IndicatorValue) -> str:
+def _completion(v: TileRow) -> str:
     if v.completion is None:
         return ""
     if v.kind in ("rate", "growth"):
@@ -82,11 +107,11 @@ class IndicatorTile(QFrame):
 
     clicked = Signal(str)  # indicator code
 
-    def __init__(self, v: IndicatorValue, parent: QWidget | None = None) -> None:
+    def __init__(self, v: TileRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.code = v.code
         self.setObjectName("card")
-        self.setStyleSheet("QFrame#card:hover { border: 1px solid #8fb0dc; }")
+        self.setProperty("clickable", True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(self.tr("点击在“指标与目标”中查看"))
         self.name = QLabel(v.name)
@@ -94,14 +119,13 @@ class IndicatorTile(QFrame):
         self.name.setWordWrap(True)
         unit = v.unit if v.unit == "%" else f" {v.unit}"
         self.value = QLabel(f"{_number(v.actual)} / {_number(v.target)}{unit}".rstrip())
-        self.value.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1f2d3d;")
+        self.value.setObjectName("tileValue")
         self.completion = QLabel(_completion(v))
         self.completion.setObjectName("cardDetail")
-        fg, bg = STATUS_COLOURS.get(v.status, ("#4a5a6a", "#eef1f4"))
         self.status = QLabel(self.tr(v.status))
-        self.status.setStyleSheet(
-            f"color: {fg}; background: {bg}; border-radius: 8px; padding: 1px 8px;"
-        )
+        self.status.setObjectName("tileStatus")
+        tones = list(status_colours())
+        self.status.setProperty("tone", tones.index(v.status) if v.status in tones else -1)
         foot = QHBoxLayout()
         foot.setContentsMargins(0, 0, 0, 0)
         foot.addWidget(self.completion)
@@ -153,8 +177,10 @@ class HeadlineRow(QWidget):
         layout.addLayout(self.tiles_row)
         self.hide()
 
-    def show_indicators(self, year: int, rows: Sequence[IndicatorValue]) -> None:
-        """Replace the tiles (hide the row when there are none)."""
+    def show_indicators(self, year: int, rows: Sequence[TileRow | Any]) -> None:
+        """Replace the tiles (hide the row when there are none); rows are TileRows or the
+        IndicatorValues they show."""
+        rows = [r if isinstance(r, TileRow) else tiles_of([r])[0] for r in rows]
         while self.tiles_row.count():
             self.tiles_row.takeAt(0)
         for tile in self.tiles:
@@ -168,9 +194,10 @@ class HeadlineRow(QWidget):
         self.title.setText(self.tr("{0}年规划指标").format(year))
         self.setVisible(bool(self.tiles) or not self.pipeline.isHidden())
 
-    def show_pipeline(self, year: int, counts: PipelineCounts) -> None:
+    def show_pipeline(self, year: int, counts: PipelineRow | PipelineCounts) -> None:
         """The 培育库 link beside the title (hidden when the pipeline of the year is empty)."""
-        if counts.district.total == 0:
+        counts = counts if isinstance(counts, PipelineRow) else pipeline_of(counts)
+        if counts.total == 0:
             self.pipeline.hide()
         else:
             self.pipeline.setText(f'<a href="#cultivation">{pipeline_text(year, counts)}</a>')

@@ -2,6 +2,9 @@
 trend, expiring certificates, 两清零 and the ladder; every figure opens exactly the enterprises
 behind it in the roster, every headline indicator opens 指标与目标 (headlines.py says which).
 
+At start-up 首页 may show the figures the last run saved (snapshot.py) while the store opens;
+it then reads them live (`attach`), and each full refresh of today's figures keeps them again.
+
 Extensible: `counts_changed` carries each new Dashboard, the `extras` layout below the cards takes
 more widgets, `town_activated(name)` fires on a double-click of a town row, and
 `figure_activated(title, ids)` fires on every click-through (before navigating). A refresh only
@@ -11,7 +14,9 @@ counts; the ids behind a figure are listed (dashboard.ids_for) when it is clicke
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -30,13 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.years import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
-from db.services.figures.dashboard import Dashboard
-from db.services.figures.selectors import Figure, ids_for, one_enterprise
-from db.services.plans.cultivation_pipeline import PipelineCounts
-from db.services.plans.indicators import IndicatorValue
+from desktop.progress import Progress
 from desktop.ui.common.cells import TipDelegate
 from desktop.ui.common.panels import Panel
 from desktop.ui.common.widgets import hint, screen_title
+from desktop.ui.home import snapshot
 from desktop.ui.home.charts import (
     BLUE,
     LADDER_COLORS,
@@ -46,20 +49,29 @@ from desktop.ui.home.charts import (
     Series,
     wrap_label,
 )
-from desktop.ui.home.headlines import HeadlineRow, load_headlines, load_pipeline
-from desktop.ui.home.loading import DashboardLoader
-from desktop.ui.home.model import (
-    COL_ENTERPRISES,
-    COL_NAME,
-    COL_TOWN,
-    NO_TOWN,
-    ExpiringModel,
-    TownCountsModel,
+from desktop.ui.home.clicks import ClickThroughs
+from desktop.ui.home.figures import (
+    HomeFigures,
+    PipelineRow,
+    TileRow,
+    figures_of,
+    pipeline_of,
+    shown_towns,
+    tiles_of,
 )
-from desktop.ui.home.widgets import CountCard, FigureCard, PairCard
-from desktop.ui.shell.context import AppContext
+from desktop.ui.home.headlines import HeadlineRow, load_headlines, load_pipeline, tiles_style
+from desktop.ui.home.tables import COL_NAME, NO_TOWN, ExpiringModel, TownCountsModel
+from desktop.ui.home.widgets import CARDS_STYLE, CountCard, FigureCard, PairCard
 from desktop.ui.shell.tasks import run_task
 
+if TYPE_CHECKING:  # 首页 can show its start-up snapshot before SQLAlchemy is imported
+    from db.services.figures.dashboard import Dashboard
+    from db.services.plans.cultivation_pipeline import PipelineCounts
+    from db.services.plans.indicators import IndicatorValue
+    from desktop.ui.home.loading import DashboardLoader
+    from desktop.ui.shell.context import AppContext
+
+T = TypeVar("T")
 NAME_CHARS = 8  # the expiring list keeps at least this much of a name (the rest elides)
 # a cell's padding (style.qss: 10 px each side), Qt's text margins and a grid line
 CELL_PADDING = 32
@@ -85,28 +97,59 @@ def _table(model: object) -> QTableView:
     return table
 
 
-class HomeScreen(QWidget):
-    """The dashboard on a chosen date (today by default) and year."""
+class HomeScreen(ClickThroughs):
+    """The dashboard on a chosen date (today by default) and year.
+
+    `HomeScreen(ctx)` reads its figures at once. `HomeScreen(None, shown=snapshot)` shows a
+    start-up snapshot while the store is still opening; `attach(ctx)` then reads them live.
+    """
 
     counts_changed = Signal(object)  # Dashboard
-    town_activated = Signal(str)
-    figure_activated = Signal(str, object)  # title, tuple of enterprise ids
     headlines_changed = Signal(object)  # list[IndicatorValue] shown as headline tiles
     indicator_activated = Signal(str)  # indicator code (before navigating)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext | None,
+        parent: QWidget | None = None,
+        *,
+        shown: snapshot.Snapshot | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("screen")
+        self.setStyleSheet(CARDS_STYLE + tiles_style())  # before its children: polished once
         self.ctx = ctx
         self.result: Dashboard | None = None
+        self.figures: HomeFigures | None = None  # what the cards, charts and tables show
+        self.tiles: tuple[TileRow, ...] | None = None
+        self.pipeline_row: PipelineRow | None = None
+        self.from_snapshot = shown is not None  # until the live refresh delivered
+        self._wanted: tuple[date, int] | None = None
+        self._stamp: snapshot.Stamp | None = None  # the store's stamp before the reads
+        self._loader: DashboardLoader | None = None
+        self._generation = 0  # of the newest refresh
+        self._delivered: set[str] = set()  # its parts shown so far
         self._make_controls()
         self._make_cards()
         self._make_panels()
-        self.loader = DashboardLoader(self)
-        self.loader.loaded.connect(self._on_loaded)
         self.extras = QVBoxLayout()
         self._lay_out()
         self._connect()
+        if shown is not None:
+            self._show_snapshot(shown)
+        if ctx is not None:
+            self.refresh()
+
+    @classmethod
+    def before_store(cls, url: str, parent: QWidget | None = None) -> HomeScreen | None:
+        """首页 filled from its start-up snapshot of the store at `url` when that is valid now
+        (snapshot.py), built before the store is open; None otherwise."""
+        shown = snapshot.load(url, date.today())
+        return None if shown is None else cls(None, parent, shown=shown)
+
+    def attach(self, ctx: AppContext) -> None:
+        """The store is open (after a start-up snapshot was shown): read the figures live."""
+        self.ctx = ctx
         self.refresh()
 
     # ----- building -----
@@ -250,36 +293,113 @@ class HomeScreen(QWidget):
         d = self.as_of.date()
         return date(d.year(), d.month(), d.day())
 
+    def target_year(self) -> int:
+        """The year the targets are for."""
+        return self.year.value()
+
     @Slot()
     def refresh(self) -> None:
         """Recount from the store off the GUI thread; the newest request wins."""
+        if self.ctx is None:
+            return  # the store is still opening: attach() reads
+        from desktop.ui.home.loading import DashboardLoader
+
         as_of, year = self.as_of_date(), self.year.value()
-        store = self.ctx.store
         self._wanted = (as_of, year)
-        self.loader.load(store, as_of, year)  # the indicators follow once the counts are in
+        self._generation += 1
+        self._delivered = set()
+        # The stamp before any read of this refresh; each refresh has its own loader, so no
+        # figures read before it (an older refresh's) can be taken for this one's.
+        self._stamp = self._stamp_now() if self._keeps_snapshot(as_of, year) else None
+        if self._loader is not None:
+            self._loader.loaded.disconnect(self._on_loaded)
+            self._loader.loaded.connect(self._loader.deleteLater)  # once its reads are in
+        self._loader = DashboardLoader(self)
+        self._loader.loaded.connect(self._on_loaded)
+        self._loader.load(self.ctx.store, as_of, year)  # the indicators follow the counts
+
+    @property
+    def loader(self) -> DashboardLoader | None:
+        """What reads the dashboard (None before the store is open)."""
+        return self._loader
 
     def _load_indicators(self, as_of: date, year: int) -> None:
         """The headline indicators and the 培育库 link (after the counts: those come first)."""
-        store = self.ctx.store
+        assert self.ctx is not None
+        store, generation = self.ctx.store, self._generation
         run_task(
             self,
-            lambda _cancel: load_headlines(store, year, as_of if as_of.year == year else None),
+            lambda _cancel: _tagged(
+                generation, load_headlines(store, year, as_of if as_of.year == year else None)
+            ),
             label=self.tr("正在计算指标…"),
             on_done=self._on_headlines,
             on_error=self._on_headlines_failed,
         )
         run_task(
             self,
-            lambda _cancel: load_pipeline(store, year),
+            lambda _cancel: _tagged(generation, load_pipeline(store, year)),
             label=self.tr("正在统计培育库…"),
             on_done=self._on_pipeline,
             on_error=self._on_headlines_failed,
         )
 
-    def _on_pipeline(self, result: tuple[int, PipelineCounts]) -> None:
-        year, counts = result
-        if year == self._wanted[1]:
-            self.headlines.show_pipeline(year, counts)
+    # ----- the start-up snapshot -----
+
+    def _store_file(self) -> Any:
+        return None if self.ctx is None else snapshot.sqlite_file(self.ctx.store.url)
+
+    def _keeps_snapshot(self, as_of: date, year: int) -> bool:
+        """Whether this refresh is the one a start shows: today, this year, a SQLite store."""
+        today = date.today()
+        return as_of == today and year == today.year and self._store_file() is not None
+
+    def _stamp_now(self) -> snapshot.Stamp | None:
+        store_file = self._store_file()
+        return None if store_file is None else snapshot.read_stamp(store_file)
+
+    def _delivered_part(self, part: str) -> None:
+        """A part of the newest refresh is shown; when all are, keep them for the next start —
+        only when no write came between the first read and now (the same stamp before and after)."""
+        self._delivered.add(part)
+        if self._delivered != {"figures", "tiles", "pipeline"}:
+            return
+        self.from_snapshot = False
+        store_file, before = self._store_file(), self._stamp
+        if store_file is None or before is None or self._stamp_now() != before:
+            return
+        assert self.figures is not None and self.tiles is not None
+        assert self.pipeline_row is not None
+        snapshot.save(
+            store_file, before, snapshot.Snapshot(self.figures, self.tiles, self.pipeline_row)
+        )
+
+    def _show_snapshot(self, shown: snapshot.Snapshot) -> None:
+        """Fill every part from a start-up snapshot (its date and year are today's)."""
+        self._set_period(shown.figures.as_of, shown.figures.year)
+        self.show_figures(shown.figures)
+        self._show_tiles(shown.figures.year, shown.tiles)
+        self._show_pipeline_row(shown.figures.year, shown.pipeline)
+
+    def _set_period(self, as_of: date, year: int) -> None:
+        for widget in (self.as_of, self.year):
+            widget.blockSignals(True)
+        self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
+        self.year.setValue(year)
+        for widget in (self.as_of, self.year):
+            widget.blockSignals(False)
+
+    # ----- showing -----
+
+    def _on_pipeline(self, result: tuple[int, tuple[int, PipelineCounts]]) -> None:
+        generation, (year, counts) = result
+        if generation == self._generation:
+            self._show_pipeline_row(year, pipeline_of(counts))
+            self._delivered_part("pipeline")
+
+    def _show_pipeline_row(self, year: int, row: PipelineRow) -> None:
+        self.pipeline_row = row
+        self.headlines.show_pipeline(year, row)
 
     @Slot()
     def _open_pipeline(self) -> None:
@@ -287,11 +407,16 @@ class HomeScreen(QWidget):
         if hasattr(window, "navigate"):  # the candidates of last year's figures
             window.navigate("cultivation", year=self.year.value() - 1)
 
-    def _on_headlines(self, result: tuple[int, list[IndicatorValue]]) -> None:
-        year, rows = result
-        if year == self._wanted[1]:
-            self.headlines.show_indicators(year, rows)
+    def _on_headlines(self, result: tuple[int, tuple[int, list[IndicatorValue]]]) -> None:
+        generation, (year, rows) = result
+        if generation == self._generation:
+            self._show_tiles(year, tiles_of(rows))
             self.headlines_changed.emit(rows)
+            self._delivered_part("tiles")
+
+    def _show_tiles(self, year: int, tiles: tuple[TileRow, ...]) -> None:
+        self.tiles = tiles
+        self.headlines.show_indicators(year, tiles)
 
     def _on_headlines_failed(self, exc: BaseException) -> None:
         # The indicators must not take the dashboard down with them: hide the row, keep the log.
@@ -310,68 +435,64 @@ class HomeScreen(QWidget):
     def _on_loaded(self, result: Dashboard) -> None:
         if (result.as_of, result.year) == self._wanted:
             self.show_result(result)
+            self._delivered_part("figures")
             self._load_indicators(result.as_of, result.year)
 
     def show_result(self, r: Dashboard) -> None:
         """Fill every part of the dashboard with a result."""
         self.result = r
-        self._show_cards(r)
+        self.show_figures(figures_of(r))
+        self.counts_changed.emit(r)
+
+    def show_figures(self, f: HomeFigures) -> None:
+        """Fill the cards, charts and tables (from a live result or the start-up snapshot)."""
+        self.figures = f
+        self._show_cards(f)
         self.summary.setText(
             self.tr(
                 "在库企业 {0:,} 家，其中同时为高企和科小的 {1:,} 家。"
                 "统计日期 {2}，目标年度 {3}。点击任一数字或图形可查看对应企业。"
-            ).format(r.enterprises.value, r.both.value, r.as_of.isoformat(), r.year)
+            ).format(f.enterprises, f.both, f.as_of.isoformat(), f.year)
         )
-        self._show_towns(r)
-        self._show_trend(r)
-        self._show_ladder(r)
-        self._show_expiring(r)
-        self.counts_changed.emit(r)
+        self._show_towns(f)
+        self._show_trend(f)
+        self._show_ladder(f)
+        self._show_expiring(f)
 
-    def _show_cards(self, r: Dashboard) -> None:
+    def _show_cards(self, f: HomeFigures) -> None:
+        ht, sme = f.high_tech, f.tech_sme
         self.high_tech_card.show_count(
-            r.high_tech.count.value,
-            r.high_tech.target,
-            r.high_tech.gap,
-            r.high_tech.completion,
-            self.tr("年末预计有效：<a href='projection'>{0:,} 家</a>").format(
-                r.projection_high_tech.value
-            ),
+            ht.value,
+            ht.target,
+            ht.gap,
+            ht.completion,
+            self.tr("年末预计有效：<a href='projection'>{0:,} 家</a>").format(f.projection),
         )
         self.high_tech_card.extra.setToolTip(
-            self.tr("{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）").format(r.year)
+            self.tr("{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）").format(f.year)
         )
         self.tech_sme_card.show_count(
-            r.tech_sme.count.value,
-            r.tech_sme.target,
-            r.tech_sme.gap,
-            r.tech_sme.completion,
-            self.tr("{0}年度入库（按评价年度）").format(r.year),
+            sme.value,
+            sme.target,
+            sme.gap,
+            sme.completion,
+            self.tr("{0}年度入库（按评价年度）").format(f.year),
         )
-        lapsed = r.lapsed.figure.value
-        self.expiry_card.show_values(
-            lapsed,
-            r.due_this_year.value,
-            r.expiring_within(90).figure.value,
-            r.expiring_within(180).figure.value,
-        )
-        self.expiry_card.links[0].set_warning(lapsed > 0)
-        self.expiry_card.footer.setText(self.tr("统计日 {0} · 均未重新认定").format(r.as_of))
-        self.rd_card.show_values(r.rd_list_a.value, r.rd_list_b.value)
+        self.expiry_card.show_values(f.lapsed, f.due_this_year, f.within_90, f.within_180)
+        self.expiry_card.links[0].set_warning(f.lapsed > 0)
+        self.expiry_card.footer.setText(self.tr("统计日 {0} · 均未重新认定").format(f.as_of))
+        self.rd_card.show_values(f.rd_list_a, f.rd_list_b)
         self.rd_card.captions[0].setText(
-            self.tr("A类：营收≥{0}\n且无研发活动").format(_money(r.rd_list_a_revenue))
+            self.tr("A类：营收≥{0}\n且无研发活动").format(_money(f.rd_list_a_revenue))
         )
         self.rd_card.captions[1].setText(
-            self.tr("B类：营收≥{0}\n且无研发机构").format(_money(r.rd_list_b_revenue))
+            self.tr("B类：营收≥{0}\n且无研发机构").format(_money(f.rd_list_b_revenue))
         )
-        self.rd_card.footer.setText(self.tr("规上工业企业 {0} 年度数据").format(r.rd_year))
+        self.rd_card.footer.setText(self.tr("规上工业企业 {0} 年度数据").format(f.rd_year))
 
-    def _shown_towns(self, r: Dashboard) -> list[int]:
-        return [i for i, t in enumerate(r.towns) if t.town_id is not None or t.enterprises.value]
-
-    def _show_towns(self, r: Dashboard) -> None:
-        self.model.set_rows(r.towns)
-        shown = [r.towns[i] for i in self._shown_towns(r)]
+    def _show_towns(self, f: HomeFigures) -> None:
+        self.model.set_rows(f.towns)
+        shown = [f.towns[i] for i in shown_towns(f.towns)]
         names = [t.town or self.tr(NO_TOWN) for t in shown]
         self.town_chart.set_data(
             names,
@@ -379,50 +500,47 @@ class HomeScreen(QWidget):
                 Series(
                     self.tr("高新技术企业"),
                     BLUE,
-                    [t.high_tech.value for t in shown],
+                    [t.high_tech for t in shown],
                     [t.high_tech_target for t in shown],
                 ),
                 Series(
                     self.tr("科技型中小企业"),
                     TEAL,
-                    [t.tech_sme.value for t in shown],
+                    [t.tech_sme for t in shown],
                     [t.tech_sme_target for t in shown],
                 ),
             ],
         )
         has_target = any(
-            t.high_tech_target is not None or t.tech_sme_target is not None for t in r.towns
+            t.high_tech_target is not None or t.tech_sme_target is not None for t in f.towns
         )
         self.town_panel.note.setText(
             "" if has_target else self.tr("未设镇街目标（在“指标与目标”中设定）")
         )
 
-    def _show_trend(self, r: Dashboard) -> None:
+    def _show_trend(self, f: HomeFigures) -> None:
         self.trend_chart.set_data(
-            [str(p.year) for p in r.trend],
+            [str(p.year) for p in f.trend],
             [
-                Series(self.tr("高新技术企业"), BLUE, [p.high_tech.value for p in r.trend]),
-                Series(self.tr("科技型中小企业"), TEAL, [p.tech_sme.value for p in r.trend]),
+                Series(self.tr("高新技术企业"), BLUE, [p.high_tech for p in f.trend]),
+                Series(self.tr("科技型中小企业"), TEAL, [p.tech_sme for p in f.trend]),
             ],
         )
         self.trend_panel.note.setText(self.tr("高企：各年末有效；科小：各年入库"))
 
-    def _show_ladder(self, r: Dashboard) -> None:
-        colors = [BLUE.__class__(LADDER_COLORS[b.stage % len(LADDER_COLORS)]) for b in r.ladder]
+    def _show_ladder(self, f: HomeFigures) -> None:
+        colors = [BLUE.__class__(LADDER_COLORS[b.stage % len(LADDER_COLORS)]) for b in f.ladder]
         self.ladder_chart.set_data(
-            [wrap_label(b.name.removesuffix("层")) for b in r.ladder],
-            [Series("", BLUE, [b.figure.value for b in r.ladder], colors=colors)],
+            [wrap_label(b.name.removesuffix("层")) for b in f.ladder],
+            [Series("", BLUE, [b.value for b in f.ladder], colors=colors)],
         )
-        self.ladder_panel.note.setText(self.tr("统计日 {0}").format(r.as_of))
+        self.ladder_panel.note.setText(self.tr("统计日 {0}").format(f.as_of))
 
-    def _show_expiring(self, r: Dashboard) -> None:
-        within = r.expiring_within(180)
-        self.expiring_model.set_rows(within.rows + r.lapsed.rows)
+    def _show_expiring(self, f: HomeFigures) -> None:
+        self.expiring_model.set_rows(f.certs)
         self._fit_expiring()
         self.expiring_panel.note.setText(
-            self.tr("180 天内到期 {0} 家 · 已过期未重新认定 {1} 家").format(
-                within.figure.value, r.lapsed.figure.value
-            )
+            self.tr("180 天内到期 {0} 家 · 已过期未重新认定 {1} 家").format(f.within_180, f.lapsed)
         )
 
     def _fit_expiring(self) -> None:
@@ -445,127 +563,6 @@ class HomeScreen(QWidget):
         scroll = table.verticalScrollBar().sizeHint().width()
         table.setMinimumWidth(fixed + name + scroll + 2 * table.frameWidth())
 
-    # ----- click-through -----
-
-    def open_enterprises(self, title: str, found: Figure) -> None:
-        """Show exactly the enterprises behind a figure in the roster, as a chip
-        “来自首页：{title} · {n}家”."""
-        with self.ctx.store.session() as session:
-            ids = tuple(ids_for(session, found.selector))
-        self.figure_activated.emit(title, ids)
-        window = self.window()
-        if hasattr(window, "navigate"):
-            label = self.tr("{0} · {1}家").format(title, len(ids))
-            window.navigate("enterprises", ids=ids, label=label, origin=self.tr("首页"))
-
-    def _on_day(self, what: str) -> str:
-        """“2025-06-30有效高企”: a count on the shown result's 统计日期."""
-        as_of = self.result.as_of if self.result is not None else self.as_of_date()
-        return f"{as_of.isoformat()}{what}"
-
-    def _in_year(self, what: str) -> str:
-        """“2025年入库科小”: a count of the shown result's 目标年度."""
-        year = self.result.year if self.result is not None else self.year.value()
-        return self.tr("{0}年{1}").format(year, what)
-
-    def _in_rd_year(self, what: str) -> str:
-        year = self.result.rd_year if self.result is not None else self.year.value()
-        return self.tr("{0}年{1}").format(year, what)
-
-    def _open(self, title: str, pick: object) -> None:
-        if self.result is not None:
-            self.open_enterprises(title, pick(self.result))  # type: ignore[operator]
-
-    @Slot()
-    def _open_high_tech(self) -> None:
-        self._open(self._on_day(self.tr("有效高企")), lambda r: r.high_tech.count)
-
-    @Slot()
-    def _open_tech_sme(self) -> None:
-        self._open(self._in_year(self.tr("入库科小")), lambda r: r.tech_sme.count)
-
-    @Slot(str)
-    def _open_projection(self, _link: str) -> None:
-        self._open(self._in_year(self.tr("年末仍有效的高企")), lambda r: r.projection_high_tech)
-
-    @Slot()
-    def _open_lapsed(self) -> None:
-        self._open(self.tr("已过期未重新认定"), lambda r: r.lapsed.figure)
-
-    @Slot()
-    def _open_due_this_year(self) -> None:
-        year = self.result.as_of.year if self.result is not None else self.as_of_date().year
-        self._open(self.tr("高企证书{0}年内到期").format(year), lambda r: r.due_this_year)
-
-    @Slot()
-    def _open_expiring_90(self) -> None:
-        self._open(self.tr("高企证书90天内到期"), lambda r: r.expiring_within(90).figure)
-
-    @Slot()
-    def _open_expiring_180(self) -> None:
-        self._open(self.tr("高企证书180天内到期"), lambda r: r.expiring_within(180).figure)
-
-    @Slot()
-    def _open_list_a(self) -> None:
-        self._open(self._in_rd_year(self.tr("两清零A类")), lambda r: r.rd_list_a)
-
-    @Slot()
-    def _open_list_b(self) -> None:
-        self._open(self._in_rd_year(self.tr("两清零B类")), lambda r: r.rd_list_b)
-
-    @Slot()
-    def _open_rd_lists(self) -> None:
-        window = self.window()
-        if self.result is not None and hasattr(window, "navigate"):
-            window.navigate("rdlists", year=self.result.rd_year)
-
-    @Slot(int, int)
-    def _on_town_bar(self, category: int, series: int) -> None:
-        if self.result is None:
-            return
-        town = self.result.towns[self._shown_towns(self.result)[category]]
-        found = town.high_tech if series == 0 else town.tech_sme
-        high_tech, tech_sme = self.tr("有效高企"), self.tr("入库科小")
-        what = self._on_day(high_tech) if series == 0 else self._in_year(tech_sme)
-        self.open_enterprises(f"{town.town or self.tr(NO_TOWN)} · {what}", found)
-
-    @Slot(int, int)
-    def _on_trend_point(self, category: int, series: int) -> None:
-        if self.result is None:
-            return
-        point = self.result.trend[category]
-        found = point.high_tech if series == 0 else point.tech_sme
-        what = self.tr("{0}年末有效高企") if series == 0 else self.tr("{0}年入库科小")
-        self.open_enterprises(what.format(point.year), found)
-
-    @Slot(int, int)
-    def _on_ladder_bar(self, category: int, _series: int) -> None:
-        if self.result is not None:
-            bar = self.result.ladder[category]
-            self.open_enterprises(self.tr("梯度：{0}").format(bar.name), bar.figure)
-
-    @Slot()
-    def _on_cell_activated(self) -> None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return
-        column = COL_ENTERPRISES if index.column() == COL_TOWN else index.column()
-        found = self.model.figure_at(index.row(), column)
-        town = self.model.town_at(index.row())
-        if town and index.column() == COL_TOWN:
-            self.town_activated.emit(town)
-        if found is not None:
-            header = self.model.headerData(column, Qt.Orientation.Horizontal)
-            self.open_enterprises(f"{town or self.tr(NO_TOWN)} · {header}", found)
-
-    @Slot()
-    def _on_expiring_activated(self) -> None:
-        index = self.expiring_table.currentIndex()
-        eid = self.expiring_model.enterprise_id(index.row()) if index.isValid() else None
-        if eid is not None:
-            name = self.expiring_model.name_at(index.row())
-            self.open_enterprises(self.tr("证书到期：{0}").format(name), one_enterprise(eid))
-
     @Slot(QDate)
     def _on_date_changed(self, d: QDate) -> None:
         if self.year.value() != d.year():
@@ -577,3 +574,11 @@ class HomeScreen(QWidget):
     @Slot(int)
     def _on_year_changed(self, _year: int) -> None:
         self.refresh()
+
+
+def _tagged(
+    generation: int, work: Generator[Progress, None, T]
+) -> Generator[Progress, None, tuple[int, T]]:
+    """Work for run_task whose result says which refresh asked for it."""
+    result = yield from work
+    return generation, result

@@ -2,7 +2,9 @@
 
 Cold start stays fast: the window's frame (navigation, status bar, "正在打开数据…") is shown first,
 before SQLAlchemy is imported; the store is opened and the first screen built on the next turn of
-the event loop. Screens load lazily and heavy libraries (reportlab, openpyxl, calamine, QtCharts)
+the event loop. When the first screen is 首页 and the last run's snapshot of it still shows the
+store as it is now (desktop/ui/home/snapshot.py), the window shows 首页 filled at once instead.
+Screens load lazily and heavy libraries (reportlab, openpyxl, calamine, QtCharts)
 are imported by the screens that use them.
 """
 
@@ -21,7 +23,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from db.errors import StoreError, StoreRefused
-from db.locate import display_name_for
+from db.locate import display_name_for, resolve_url
 from desktop.logs import setup_logging
 from desktop.paths import resource
 from desktop.preferences import Preferences, chosen_store, resolve_operator
@@ -183,8 +185,16 @@ def _probe(event: str) -> None:
 class _Starter:
     """Opens the store once the window's frame is shown, then fills the window."""
 
-    def __init__(self, window: MainWindow, db: str | None, operator: str, prefs: Preferences):
+    def __init__(
+        self,
+        window: MainWindow,
+        db: str | None,
+        operator: str,
+        prefs: Preferences,
+        filled_before: bool = False,
+    ):
         self.window = window
+        self.filled_before = filled_before  # the first screen was filled before the store opened
         self.db = db
         self.operator = operator
         self.prefs = prefs
@@ -212,12 +222,15 @@ class _Starter:
         )
         self.ctx = ctx
         self.window.attach(ctx)
+        from desktop.ui.firstrun import maybe_offer_first_run
+
+        maybe_offer_first_run(self.window, ctx)  # a store with no bureau yet: the wizard
         _probe("built-at")  # the first screen built, its data still loading
         if os.environ.get("BUREAU_STARTUP_PROBE"):
             from desktop.ui.shell.tasks import wait_for_tasks
 
             wait_for_tasks(60_000)  # the first screen's first refresh delivered
-            _probe("filled-at")
+            _probe("live-at" if self.filled_before else "filled-at")
             os._exit(0)  # no teardown
 
     def _end(self, code: int) -> None:
@@ -308,10 +321,14 @@ def _run_window(
     prefs = Preferences.load()
     window = MainWindow(Opening(display_name_for(db), operator, prefs))
     claim.activated.connect(window.bring_to_front)
+    # 首页 filled from the last run's snapshot when it shows the store as it is now (SQLite only)
+    filled = window.show_before_store(resolve_url(db)) is not None
     window.show()
-    app.processEvents()  # paint the frame before the store is opened
+    app.processEvents()  # paint the frame (or the filled first screen) before the store is opened
     _probe("shown-at")
-    starter = _Starter(window, db, operator, prefs)
+    if filled:
+        _probe("filled-at")
+    starter = _Starter(window, db, operator, prefs, filled)
     QTimer.singleShot(0, starter.start)
     QTimer.singleShot(0, claim.serve)  # after the frame: QtNetwork is not needed to show it
     try:

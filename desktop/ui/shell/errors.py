@@ -7,12 +7,29 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QtMsgType,
+    QUrl,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.logs import log_path
 
 log = logging.getLogger("desktop.ui")
+qt_log = logging.getLogger("qt")
+
+QT_LEVELS = {
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}  # qDebug is left out: it is Qt's chatter, not a problem
+QT_REPEATS = 20  # the same Qt message is logged this many times, then no more (no log flood)
+_qt_seen: dict[str, int] = {}
 
 _showing = False  # one unexpected-error dialog at a time: no dialog storm
 
@@ -70,9 +87,20 @@ def show_unexpected(parent: QWidget | None, exc: BaseException) -> None:
             _tr("错误信息已记录在日志文件中，请把它发给维护人员：\n{path}").format(path=log_path())
         )
         box.setDetailedText("".join(traceback.format_exception(exc)))
+        folder = box.addButton(_tr("打开日志文件夹"), QMessageBox.ButtonRole.ActionRole)
+        box.folder_button = folder  # type: ignore[attr-defined]  # tests click it
+        close = box.addButton(_tr("关闭"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(close)
+        box.setEscapeButton(close)
+        box.buttonClicked.connect(lambda button: _open_log_folder(button, folder))
         box.exec()
     finally:
         _showing = False
+
+
+def _open_log_folder(button: object, folder: object) -> None:
+    if button is folder:  # as desktop.ui.common.export.open_folder (which imports the tasks)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path().parent)))
 
 
 def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -85,6 +113,26 @@ def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType 
     show_unexpected(QApplication.activeWindow(), exc)
 
 
+def qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's message handler: warnings, criticals and fatals go to the log (logger "qt")."""
+    level = QT_LEVELS.get(kind)
+    if level is None:
+        return
+    seen = _qt_seen.get(message, 0)
+    if seen >= QT_REPEATS:
+        return
+    if len(_qt_seen) < 1000:
+        _qt_seen[message] = seen + 1
+    where = f" ({context.category})" if context.category and context.category != "default" else ""
+    qt_log.log(level, "%s%s", message, where)
+
+
+def install_qt_message_handler() -> None:
+    """Qt's warnings (a failed font, a bad connection, a printer's complaint) into the log."""
+    qInstallMessageHandler(qt_message)
+
+
 def install_excepthook() -> None:
-    """Route uncaught exceptions (also from slots) to the logged dialog."""
+    """Route uncaught exceptions (also from slots) to the logged dialog, Qt's messages to the log."""
     sys.excepthook = excepthook
+    install_qt_message_handler()

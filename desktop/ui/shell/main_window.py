@@ -3,7 +3,9 @@ status bar.
 
 Cold start: `bureau gui` shows the window's frame (menu bar, navigation, status bar, a
 "正在打开数据…" line) from an `Opening`, then opens the store and calls `attach(ctx)`, which builds
-the first screen. `MainWindow(ctx)` does both at once.
+the first screen. `MainWindow(ctx)` does both at once. A first screen whose class offers
+`before_store(url, parent)` (首页: its start-up snapshot) may be shown filled before the store is
+open (`show_before_store`); `attach(ctx)` then hands it the store (its `attach(ctx)`).
 
 Size (1366×768 at 100%, 1920×1080 at 150% = 1280×720 logical, less a taskbar and the title bar):
 the window's own parts — navigation NAV_WIDTH wide, menu bar, status bar — leave a screen at least
@@ -79,9 +81,11 @@ class MainWindow(QMainWindow):
         self._screens: dict[str, QWidget] = {}
         self._current_key = ""
         self._shown: set[str] = set()
+        self._before_store: set[str] = set()  # screens built before the store was open
         self.nav = self._build_navigation()
         self.stack = QStackedWidget()
         self.placeholder = self._build_placeholder()
+        self._placeholder_shown = True
         self._build_central()
         self.store_label = ElidedLabel()
         self.operator_label = QLabel()
@@ -115,12 +119,36 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self.refresher = FocusRefresher(self, ctx.store)
         self.refresher.check()  # the stamp the first screen was read at
+        for key in sorted(self._before_store):
+            self._screens[key].attach(ctx)  # type: ignore[attr-defined]
         first = self.navigate(self._first_screen())
         self.menus.screen_changed()
         if first is not None:
+            self._drop_placeholder()
+        return first
+
+    def show_before_store(self, url: str) -> QWidget | None:
+        """The first screen shown before the store is open, when its class can (its
+        `before_store(url, parent)` gives a widget: 首页 from its start-up snapshot); else None."""
+        key = self._first_screen()
+        spec = next(s for s in self.specs if s.key == key)
+        before_store = getattr(spec.load(), "before_store", None)
+        widget = before_store(url, self.stack) if callable(before_store) else None
+        if not isinstance(widget, QWidget):
+            return None
+        self._screens[key] = widget
+        self._before_store.add(key)
+        self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        self._select_nav_row(key)
+        self._drop_placeholder()
+        return widget
+
+    def _drop_placeholder(self) -> None:
+        if self._placeholder_shown:
+            self._placeholder_shown = False
             self.stack.removeWidget(self.placeholder)
             self.placeholder.deleteLater()
-        return first
 
     # ---- building -------------------------------------------------------------------------
 

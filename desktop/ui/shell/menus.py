@@ -166,6 +166,7 @@ class WindowMenus(QObject):
         self._action(
             menu, "help", _tr("使用说明"), self.show_help, QKeySequence.StandardKey.HelpContents
         )
+        self._action(menu, "first_run", _tr("首次设置向导…"), self.show_first_run)
         menu.addSeparator()
         self._action(menu, "about", _tr("关于科创台账"), self.show_about)
         return menu
@@ -181,6 +182,7 @@ class WindowMenus(QObject):
         self.actions["find"].setEnabled(callable(getattr(screen, "focus_search", None)))
         self.actions["refresh"].setEnabled(callable(getattr(screen, "refresh", None)))
         self.actions["location"].setEnabled(attached)
+        self.actions["first_run"].setEnabled(attached)
         for key, action in self.screen_actions.items():
             action.setEnabled(attached)
             action.setChecked(key == window.current_key())
@@ -249,6 +251,15 @@ class WindowMenus(QObject):
         from desktop.ui.shell.help import show_help
 
         show_help(self._main)
+
+    @Slot()
+    def show_first_run(self) -> None:
+        """首次设置向导…: the bureau's name, towns, signatories and targets again."""
+        if not self._window.is_attached():
+            return
+        from desktop.ui.firstrun import offer_first_run
+
+        offer_first_run(self._main, self._main.ctx)  # type: ignore[attr-defined]  # a MainWindow
 
     @Slot()
     def show_about(self) -> None:

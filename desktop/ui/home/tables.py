@@ -1,7 +1,12 @@
-"""Table models of the dashboard: the figures by town, and the expiring certificates (both small)."""
+"""Table models of 首页: the figures by town, and the expiring certificates (both small).
+
+They hold the plain rows of figures.py (no SQLAlchemy: the start-up snapshot fills them before it
+is imported); which enterprises a figure cell stands for is the screen's to say (its live
+Dashboard's figures), by `town_row(row)` and `is_total(row)`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,9 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from db.services.figures.dashboard import TownFigures
-from db.services.figures.dashboard_rows import ExpiringRow
-from db.services.figures.selectors import Figure, district_total
+from desktop.ui.home.figures import CertRow, TownRow, shown_towns
 
 NO_TOWN = "（未填镇街）"
 
@@ -41,7 +44,6 @@ HEADERS = (
 )
 FIGURE_COLUMNS = (COL_ENTERPRISES, COL_HIGH_TECH, COL_TECH_SME)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-FIGURE_ROLE = Qt.ItemDataRole.UserRole + 2
 LINK = QColor("#2b5797")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -62,18 +64,19 @@ def _share_target(value: float | None) -> str:
 class TownCountsModel(QAbstractTableModel):
     """One row per town (and one for enterprises without a town), then a total row.
 
-    The figure cells (在库企业, 高新技术企业, 科技型中小企业) carry their Figure (FIGURE_ROLE):
-    its selector lists the enterprises behind it (dashboard.ids_for) when it is opened.
+    The figure cells (在库企业, 高新技术企业, 科技型中小企业) are links: the screen lists the
+    enterprises behind one (its Dashboard's figure of `town_row(row)`, or the district total) when
+    it is double-clicked.
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[TownFigures] = []
+        self._rows: list[TownRow] = []
 
-    def set_rows(self, rows: list[TownFigures] | tuple[TownFigures, ...]) -> None:
+    def set_rows(self, rows: Sequence[TownRow]) -> None:
         """Replace the rows (a total row is appended when there are any)."""
         self.beginResetModel()
-        self._rows = [r for r in rows if r.town_id is not None or r.enterprises.value]
+        self._rows = [rows[i] for i in shown_towns(rows)]
         if self._rows:
             self._rows.append(_total(self._rows))
         self.endResetModel()
@@ -84,16 +87,13 @@ class TownCountsModel(QAbstractTableModel):
             return None
         return self._rows[row].town
 
-    def figure_at(self, row: int, column: int) -> Figure | None:
-        """The enterprises behind a figure cell (None for other cells)."""
-        if not 0 <= row < len(self._rows):
-            return None
-        r = self._rows[row]
-        return {
-            COL_ENTERPRISES: r.enterprises,
-            COL_HIGH_TECH: r.high_tech,
-            COL_TECH_SME: r.tech_sme,
-        }.get(column)
+    def town_row(self, row: int) -> int | None:
+        """Which of the shown towns (figures.shown_towns) a row is; None for the total row."""
+        return row if 0 <= row < len(self._rows) - 1 else None
+
+    def is_total(self, row: int) -> bool:
+        """Whether a row is the total row."""
+        return bool(self._rows) and row == len(self._rows) - 1
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -113,14 +113,14 @@ class TownCountsModel(QAbstractTableModel):
                 return _tr("本镇街数量占全区数量的比例")
         return None
 
-    def _values(self, r: TownFigures) -> tuple[Any, ...]:
+    def _values(self, r: TownRow) -> tuple[Any, ...]:
         return (
             r.town or _tr(NO_TOWN),
-            r.enterprises.value,
-            r.high_tech.value,
+            r.enterprises,
+            r.high_tech,
             _percent(r.high_tech_share),
             _share_target(r.high_tech_target),
-            r.tech_sme.value,
+            r.tech_sme,
             _percent(r.tech_sme_share),
             _share_target(r.tech_sme_target),
         )
@@ -131,8 +131,6 @@ class TownCountsModel(QAbstractTableModel):
         row, col = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return self._values(row)[col]
-        if role == FIGURE_ROLE:
-            return self.figure_at(index.row(), col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_TOWN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col in FIGURE_COLUMNS:
@@ -146,10 +144,7 @@ class TownCountsModel(QAbstractTableModel):
         return None
 
 
-def _total(rows: list[TownFigures]) -> TownFigures:
-    def joined(pick: Any) -> Figure:
-        return district_total(pick(r) for r in rows)
-
+def _total(rows: list[TownRow]) -> TownRow:
     def summed(values: list[float | None]) -> float | None:
         known = [v for v in values if v is not None]
         return sum(known) if known else None
@@ -158,12 +153,12 @@ def _total(rows: list[TownFigures]) -> TownFigures:
         known = [v for v in values if v is not None]
         return sum(known) if known else None
 
-    return TownFigures(
+    return TownRow(
         town_id=None,
         town=_tr("合计"),
-        enterprises=joined(lambda r: r.enterprises),
-        high_tech=joined(lambda r: r.high_tech),
-        tech_sme=joined(lambda r: r.tech_sme),
+        enterprises=sum(r.enterprises for r in rows),
+        high_tech=sum(r.high_tech for r in rows),
+        tech_sme=sum(r.tech_sme for r in rows),
         high_tech_share=summed([r.high_tech_share for r in rows]),
         tech_sme_share=summed([r.tech_sme_share for r in rows]),
         high_tech_target=whole([r.high_tech_target for r in rows]),
@@ -196,9 +191,9 @@ class ExpiringModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ExpiringRow] = []
+        self._rows: list[CertRow] = []
 
-    def set_rows(self, rows: list[ExpiringRow] | tuple[ExpiringRow, ...]) -> None:
+    def set_rows(self, rows: Sequence[CertRow]) -> None:
         """Replace the rows."""
         self.beginResetModel()
         self._rows = list(rows)
