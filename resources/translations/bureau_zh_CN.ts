@@ -76,6 +76,10 @@
         <translation>“双突破”年度目标</translation>
     </message>
     <message>
+        <source>“双突破”统计按目标算完成率。其他指标的目标在“指标与目标”中设定。</source>
+        <translation>“双突破”统计按目标算完成率。其他指标的目标在“指标与目标”中设定。</translation>
+    </message>
+    <message>
         <source>……共 {count} 家</source>
         <translation type="unfinished">……共 {count} 家</translation>
     </message>
@@ -96,6 +100,14 @@
         <translation>下移</translation>
     </message>
     <message>
+        <source>不做设置，以后打开也不再提示（可从“帮助 → 首次设置向导”再打开）</source>
+        <translation>不做设置，以后打开也不再提示（可从“帮助 → 首次设置向导”再打开）</translation>
+    </message>
+    <message>
+        <source>不导入(&amp;X)</source>
+        <translation>不导入(&amp;X)</translation>
+    </message>
+    <message>
         <source>不能切换到这里。</source>
         <translation>不能切换到这里。</translation>
     </message>
@@ -104,8 +116,16 @@
         <translation>主机</translation>
     </message>
     <message>
+        <source>也可以以后在“设置 → 镇街”中添加。</source>
+        <translation>也可以以后在“设置 → 镇街”中添加。</translation>
+    </message>
+    <message>
         <source>今天到期</source>
         <translation>今天到期</translation>
+    </message>
+    <message>
+        <source>从名册文件读取(&amp;R)…</source>
+        <translation>从名册文件读取(&amp;R)…</translation>
     </message>
     <message>
         <source>从文件恢复…</source>
@@ -120,6 +140,10 @@
     <message>
         <source>使用说明</source>
         <translation>使用说明</translation>
+    </message>
+    <message>
+        <source>例如：某某市某某区科学技术局</source>
+        <translation>例如：某某市某某区科学技术局</translation>
     </message>
     <message>
         <source>保存</source>
@@ -140,6 +164,10 @@
     <message>
         <source>关闭</source>
         <translation type="unfinished">关闭</translation>
+    </message>
+    <message>
+        <source>几步设好本单位的基本信息，之后都可以在“设置”中修改。</source>
+        <translation>几步设好本单位的基本信息，之后都可以在“设置”中修改。</translation>
     </message>
     <message>
         <source>切换</source>
@@ -180,6 +208,14 @@
         <translation>单位名称</translation>
     </message>
     <message>
+        <source>单位名称(&amp;A)：</source>
+        <translation>单位名称(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>单位名称印在统计报表的“填报单位”一栏，也显示在窗口标题上。</source>
+        <translation>单位名称印在统计报表的“填报单位”一栏，也显示在窗口标题上。</translation>
+    </message>
+    <message>
         <source>单位负责人</source>
         <translation>单位负责人</translation>
     </message>
@@ -204,6 +240,14 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>古井镇
+十八里镇
+汤陵街道</source>
+        <translation>古井镇
+十八里镇
+汤陵街道</translation>
+    </message>
+    <message>
         <source>只能删除没有任何记录使用的镇街</source>
         <translation>只能删除没有任何记录使用的镇街</translation>
     </message>
@@ -218,6 +262,10 @@
     <message>
         <source>基期 {0} 年</source>
         <translation>基期 {0} 年</translation>
+    </message>
+    <message>
+        <source>填 0 表示暂不设定。</source>
+        <translation>填 0 表示暂不设定。</translation>
     </message>
     <message>
         <source>填表人</source>
@@ -260,8 +308,34 @@
         <translation>如：某某区科学技术局</translation>
     </message>
     <message>
+        <source>完成后打开：{name}</source>
+        <translation>完成后打开：{name}</translation>
+    </message>
+    <message>
         <source>密码</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <source>导入、统计和报送都按镇街分。可以直接输入或粘贴，每行一个，也可以用顿号或逗号隔开。</source>
+        <translation>导入、统计和报送都按镇街分。可以直接输入或粘贴，每行一个，也可以用顿号或逗号隔开。</translation>
+    </message>
+    <message>
+        <source>导入企业名单（可选）</source>
+        <translation>导入企业名单（可选）</translation>
+    </message>
+    <message>
+        <source>将关闭当前数据，打开演示区县（虚构的数据，保存在另一个文件中）：
+{path}
+
+这里的数据不会改动；关闭程序后再打开，仍回到这里，并再次提示设置。</source>
+        <translation>将关闭当前数据，打开演示区县（虚构的数据，保存在另一个文件中）：
+{path}
+
+这里的数据不会改动；关闭程序后再打开，仍回到这里，并再次提示设置。</translation>
+    </message>
+    <message>
+        <source>将添加 {n} 个镇街：{names}</source>
+        <translation>将添加 {n} 个镇街：{names}</translation>
     </message>
     <message>
         <source>已保存</source>
@@ -298,6 +372,14 @@
         <translation>已改名为“{0}”，旧名称保留为别名</translation>
     </message>
     <message>
+        <source>已有 {n} 个镇街：{names}。这里只添加新的。</source>
+        <translation>已有 {n} 个镇街：{names}。这里只添加新的。</translation>
+    </message>
+    <message>
+        <source>已有企业名单或镇街报来的表格，可以选好文件，完成后在“导入”页预览并导入。</source>
+        <translation>已有企业名单或镇街报来的表格，可以选好文件，完成后在“导入”页预览并导入。</translation>
+    </message>
+    <message>
         <source>已添加“{0}”</source>
         <translation>已添加“{0}”</translation>
     </message>
@@ -318,6 +400,10 @@
         <translation>年度</translation>
     </message>
     <message>
+        <source>年度目标</source>
+        <translation>年度目标</translation>
+    </message>
+    <message>
         <source>当前数据位置</source>
         <translation>当前数据位置</translation>
     </message>
@@ -336,6 +422,10 @@
     <message>
         <source>您这次填写、尚未保存的内容：</source>
         <translation>您这次填写、尚未保存的内容：</translation>
+    </message>
+    <message>
+        <source>想先看看程序能做什么？演示区县是另一个数据文件，里面是虚构的企业和台账，不会改动这里的数据；关闭程序后再打开，仍回到这里。</source>
+        <translation>想先看看程序能做什么？演示区县是另一个数据文件，里面是虚构的企业和台账，不会改动这里的数据；关闭程序后再打开，仍回到这里。</translation>
     </message>
     <message>
         <source>所选镇街在各处列表中往前排</source>
@@ -362,6 +452,14 @@
         <translation>打开备份文件夹</translation>
     </message>
     <message>
+        <source>打开日志文件夹</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <source>打开演示区县看看(&amp;D)…</source>
+        <translation>打开演示区县看看(&amp;D)…</translation>
+    </message>
+    <message>
         <source>找不到使用说明文件：{0}</source>
         <translation>找不到使用说明文件：{0}</translation>
     </message>
@@ -376,6 +474,10 @@
     <message>
         <source>报表右上角的法定标识。按上级下发的统计报表制度填写；留空的项不印在报表上。“制表机关”未填写过时默认为本单位名称。双击单元格修改，点击下方“保存”生效。</source>
         <translation>报表右上角的法定标识。按上级下发的统计报表制度填写；留空的项不印在报表上。“制表机关”未填写过时默认为本单位名称。双击单元格修改，点击下方“保存”生效。</translation>
+    </message>
+    <message>
+        <source>报表签章</source>
+        <translation>报表签章</translation>
     </message>
     <message>
         <source>报表签署人</source>
@@ -452,6 +554,10 @@
         <translation>数据文件已打开</translation>
     </message>
     <message>
+        <source>数据文件是只读的。</source>
+        <translation>数据文件是只读的。</translation>
+    </message>
+    <message>
         <source>数据结构是旧版本（{0}），将在切换后升级。</source>
         <translation>数据结构是旧版本（{0}），将在切换后升级。</translation>
     </message>
@@ -500,6 +606,14 @@
         <translation>是</translation>
     </message>
     <message>
+        <source>暂不导入。</source>
+        <translation>暂不导入。</translation>
+    </message>
+    <message>
+        <source>暂不设定</source>
+        <translation>暂不设定</translation>
+    </message>
+    <message>
         <source>有效期至</source>
         <translation>有效期至</translation>
     </message>
@@ -542,6 +656,10 @@
         <translation>未设</translation>
     </message>
     <message>
+        <source>本区县的镇街</source>
+        <translation>本区县的镇街</translation>
+    </message>
+    <message>
         <source>本单位</source>
         <translation>本单位</translation>
     </message>
@@ -566,12 +684,24 @@
         <translation>查找…</translation>
     </message>
     <message>
+        <source>欢迎使用科创台账</source>
+        <translation>欢迎使用科创台账</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation type="unfinished">正在保存…</translation>
+    </message>
+    <message>
         <source>正在保存设置…</source>
         <translation>正在保存设置…</translation>
     </message>
     <message>
         <source>正在保存镇街…</source>
         <translation>正在保存镇街…</translation>
+    </message>
+    <message>
+        <source>正在准备演示区县…</source>
+        <translation>正在准备演示区县…</translation>
     </message>
     <message>
         <source>正在备份…</source>
@@ -628,6 +758,14 @@
     <message>
         <source>添加</source>
         <translation>添加</translation>
+    </message>
+    <message>
+        <source>演示区县</source>
+        <translation>演示区县</translation>
+    </message>
+    <message>
+        <source>点“完成”保存以上设置。</source>
+        <translation>点“完成”保存以上设置。</translation>
     </message>
     <message>
         <source>用{what}替换当前的全部数据吗？
@@ -698,6 +836,10 @@
         <translation>端口应是 1–65535 之间的数字</translation>
     </message>
     <message>
+        <source>统计报表的表尾印有单位负责人、统计负责人、填表人和联系电话。可以先空着。</source>
+        <translation>统计报表的表尾印有单位负责人、统计负责人、填表人和联系电话。可以先空着。</translation>
+    </message>
+    <message>
         <source>统计负责人</source>
         <translation>统计负责人</translation>
     </message>
@@ -762,6 +904,10 @@
         <translation>请输入密码</translation>
     </message>
     <message>
+        <source>读取表格中“所属镇街”一列的各个名称</source>
+        <translation>读取表格中“所属镇街”一列的各个名称</translation>
+    </message>
+    <message>
         <source>账号</source>
         <translation>账号</translation>
     </message>
@@ -810,8 +956,20 @@
         <translation>选择别处保存的备份文件（例如用命令行备份到U盘的文件）来恢复</translation>
     </message>
     <message>
+        <source>选择名册文件</source>
+        <translation>选择名册文件</translation>
+    </message>
+    <message>
         <source>选择数据文件</source>
         <translation>选择数据文件</translation>
+    </message>
+    <message>
+        <source>选择文件(&amp;O)…</source>
+        <translation>选择文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>选择要导入的文件</source>
+        <translation type="unfinished">选择要导入的文件</translation>
     </message>
     <message>
         <source>选择要恢复的备份文件</source>
@@ -836,6 +994,10 @@
 {path}</translation>
     </message>
     <message>
+        <source>镇街(&amp;T)：</source>
+        <translation>镇街(&amp;T)：</translation>
+    </message>
+    <message>
         <source>镇街名称</source>
         <translation>镇街名称</translation>
     </message>
@@ -858,6 +1020,14 @@
     <message>
         <source>顺序已保存</source>
         <translation>顺序已保存</translation>
+    </message>
+    <message>
+        <source>首次设置向导</source>
+        <translation>首次设置向导</translation>
+    </message>
+    <message>
+        <source>首次设置向导…</source>
+        <translation>首次设置向导…</translation>
     </message>
     <message>
         <source>高企后备库条件</source>
@@ -1160,6 +1330,73 @@
     <message>
         <source>错误</source>
         <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>ClickThroughs</name>
+    <message>
+        <source>{0} · {1}家</source>
+        <translation type="unfinished">{0} · {1}家</translation>
+    </message>
+    <message>
+        <source>{0}年{1}</source>
+        <translation type="unfinished">{0}年{1}</translation>
+    </message>
+    <message>
+        <source>{0}年入库科小</source>
+        <translation type="unfinished">{0}年入库科小</translation>
+    </message>
+    <message>
+        <source>{0}年末有效高企</source>
+        <translation type="unfinished">{0}年末有效高企</translation>
+    </message>
+    <message>
+        <source>两清零A类</source>
+        <translation type="unfinished">两清零A类</translation>
+    </message>
+    <message>
+        <source>两清零B类</source>
+        <translation type="unfinished">两清零B类</translation>
+    </message>
+    <message>
+        <source>入库科小</source>
+        <translation type="unfinished">入库科小</translation>
+    </message>
+    <message>
+        <source>已过期未重新认定</source>
+        <translation type="unfinished">已过期未重新认定</translation>
+    </message>
+    <message>
+        <source>年末仍有效的高企</source>
+        <translation type="unfinished">年末仍有效的高企</translation>
+    </message>
+    <message>
+        <source>有效高企</source>
+        <translation type="unfinished">有效高企</translation>
+    </message>
+    <message>
+        <source>梯度：{0}</source>
+        <translation type="unfinished">梯度：{0}</translation>
+    </message>
+    <message>
+        <source>证书到期：{0}</source>
+        <translation type="unfinished">证书到期：{0}</translation>
+    </message>
+    <message>
+        <source>首页</source>
+        <translation type="unfinished">首页</translation>
+    </message>
+    <message>
+        <source>高企证书180天内到期</source>
+        <translation type="unfinished">高企证书180天内到期</translation>
+    </message>
+    <message>
+        <source>高企证书90天内到期</source>
+        <translation type="unfinished">高企证书90天内到期</translation>
+    </message>
+    <message>
+        <source>高企证书{0}年内到期</source>
+        <translation type="unfinished">高企证书{0}年内到期</translation>
     </message>
 </context>
 <context>
@@ -2311,36 +2548,12 @@
 且无研发机构</translation>
     </message>
     <message>
-        <source>{0} · {1}家</source>
-        <translation>{0} · {1}家</translation>
-    </message>
-    <message>
         <source>{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）</source>
         <translation>{0}年12月31日仍有效的高企（到期的不计，新认定的录入后计入）</translation>
     </message>
     <message>
-        <source>{0}年{1}</source>
-        <translation>{0}年{1}</translation>
-    </message>
-    <message>
-        <source>{0}年入库科小</source>
-        <translation>{0}年入库科小</translation>
-    </message>
-    <message>
         <source>{0}年度入库（按评价年度）</source>
         <translation>{0}年度入库（按评价年度）</translation>
-    </message>
-    <message>
-        <source>{0}年末有效高企</source>
-        <translation>{0}年末有效高企</translation>
-    </message>
-    <message>
-        <source>两清零A类</source>
-        <translation>两清零A类</translation>
-    </message>
-    <message>
-        <source>两清零B类</source>
-        <translation>两清零B类</translation>
     </message>
     <message>
         <source>两清零一提升</source>
@@ -2349,10 +2562,6 @@
     <message>
         <source>企业梯度分布</source>
         <translation>企业梯度分布</translation>
-    </message>
-    <message>
-        <source>入库科小</source>
-        <translation>入库科小</translation>
     </message>
     <message>
         <source>分镇街统计表</source>
@@ -2383,16 +2592,8 @@
         <translation>年内到期</translation>
     </message>
     <message>
-        <source>年末仍有效的高企</source>
-        <translation>年末仍有效的高企</translation>
-    </message>
-    <message>
         <source>年末预计有效：&lt;a href=&apos;projection&apos;&gt;{0:,} 家&lt;/a&gt;</source>
         <translation>年末预计有效：&lt;a href=&apos;projection&apos;&gt;{0:,} 家&lt;/a&gt;</translation>
-    </message>
-    <message>
-        <source>有效高企</source>
-        <translation>有效高企</translation>
     </message>
     <message>
         <source>未设镇街目标（在“指标与目标”中设定）</source>
@@ -2401,10 +2602,6 @@
     <message>
         <source>查看名单</source>
         <translation>查看名单</translation>
-    </message>
-    <message>
-        <source>梯度：{0}</source>
-        <translation>梯度：{0}</translation>
     </message>
     <message>
         <source>正在统计培育库…</source>
@@ -2455,28 +2652,8 @@
         <translation>规上工业企业 {0} 年度数据</translation>
     </message>
     <message>
-        <source>证书到期：{0}</source>
-        <translation>证书到期：{0}</translation>
-    </message>
-    <message>
         <source>镇街目标</source>
         <translation>镇街目标</translation>
-    </message>
-    <message>
-        <source>首页</source>
-        <translation>首页</translation>
-    </message>
-    <message>
-        <source>高企证书180天内到期</source>
-        <translation>高企证书180天内到期</translation>
-    </message>
-    <message>
-        <source>高企证书90天内到期</source>
-        <translation>高企证书90天内到期</translation>
-    </message>
-    <message>
-        <source>高企证书{0}年内到期</source>
-        <translation>高企证书{0}年内到期</translation>
     </message>
     <message>
         <source>高企证书到期明细</source>
@@ -3674,6 +3851,14 @@
     <message>
         <source>正在导出…</source>
         <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>清空搜索、筛选条件和来自其他页面的筛选，显示全部企业</source>
+        <translation>清空搜索、筛选条件和来自其他页面的筛选，显示全部企业</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>清除筛选</translation>
     </message>
     <message>
         <source>，不符合当前筛选，未列出</source>

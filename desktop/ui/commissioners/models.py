@@ -23,7 +23,7 @@ R = TypeVar("R")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("commissioners", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,10 @@ def export_button(
 
     `prepare` runs before the rows are read (e.g. re-mask ID numbers shown in full).
     """
-    button = QPushButton(parent.tr("导出…"), parent)
-    button.setToolTip(parent.tr("把列表中当前显示的行导出为 Excel 或 CSV"))
+    button = QPushButton(QCoreApplication.translate("export", "导出…"), parent)
+    button.setToolTip(
+        QCoreApplication.translate("export", "把列表中当前显示的行导出为 Excel 或 CSV")
+    )
     exporter = ListExporter(view, title, ctx, parent, prepare)
     button.clicked.connect(exporter.export)
     button.exporter = exporter  # type: ignore[attr-defined]

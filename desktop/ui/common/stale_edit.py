@@ -30,7 +30,7 @@ EMPTY = "（空）"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("StaleEdit", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def shown_text(widget: QWidget) -> str:

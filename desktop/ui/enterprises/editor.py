@@ -230,24 +230,23 @@ class EnterpriseEditor(QDialog):
 
     def unsaved_input(self) -> list[tuple[str, str]]:
         """The clerk's input a save would have written, as (label, text) lines."""
-        tr = self.tr
         lines = [
-            (tr(FIELD_LABELS[key]), shown_text(self.basic.inputs[key]))
+            (self.tr(FIELD_LABELS[key]), shown_text(self.basic.inputs[key]))
             for key in self.basic.changed_fields()
         ]
         for year, values in sorted(self.years.changed_years().items()):
             lines += [
-                (tr("{y}年{f}").format(y=year, f=tr(FIELD_LABELS[k])), value_text(v))
+                (self.tr("{y}年{f}").format(y=year, f=self.tr(FIELD_LABELS[k])), value_text(v))
                 for k, v in values.items()
             ]
         for q in self.quals.edits():
             fields = "，".join(
-                f"{tr(FIELD_LABELS.get(k, k))} {value_text(v)}"
+                f"{self.tr(FIELD_LABELS.get(k, k))} {value_text(v)}"
                 for k, v in q.values.items()
                 if k in FIELD_LABELS and (q.edited or q.id is None)
             )
-            revoked = tr("撤销于 {d}").format(d=q.revoke[0].isoformat()) if q.revoke else ""
-            lines.append((tr("资质"), "；".join(x for x in (fields, revoked) if x)))
+            revoked = self.tr("撤销于 {d}").format(d=q.revoke[0].isoformat()) if q.revoke else ""
+            lines.append((self.tr("资质"), "；".join(x for x in (fields, revoked) if x)))
         return lines
 
     def _offer_existing(self, exc: DuplicateError) -> None:

@@ -44,7 +44,7 @@ SEPARATOR = "；"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("HistoryTab", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def load_history(session: Session, enterprise_id: int) -> History:
@@ -97,7 +97,8 @@ def change_text(e: audit.AuditView, history: History) -> str:
     if e.action == "create" and e.old_value is None:
         return new
     old = value_text(e.field, e.old_value, history)
-    return f"{old or _tr('（空）')} → {new or _tr('（空）')}"
+    empty = _tr("（空）")
+    return f"{old or empty} → {new or empty}"
 
 
 def subject_text(e: audit.AuditView, history: History) -> str:

@@ -58,7 +58,7 @@ EXPIRING_FG = QColor("#8a5a00")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("RosterModel", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def _money(value: float | None) -> str:
@@ -211,7 +211,7 @@ class RosterModel(QAbstractTableModel):
         if not r.hte_number:
             return ""
         through = r.hte_valid_through.isoformat() if r.hte_valid_through else "?"
-        return f"{r.hte_number} · {_tr('有效期至')} {through}"
+        return f"{r.hte_number} · " + _tr("有效期至") + f" {through}"
 
     @staticmethod
     def _colour(r: RosterRow, col: int, role: int) -> QBrush | None:

@@ -29,7 +29,7 @@ TOWNS_SHOWN = 12  # names listed under the box; the rest are counted
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("firstrun", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def _hint(text: str) -> QLabel:

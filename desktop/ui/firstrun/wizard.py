@@ -48,7 +48,7 @@ NEEDED_RIGHTS: tuple[Action, ...] = ("settings", "towns", "targets")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("firstrun", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def may_set_up(ctx: AppContext) -> bool:

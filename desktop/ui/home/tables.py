@@ -50,7 +50,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("home", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def _percent(value: float | None) -> str:

@@ -36,7 +36,7 @@ DUMP_FILTER = "数据库备份 (*.dump);;所有文件 (*)"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def size_text(size: int) -> str:

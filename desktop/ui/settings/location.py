@@ -31,7 +31,7 @@ from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from desktop.ui.settings.view import error_label, form, line_edit
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def _with_error(field: QWidget, error: QLabel) -> QWidget:

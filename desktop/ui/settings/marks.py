@@ -42,7 +42,7 @@ Marks = dict[str, str]
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 class LegalMarksPanel(QWidget):

@@ -59,7 +59,7 @@ TargetKey = tuple[int, str]
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 class SettingsScreen(QWidget):

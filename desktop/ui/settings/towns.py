@@ -33,7 +33,7 @@ VERSION_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 class TownsPanel(QObject):

@@ -36,7 +36,7 @@ FIELD_WIDTH = 260
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("settings", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def line_edit(max_length: int = 64, width: int = FIELD_WIDTH, placeholder: str = "") -> QLineEdit:

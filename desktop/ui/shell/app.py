@@ -56,7 +56,7 @@ LAST_RESORT_FAMILIES = ("AR PL UMing CN", "AR PL UKai CN")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("app", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def shipped_font_families() -> list[str]:

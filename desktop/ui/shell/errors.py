@@ -63,7 +63,7 @@ def is_clerk_error(exc: BaseException) -> bool:
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def show_message(parent: QWidget | None, message: str, title: str = "") -> None:

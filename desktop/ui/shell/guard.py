@@ -107,7 +107,6 @@ def make_read_only(dialog: Any, text: str) -> None:
     if not isinstance(dialog, QWidget) or dialog.property(GUARDED):
         return
     dialog.setProperty(GUARDED, text)
-    tr = QCoreApplication.translate
     for child in dialog.findChildren(QWidget):
         if isinstance(child, (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)):
             child.setReadOnly(True)
@@ -120,10 +119,10 @@ def make_read_only(dialog: Any, text: str) -> None:
             if isinstance(child.parentWidget(), QTabBar):
                 continue  # a tab bar's scroll arrows
             if _closes(child):
-                child.setText(tr("guard", "关闭"))
+                child.setText(QCoreApplication.translate("guard", "关闭"))
             else:
                 keep_disabled(child, text)
     title = dialog.windowTitle()
-    suffix = tr("guard", "（只读）")
+    suffix = QCoreApplication.translate("guard", "（只读）")
     if title and not title.endswith(suffix):
         dialog.setWindowTitle(title + suffix)

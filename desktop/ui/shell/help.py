@@ -25,7 +25,7 @@ HELP_SIZE = QSize(760, 640)  # capped by the screen
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("help", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def help_path() -> str:

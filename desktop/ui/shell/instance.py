@@ -34,7 +34,7 @@ SHOW = b"show\n"
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("instance", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def store_identity(target: str | os.PathLike[str] | None) -> str:

@@ -31,7 +31,7 @@ from desktop.ui.shell.tasks import TaskHandle, run_task, show_error
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("login", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def login_url(url: str, account: str, password: str) -> str:

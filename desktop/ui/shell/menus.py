@@ -52,7 +52,7 @@ EDIT_LABELS: dict[EditOp, tuple[str, QKeySequence.StandardKey]] = {
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("menus", text)
+    return QCoreApplication.translate("", text)  # context "": see packaging/translations.py
 
 
 def _sequences(keys: Keys) -> list[QKeySequence]:

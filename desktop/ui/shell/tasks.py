@@ -190,9 +190,10 @@ class TaskHandle(Generic[T]):
         if self.finished or self.dialog is not None:
             return
         owner = self._parent.window() if self._alive() and self._parent is not None else None
-        tr = QCoreApplication.translate
-        dialog = QProgressDialog(self.label, tr("tasks", "取消"), 0, 0, owner)
-        dialog.setWindowTitle(tr("tasks", "请稍候"))
+        dialog = QProgressDialog(
+            self.label, QCoreApplication.translate("tasks", "取消"), 0, 0, owner
+        )
+        dialog.setWindowTitle(QCoreApplication.translate("tasks", "请稍候"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
