@@ -72,6 +72,7 @@ def _english(text: str) -> list[str]:
 
 def audit(window: object, key: str) -> list[str]:
     """What a clerk would stumble on in the window as shown now."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QAbstractButton,
         QApplication,
@@ -129,10 +130,7 @@ def audit(window: object, key: str) -> list[str]:
             model = w.model()
             header = w.horizontalHeader()
             for col in range(model.columnCount()):
-                title = str(
-                    model.headerData(col, __import__("PySide6").QtCore.Qt.Orientation.Horizontal)
-                    or ""
-                )
+                title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
                 words = _english(title)
                 if words and not w.isColumnHidden(col):
                     found.append(f"english: column title {title!r}")
@@ -151,9 +149,7 @@ def audit(window: object, key: str) -> list[str]:
                         continue  # a drawn cell (a sparkline): its text is for export only
                     text = model.index(row, col).data()
                     if text and not cell_fits(w, row, col):
-                        title = model.headerData(
-                            col, __import__("PySide6").QtCore.Qt.Orientation.Horizontal
-                        )
+                        title = model.headerData(col, Qt.Orientation.Horizontal)
                         found.append(f"clipped: cell {title!r} row {row}: {str(text)[:40]!r}")
                     if text and _english(str(text)):
                         found.append(f"english: cell {str(text)[:40]!r}")

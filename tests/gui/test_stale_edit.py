@@ -218,7 +218,7 @@ def test_in_place_saves_of_the_screens_are_refused_and_show_the_stored_values(
         board._indicator_edited("gdp", "target", 7.0)
         settings.view.towns.setCurrentRow(0)
         settings.view.town_name.setText("古井镇二")
-        settings._on_rename_town()
+        settings.towns.rename()
         assert wait_for_tasks()
 
     save_all()
@@ -257,7 +257,7 @@ def test_town_aliases_saved_over_another_desks_are_refused_and_reloaded(
     def save(aliases: str) -> None:
         settings.view.towns.setCurrentRow(0)
         settings.view.town_aliases.setText(aliases)
-        settings._on_save_aliases()
+        settings.towns.save_aliases()
         assert wait_for_tasks()
 
     save("古井集")

@@ -443,9 +443,3 @@ class SettingsScreen(QWidget):
     def selected_town_id(self) -> int | None:
         """The id of the town selected in the list."""
         return self.towns.selected_id()
-
-    def _on_rename_town(self) -> None:
-        self.towns.rename()
-
-    def _on_save_aliases(self) -> None:
-        self.towns.save_aliases()
